@@ -1,0 +1,53 @@
+/*
+ * The `ref` backend: blasbench's plain-C reference kernels behind a function table.
+ * Its ABI is known by construction (LP64, gfortran conventions); routines it does not
+ * implement stay "unsupported".
+ */
+#include "backends/builtin.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "backends/backend.h"
+#include "build_config.h"
+#include "common/error.h"
+#include "kernels/ref_kernels.h"
+
+static void set_slot(bb_backend *b, bb_routine r, bb_fn fn, const char *symbol)
+{
+	b->slots[r].fn = fn;
+	b->slots[r].supported = 1;
+	snprintf(b->slots[r].symbol, sizeof(b->slots[r].symbol), "%s", symbol);
+}
+
+int bb_builtin_load(bb_backend *b, char *err, size_t errlen)
+{
+	if (strcmp(b->entry->name, "ref") != 0) {
+		snprintf(err, errlen, "no built-in backend '%s'", b->entry->name);
+		return -1;
+	}
+	set_slot(b, BB_R_sgemm, (bb_fn)bb_ref_sgemm, "bb_ref_sgemm");
+	set_slot(b, BB_R_dgemm, (bb_fn)bb_ref_dgemm, "bb_ref_dgemm");
+	set_slot(b, BB_R_cgemm, (bb_fn)bb_ref_cgemm, "bb_ref_cgemm");
+	set_slot(b, BB_R_zgemm, (bb_fn)bb_ref_zgemm, "bb_ref_zgemm");
+	b->suffix[0] = 0;
+	b->suffix_known = BB_YES;
+	b->int_bits = 32;
+	b->real_return = BB_REAL_FLOAT;
+	b->complex_return = BB_COMPLEX_REGISTERS;
+	b->cblas = BB_NO;
+	b->lapack = BB_NO;
+	return 0;
+}
+
+void bb_builtin_info(bb_backend *b, int want_threads)
+{
+	b->family = bb_xstrdup("blasbench");
+	b->version = bb_xstrdup(BB_VERSION);
+	b->config = bb_xstrdup("reference kernels, plain C, single-threaded");
+	b->kernel = bb_xstrdup("ref");
+	b->threading = bb_xstrdup("serial");
+	b->threads_default = 1;
+	b->threads_requested = want_threads;
+	b->threads_effective = 1;
+}

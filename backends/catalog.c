@@ -1,0 +1,146 @@
+/*
+ * The catalog of known stacks and the search for their files.  One table: `list` walks it,
+ * spec parsing checks names against it, the loader resolves files through it.
+ */
+#include "backends/catalog.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build_config.h"
+#include "common/error.h"
+#include "common/suggest.h"
+
+/* clang-format off */
+static const bb_catalog_entry catalog[] = {
+	{"openblas", "OpenBLAS, pthreads build", "libopenblas0-pthread",
+	 {"openblas-pthread/libopenblas.so.0"}, {0}, 0},
+	{"openblas-pthread", "OpenBLAS, pthreads build", "libopenblas0-pthread",
+	 {"openblas-pthread/libopenblas.so.0"}, {0}, 0},
+	{"openblas-openmp", "OpenBLAS, OpenMP build (libgomp)", "libopenblas0-openmp",
+	 {"openblas-openmp/libopenblas.so.0"}, {0}, 0},
+	{"openblas-serial", "OpenBLAS, single-threaded build", "libopenblas0-serial",
+	 {"openblas-serial/libopenblas.so.0"}, {0}, 0},
+	{"openblas64", "OpenBLAS ILP64 (64-bit integers, unsuffixed names), pthreads",
+	 "libopenblas64-0-pthread", {"openblas64-pthread/libopenblas64.so.0"}, {0}, 0},
+	{"blis", "BLIS, pthreads build (BLAS only)", "libblis4-pthread",
+	 {"blis-pthread/libblis.so.4"}, {0}, 0},
+	{"blis-pthread", "BLIS, pthreads build (BLAS only)", "libblis4-pthread",
+	 {"blis-pthread/libblis.so.4"}, {0}, 0},
+	{"blis-openmp", "BLIS, OpenMP build (BLAS only)", "libblis4-openmp",
+	 {"blis-openmp/libblis.so.4"}, {0}, 0},
+	{"blis-serial", "BLIS, single-threaded build (BLAS only)", "libblis4-serial",
+	 {"blis-serial/libblis.so.4"}, {0}, 0},
+	/* Debian's libflame.so.1 declares no dependency on libm nor on any BLAS: both are loaded
+	 * with global visibility first, inside this backend's own worker. */
+	{"flame", "libflame LAPACK over BLIS (pthreads)", "libflame1",
+	 {"libflame.so.1"}, {"libm.so.6", "blis-pthread/libblis.so.4"}, 0},
+	/* Each liblapack.so.3 below links "libblas.so.3"; loading the BLAS first makes that name
+	 * resolve to it.  Which BLAS LAPACK really bound to is probed, not assumed. */
+	{"atlas", "ATLAS BLAS + its LAPACK", "libatlas3-base",
+	 {"atlas/libblas.so.3", "atlas/liblapack.so.3"}, {0}, 0},
+	{"netlib", "reference BLAS + LAPACK (Netlib)", "libblas3 liblapack3",
+	 {"blas/libblas.so.3", "lapack/liblapack.so.3"}, {0}, 0},
+	{"system", "whatever libblas.so.3 / liblapack.so.3 resolve to (alternatives)",
+	 "libblas3 liblapack3", {"libblas.so.3", "liblapack.so.3"}, {0}, BB_CAT_BY_SONAME},
+	{"mkl", "Intel oneMKL single dynamic library", "intel-mkl (not in Debian main)",
+	 {"libmkl_rt.so"}, {0}, 0},
+	{"ref", "blasbench's reference kernels (plain C)", "blasbench",
+	 {0}, {0}, BB_CAT_BUILTIN},
+};
+/* clang-format on */
+
+#define CATALOG_SIZE (sizeof(catalog) / sizeof(catalog[0]))
+
+size_t bb_catalog_count(void) { return CATALOG_SIZE; }
+
+const bb_catalog_entry *bb_catalog_at(size_t i) { return i < CATALOG_SIZE ? &catalog[i] : NULL; }
+
+const bb_catalog_entry *bb_catalog_find(const char *name)
+{
+	for (size_t i = 0; i < CATALOG_SIZE; i++)
+		if (!strcmp(catalog[i].name, name))
+			return &catalog[i];
+	return NULL;
+}
+
+/* Fixed directories searched after $BLASBENCH_LIBPATH. */
+static const char *const search_dirs[] = {
+	BB_MULTIARCH_LIBDIR,
+	"/usr/lib64",
+	"/usr/lib",
+	"/usr/local/lib",
+	"/opt/intel/oneapi/mkl/latest/lib",
+	"/opt/intel/oneapi/mkl/latest/lib/intel64",
+	"/opt/intel/mkl/lib/intel64",
+};
+
+static char *try_dir(const char *dir, size_t dirlen, const char *file)
+{
+	char *p = bb_xasprintf("%.*s/%s", (int)dirlen, dir, file);
+	if (access(p, R_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+static char *search(const char *file)
+{
+	const char *env = getenv("BLASBENCH_LIBPATH");
+	while (env && *env) {
+		const char *colon = strchr(env, ':');
+		size_t len = colon ? (size_t)(colon - env) : strlen(env);
+		char *p = len ? try_dir(env, len, file) : NULL;
+		if (p)
+			return p;
+		env = colon ? colon + 1 : NULL;
+	}
+	for (size_t i = 0; i < sizeof(search_dirs) / sizeof(search_dirs[0]); i++) {
+		char *p = try_dir(search_dirs[i], strlen(search_dirs[i]), file);
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
+char *bb_catalog_locate(const bb_catalog_entry *e, const char *file)
+{
+	if (e && (e->flags & BB_CAT_BY_SONAME)) {
+		/* the dynamic linker resolves it; check it can be found the way it would look */
+		char *p = search(file);
+		if (!p)
+			return NULL;
+		free(p);
+		return bb_xstrdup(file);
+	}
+	if (file[0] == '/')
+		return access(file, R_OK) == 0 ? bb_xstrdup(file) : NULL;
+	return search(file);
+}
+
+int bb_catalog_installed(const bb_catalog_entry *e)
+{
+	if (e->flags & BB_CAT_BUILTIN)
+		return 1;
+	const char *const *lists[] = {e->files, e->preload};
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < 3 && lists[l][i]; i++) {
+			if (!strcmp(lists[l][i], "libm.so.6"))
+				continue; /* part of libc: always there */
+			char *p = bb_catalog_locate(e, lists[l][i]);
+			if (!p)
+				return 0;
+			free(p);
+		}
+	return 1;
+}
+
+const char *bb_catalog_suggest(const char *name)
+{
+	/* same rule as command names: small edit distance or a prefix */
+	const char *names[CATALOG_SIZE];
+	for (size_t i = 0; i < CATALOG_SIZE; i++)
+		names[i] = catalog[i].name;
+	return bb_closest_name(name, names, (int)CATALOG_SIZE);
+}

@@ -1,0 +1,36 @@
+/*
+ * The catalog of known BLAS/LAPACK stacks (DESIGN.md "Backends"): catalog names map to the
+ * files Debian's packages install.  Files are searched in $BLASBENCH_LIBPATH (colon-separated),
+ * then the multiarch library directory, /usr/lib64, /usr/lib, /usr/local/lib, and MKL's usual
+ * prefixes; BY_SONAME entries let the dynamic linker resolve them (the "system" stack).
+ */
+#ifndef BB_BACKENDS_CATALOG_H
+#define BB_BACKENDS_CATALOG_H
+
+#include <stddef.h>
+
+#define BB_CAT_BY_SONAME 0x1u /* files are sonames the dynamic linker resolves */
+#define BB_CAT_BUILTIN 0x2u   /* blasbench's own kernels: nothing to load */
+
+typedef struct bb_catalog_entry {
+	const char *name;
+	const char *summary;
+	const char *package;    /* Debian package that provides it, for "not installed" hints */
+	const char *files[3];   /* BLAS (or the whole library) first, then LAPACK */
+	const char *preload[3]; /* loaded with global visibility first: undeclared dependencies */
+	unsigned flags;
+} bb_catalog_entry;
+
+size_t bb_catalog_count(void);
+const bb_catalog_entry *bb_catalog_at(size_t i);
+const bb_catalog_entry *bb_catalog_find(const char *name);
+/* The catalog name closest to a mistyped one, or NULL. */
+const char *bb_catalog_suggest(const char *name);
+
+/* Find a catalog file (relative name) in the search path.  Returns a malloc'd path, or NULL.
+ * BY_SONAME names are returned as they are (the dynamic linker resolves them). */
+char *bb_catalog_locate(const bb_catalog_entry *e, const char *file);
+/* 1 if every file of the entry is present on this machine (builtins: always). */
+int bb_catalog_installed(const bb_catalog_entry *e);
+
+#endif

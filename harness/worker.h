@@ -1,0 +1,53 @@
+/*
+ * Worker processes, controller side.  A worker is this same executable started as
+ * `blasbench __worker TASK ...`; it writes its results as JSON lines on a dedicated pipe
+ * (fd 3, named in BLASBENCH_RESULT_FD) so that whatever a library prints on stdout or stderr
+ * cannot corrupt them; that output is captured separately and kept for error messages.
+ * The controller enforces a timeout and reports how the worker ended (exit code, signal,
+ * killed at the timeout).
+ */
+#ifndef BB_HARNESS_WORKER_H
+#define BB_HARNESS_WORKER_H
+
+#include <sys/types.h>
+
+#include "common/strbuf.h"
+
+typedef struct bb_worker {
+	pid_t pid;
+	int result_fd; /* JSON lines */
+	int log_fd;    /* the worker's stdout and stderr, merged */
+	bb_strbuf pending; /* an incomplete result line */
+	bb_strbuf log;     /* captured output (the last 64 KiB) */
+} bb_worker;
+
+typedef struct bb_worker_end {
+	int exited;      /* 1: exit() with exit_code; 0: see signal / timed_out */
+	int exit_code;
+	int signal;      /* terminating signal, 0 if none */
+	int timed_out;   /* killed by the controller at the timeout */
+	double seconds;  /* wall time from start to end */
+} bb_worker_end;
+
+/* Called for each complete result line (without the newline).  Return non-zero to stop
+ * reading and kill the worker. */
+typedef int (*bb_worker_line_fn)(const char *line, size_t len, void *ctx);
+
+/* Start a worker with argv = {"__worker", args..., NULL} (args NULL-terminated).
+ * Returns 0, or -1 after printing why (fork/pipe failure). */
+int bb_worker_start(bb_worker *w, const char *const *args);
+/* Read results until the worker ends or `timeout` seconds pass (then SIGKILL). */
+int bb_worker_wait(bb_worker *w, double timeout, bb_worker_line_fn fn, void *ctx, bb_worker_end *end);
+void bb_worker_release(bb_worker *w);
+
+/* "crashed (SIGSEGV)", "hung: killed after 60 s", "exited with status 3" into buf. */
+const char *bb_worker_end_describe(const bb_worker_end *end, char *buf, size_t len);
+/* The last non-empty line the worker printed (stderr/stdout), or "" (points into w->log). */
+const char *bb_worker_last_output(bb_worker *w, char *buf, size_t len);
+
+/* Worker side: the file descriptor results go to (from BLASBENCH_RESULT_FD), -1 if not a worker. */
+int bb_worker_result_fd(void);
+/* Worker side: write one complete line (a newline is appended) to the result pipe. */
+void bb_worker_emit(const char *line, size_t len);
+
+#endif
