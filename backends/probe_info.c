@@ -81,6 +81,11 @@ static void blis_info(bb_backend *b)
 		const char *s = arch_str(id);
 		b->kernel = bb_xstrdup(s ? s : "?");
 		bb_verbose("  -> BLIS selected configuration %d (%s)", id, b->kernel);
+		/* BLIS 0.9 reads BLIS_ARCH_TYPE as a number: a name silently becomes 0 */
+		const char *want = getenv("BLIS_ARCH_TYPE");
+		if (want && *want && !isdigit((unsigned char)*want) && strcmp(want, b->kernel) != 0)
+			bb_backend_note(b, "BLIS_ARCH_TYPE=%s selected configuration %d (%s): this BLIS "
+					   "reads the variable as a number", want, id, b->kernel);
 	}
 	if (omp && pth) {
 		int o = (int)omp(), p = (int)pth();

@@ -16,14 +16,13 @@
 #include "common/json.h"
 #include "harness/command.h"
 #include "harness/probe_client.h"
+#include "reports/table.h"
 
 typedef struct listed {
 	bb_backend_spec spec;
 	bb_json *record; /* NULL if probing failed */
 	bb_strbuf why;
 } listed;
-
-static const char *or_dash(const char *s) { return s && *s ? s : "-"; }
 
 /* Paths are long: drop the system library directory the catalog names are relative to. */
 static const char *short_path(const char *p)
@@ -36,16 +35,21 @@ static const char *short_path(const char *p)
 
 static void print_table(listed *items, size_t n)
 {
-	printf("%-18s %-9s %-12s %-9s %-6s %-13s %-12s %s\n", "BACKEND", "VERSION", "KERNEL", "THREADING",
-	       "INT", "OPENMP", "THREADS", "LAPACK -> BLAS");
+	bb_table t;
+	bb_table_init(&t, (const char *[]){"BACKEND", "VERSION", "KERNEL", "THREADING", "INT", "OPENMP",
+					   "THREADS", "LAPACK -> BLAS", NULL});
 	for (size_t i = 0; i < n; i++) {
 		const bb_json *r = items[i].record;
 		if (!r)
 			continue;
 		const bb_json *abi = bb_json_get(r, "abi"), *th = bb_json_get(r, "threads");
 		const char *version = bb_json_str(bb_json_get(r, "version"), NULL);
-		if (!version)
-			version = bb_json_str(bb_json_get(r, "lapack_version"), NULL);
+		char lapack_only[48];
+		if (!version && bb_json_str(bb_json_get(r, "lapack_version"), NULL)) {
+			snprintf(lapack_only, sizeof(lapack_only), "LAPACK %s",
+				 bb_json_str(bb_json_get(r, "lapack_version"), ""));
+			version = lapack_only;
+		}
 		char threads[32];
 		long long eff = bb_json_int(bb_json_get(th, "effective"), 0);
 		long long req = bb_json_int(bb_json_get(th, "requested"), 0);
@@ -57,13 +61,24 @@ static void print_table(listed *items, size_t n)
 			snprintf(threads, sizeof(threads), "%lld", eff);
 		const char *lapack = bb_json_str(bb_json_get(r, "lapack_blas"), NULL);
 		int has_lapack = bb_json_bool(bb_json_get(abi, "lapack"), 0);
-		printf("%-18s %-9s %-12s %-9s %-6s %-13s %-12s %s\n",
-		       bb_json_str(bb_json_get(r, "alias"), "?"), or_dash(version),
-		       or_dash(bb_json_str(bb_json_get(r, "kernel"), NULL)),
-		       or_dash(bb_json_str(bb_json_get(th, "layer"), NULL)),
-		       or_dash(bb_json_str(bb_json_get(abi, "integer"), NULL)),
-		       or_dash(bb_json_str(bb_json_get(r, "omp_runtime"), NULL)), threads,
-		       has_lapack ? or_dash(short_path(lapack)) : "no LAPACK");
+		bb_table_row(&t, (const char *[]){
+					 bb_json_str(bb_json_get(r, "alias"), "?"),
+					 version,
+					 bb_json_str(bb_json_get(r, "kernel"), NULL),
+					 bb_json_str(bb_json_get(th, "layer"), NULL),
+					 bb_json_str(bb_json_get(abi, "integer"), NULL),
+					 bb_json_str(bb_json_get(r, "omp_runtime"), NULL),
+					 threads,
+					 has_lapack ? short_path(lapack) : "no LAPACK",
+				 });
+	}
+	bb_table_print(&t, stdout);
+	bb_table_release(&t);
+	/* what the probes could not tell or found odd */
+	for (size_t i = 0; i < n; i++) {
+		const bb_json *notes = bb_json_get(items[i].record, "notes");
+		for (size_t k = 0; k < bb_json_len(notes); k++)
+			printf("note: %s: %s\n", items[i].spec.alias, bb_json_str(bb_json_at(notes, k), ""));
 	}
 }
 

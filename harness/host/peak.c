@@ -1,0 +1,250 @@
+/*
+ * Peak FLOP/s measurement: calibrates, times and repeats the FMA-throughput loops of
+ * kernels/peak_kernels.h on one core and on all cores, and presents the result as a table or
+ * JSON.  See harness/host/peak.h for the contract.
+ */
+#include "harness/host/peak.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "kernels/peak_kernels.h"
+
+#define PEAK_REPEATS 3        /* timed runs per figure; the best one is kept */
+#define PEAK_MAX_THREADS 1024 /* more than any host we run on; guards a bad sysconf() */
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Run one loop; store its flop count (-1: not compiled in) in *flops and return its seconds. */
+static double time_loop(bb_isa isa, char prec, long long iters, double *flops)
+{
+	double t0 = now();
+	*flops = bb_peak_kernel_run(isa, prec, iters);
+	return now() - t0;
+}
+
+/*
+ * The iteration count that makes one run of (isa, prec) last about seconds: grow the count
+ * until a run takes a quarter of that, then scale linearly.  The runs also warm the core up
+ * (clock frequency, AVX-512 power state) before anything is timed for real.  Returns -1 when
+ * the loop is not compiled into this build.
+ */
+static long long calibrate(bb_isa isa, char prec, double seconds)
+{
+	long long iters = 1000;
+
+	for (;;) {
+		double flops, t = time_loop(isa, prec, iters, &flops);
+		if (flops < 0)
+			return -1;
+		if (t >= seconds / 4 || iters >= (1LL << 50)) {
+			double scaled = t > 0 ? (double)iters * (seconds / t) : (double)iters;
+			return scaled < 1 ? 1 : (long long)scaled;
+		}
+		iters *= t < seconds / 100 ? 10 : 2;
+	}
+}
+
+/*
+ * A team of threads running the same loop.  The starter holds gate while it creates them, so
+ * none starts before all exist (or learns through abort that one could not be created); then
+ * the barrier releases them together and each times its own loop.
+ */
+struct peak_team {
+	pthread_mutex_t gate;
+	pthread_barrier_t start;
+	int abort;
+	bb_isa isa;
+	char prec;
+	long long iters;
+};
+
+struct peak_worker {
+	struct peak_team *team;
+	pthread_t tid;
+	double seconds, flops;
+};
+
+static void *peak_worker_main(void *arg)
+{
+	struct peak_worker *w = arg;
+	struct peak_team *t = w->team;
+
+	pthread_mutex_lock(&t->gate);
+	int abort = t->abort;
+	pthread_mutex_unlock(&t->gate);
+	if (abort)
+		return NULL;
+	pthread_barrier_wait(&t->start);
+	w->seconds = time_loop(t->isa, t->prec, t->iters, &w->flops);
+	return NULL;
+}
+
+/*
+ * Run the loop on n threads at once and store the flops of all of them divided by the time of
+ * the slowest, in GFLOP/s, in *gflops.  Returns 0, or -1 with a message when a thread cannot
+ * be created (the ones already created are joined first).
+ */
+static int run_team(bb_isa isa, char prec, long long iters, int n, double *gflops)
+{
+	struct peak_team team = {.isa = isa, .prec = prec, .iters = iters};
+	struct peak_worker *w = bb_xcalloc((size_t)n, sizeof(*w));
+	int started, rc = 0, ret = -1;
+
+	pthread_mutex_init(&team.gate, NULL);
+	pthread_barrier_init(&team.start, NULL, (unsigned)n);
+	pthread_mutex_lock(&team.gate);
+	for (started = 0; started < n; started++) {
+		w[started].team = &team;
+		rc = pthread_create(&w[started].tid, NULL, peak_worker_main, &w[started]);
+		if (rc)
+			break;
+	}
+	team.abort = started < n;
+	pthread_mutex_unlock(&team.gate);
+	for (int i = 0; i < started; i++)
+		pthread_join(w[i].tid, NULL);
+	if (team.abort) {
+		bb_error("cannot start peak thread %d of %d: %s", started + 1, n, strerror(rc));
+		goto cleanup;
+	}
+
+	double flops = 0, slowest = 0;
+	for (int i = 0; i < n; i++) {
+		flops += w[i].flops;
+		if (w[i].seconds > slowest)
+			slowest = w[i].seconds;
+	}
+	*gflops = slowest > 0 ? 1e-9 * flops / slowest : 0;
+	ret = 0;
+cleanup:
+	pthread_barrier_destroy(&team.start);
+	pthread_mutex_destroy(&team.gate);
+	free(w);
+	return ret;
+}
+
+/* Measure one level and precision into *r: best of PEAK_REPEATS runs, one core then all.
+ * Returns 0, 1 when the loop is not compiled in (a build fault, warned about), -1 on error. */
+static int measure_one(bb_isa isa, char prec, int nthreads, double seconds, bb_peak_rate *r)
+{
+	const char *pname = prec == 'd' ? "double" : "single";
+	long long iters = calibrate(isa, prec, seconds);
+
+	if (iters < 0) {
+		bb_warning("peak loop '%s' %s is not compiled into this build", bb_isa_name(isa),
+		           pname);
+		return 1;
+	}
+	for (int rep = 0; rep < PEAK_REPEATS; rep++) {
+		double flops, t = time_loop(isa, prec, iters, &flops);
+		double g = t > 0 ? 1e-9 * flops / t : 0;
+		if (g > r->core)
+			r->core = g;
+	}
+	for (int rep = 0; rep < PEAK_REPEATS; rep++) {
+		double g;
+		if (run_team(isa, prec, iters, nthreads, &g) < 0)
+			return -1;
+		if (g > r->all)
+			r->all = g;
+	}
+	bb_verbose(" -> peak %s %s: %lld iterations per run, %.1f GFLOP/s per core, "
+	           "%.1f on %d threads",
+	           bb_isa_name(isa), pname, iters, r->core, r->all, nthreads);
+	return 0;
+}
+
+int bb_peak_measure(bb_peak *p, int nthreads, double seconds)
+{
+	memset(p, 0, sizeof(*p));
+	if (nthreads <= 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		nthreads = n > 0 ? (int)(n < PEAK_MAX_THREADS ? n : PEAK_MAX_THREADS) : 1;
+	}
+	if (nthreads > PEAK_MAX_THREADS)
+		nthreads = PEAK_MAX_THREADS;
+	p->threads = nthreads;
+	p->seconds = seconds > 0 ? seconds : BB_PEAK_DEFAULT_SECONDS;
+
+	for (int i = 0; i < BB_ISA_COUNT; i++) {
+		if (!bb_isa_supported(i)) {
+			bb_verbose(" -> peak %s: not supported by this cpu", bb_isa_name(i));
+			continue;
+		}
+		int rd = measure_one(i, 'd', nthreads, p->seconds, &p->isa[i].d);
+		if (rd < 0)
+			return -1;
+		int rs = measure_one(i, 's', nthreads, p->seconds, &p->isa[i].s);
+		if (rs < 0)
+			return -1;
+		p->isa[i].measured = rd == 0 && rs == 0;
+	}
+	return 0;
+}
+
+double bb_peak_best(const bb_peak *p, char prec, int all_cores)
+{
+	double best = 0;
+
+	for (int i = 0; i < BB_ISA_COUNT; i++) {
+		if (!p->isa[i].measured)
+			continue;
+		const bb_peak_rate *r = prec == 's' ? &p->isa[i].s : &p->isa[i].d;
+		double g = all_cores ? r->all : r->core;
+		if (g > best)
+			best = g;
+	}
+	return best;
+}
+
+static void rate_to_json(bb_json_writer *w, const char *key, const bb_peak_rate *r)
+{
+	bb_jw_key(w, key);
+	bb_jw_object_begin(w);
+	bb_jw_kv_double(w, "core", r->core);
+	bb_jw_kv_double(w, "all", r->all);
+	bb_jw_object_end(w);
+}
+
+void bb_peak_to_json(const bb_peak *p, bb_json_writer *w)
+{
+	bb_jw_object_begin(w);
+	bb_jw_kv_int(w, "threads", p->threads);
+	for (int i = 0; i < BB_ISA_COUNT; i++) {
+		bb_jw_key(w, bb_isa_name(i));
+		if (!p->isa[i].measured) {
+			bb_jw_null(w);
+			continue;
+		}
+		bb_jw_object_begin(w);
+		rate_to_json(w, "double", &p->isa[i].d);
+		rate_to_json(w, "single", &p->isa[i].s);
+		bb_jw_object_end(w);
+	}
+	bb_jw_object_end(w);
+}
+
+void bb_peak_print(const bb_peak *p, FILE *out)
+{
+	fprintf(out, "peak GFLOP/s (FMA loop; \"all\" = %d threads)\n", p->threads);
+	fprintf(out, "%-8s %12s %12s %12s %12s\n", "level", "double/core", "double/all",
+	        "single/core", "single/all");
+	for (int i = 0; i < BB_ISA_COUNT; i++) {
+		if (!p->isa[i].measured) {
+			fprintf(out, "%-8s %12s\n", bb_isa_name(i), "unsupported");
+			continue;
+		}
+		fprintf(out, "%-8s %12.1f %12.1f %12.1f %12.1f\n", bb_isa_name(i), p->isa[i].d.core,
+		        p->isa[i].d.all, p->isa[i].s.core, p->isa[i].s.all);
+	}
+}

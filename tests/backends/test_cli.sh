@@ -1,0 +1,32 @@
+#!/bin/sh
+# The command line: help generated from the command table, typos answered with the closest
+# name and exit code 2, and the executable linking no BLAS and no OpenMP runtime.
+bb="$1"
+fail=0
+check() { # check DESCRIPTION EXPECTED_RC COMMAND... ; output in $out
+	desc=$1 want=$2; shift 2
+	out=$("$@" 2>&1); rc=$?
+	if [ "$rc" -ne "$want" ]; then echo "FAIL: $desc: exit $rc, expected $want"; echo "$out"; fail=1; fi
+}
+contains() { case "$out" in *"$1"*) ;; *) echo "FAIL: output lacks '$1':"; echo "$out"; fail=1;; esac; }
+
+check "help" 0 "$bb" help;                 contains "list"; contains "info"
+case "$out" in *__worker*) echo "FAIL: hidden command shown in help"; fail=1;; esac
+check "help list" 0 "$bb" help list;       contains "--backends"; contains "--json"
+check "list --help" 0 "$bb" list --help;   contains "usage: blasbench list"
+check "no command" 2 "$bb"
+check "typo command" 2 "$bb" lsit;         contains "did you mean 'list'"
+check "typo option" 2 "$bb" list --jsn;    contains "did you mean '--json'"
+check "typo backend" 2 "$bb" list -b openblass; contains "did you mean 'openblas'"
+check "help typo" 2 "$bb" help lst;        contains "did you mean 'list'"
+check "stray argument" 2 "$bb" list extra; contains "takes no arguments"
+check "missing value" 2 "$bb" list --backends; contains "needs a value"
+check "bad number" 2 "$bb" list --threads=x; contains "whole number"
+
+# blasbench must not become one more BLAS or OpenMP runtime in the stacks it measures
+deps=$(ldd "$bb")
+case "$deps" in *blas*|*lapack*|*gomp*|*libomp*|*iomp*|*blis*|*flame*)
+	echo "FAIL: blasbench links a BLAS or OpenMP runtime:"; echo "$deps"; fail=1;;
+esac
+[ $fail -eq 0 ] && echo "cli: all checks passed"
+exit $fail

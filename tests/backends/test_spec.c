@@ -1,0 +1,78 @@
+/* Backend spec parsing: aliases, paths, environment, catalog names, errors. */
+#include "backends/spec.h"
+#include "test_util.h"
+
+static void parses(const char *text, const char *alias, const char *name, const char *path,
+		   size_t n_env)
+{
+	bb_backend_spec s;
+	char err[256] = "";
+	int rc = bb_spec_parse(text, &s, err, sizeof(err));
+	BB_CHECK_INT(rc, 0);
+	if (rc) {
+		fprintf(stderr, "  '%s': %s\n", text, err);
+		return;
+	}
+	BB_CHECK_STR(s.alias, alias);
+	if (name)
+		BB_CHECK_STR(s.name, name);
+	else
+		BB_CHECK(s.name == NULL);
+	if (path)
+		BB_CHECK_STR(s.path, path);
+	else
+		BB_CHECK(s.path == NULL);
+	BB_CHECK_INT(s.n_env, n_env);
+	BB_CHECK_STR(s.text, text);
+	bb_spec_release(&s);
+}
+
+static void refuses(const char *text, const char *needle)
+{
+	bb_backend_spec s;
+	char err[256] = "";
+	BB_CHECK_INT(bb_spec_parse(text, &s, err, sizeof(err)), -1);
+	if (!strstr(err, needle)) {
+		fprintf(stderr, "  '%s' error '%s' lacks '%s'\n", text, err, needle);
+		BB_CHECK(0);
+	}
+}
+
+int main(void)
+{
+	parses("openblas", "openblas", "openblas", NULL, 0);
+	parses("blis-openmp", "blis-openmp", "blis-openmp", NULL, 0);
+	parses("/opt/ob-0.3.28/libopenblas.so", "/opt/ob-0.3.28/libopenblas.so", NULL,
+	       "/opt/ob-0.3.28/libopenblas.so", 0);
+	parses("new=/opt/ob/libopenblas.so", "new", NULL, "/opt/ob/libopenblas.so", 0);
+	parses("skx=openblas+OPENBLAS_CORETYPE=SkylakeX", "skx", "openblas", NULL, 1);
+	parses("openblas+OPENBLAS_CORETYPE=Haswell+OPENBLAS_NUM_THREADS=1",
+	       "openblas+OPENBLAS_CORETYPE=Haswell+OPENBLAS_NUM_THREADS=1", "openblas", NULL, 2);
+	/* a '+' inside a path is not an environment assignment */
+	parses("/opt/g++/lib/libblas.so", "/opt/g++/lib/libblas.so", NULL, "/opt/g++/lib/libblas.so", 0);
+	/* a value may contain '=' and '+' that do not start VAR= */
+	bb_backend_spec s;
+	char err[256];
+	BB_CHECK_INT(bb_spec_parse("blis+X=a=b+1", &s, err, sizeof(err)), 0);
+	BB_CHECK_STR(s.env[0].name, "X");
+	BB_CHECK_STR(s.env[0].value, "a=b+1");
+	bb_spec_release(&s);
+
+	refuses("", "empty");
+	refuses("openblass", "did you mean 'openblas'");
+	refuses("nosuchlib", "unknown backend 'nosuchlib'");
+	refuses("a=", "names no library");
+
+	bb_backend_spec *list;
+	size_t n;
+	BB_CHECK_INT(bb_spec_parse_list("openblas,blis,x=/a/b.so", &list, &n, err, sizeof(err)), 0);
+	BB_CHECK_INT(n, 3);
+	BB_CHECK_STR(list[2].alias, "x");
+	bb_spec_list_free(list, n);
+	BB_CHECK_INT(bb_spec_parse_list("openblas,,blis", &list, &n, err, sizeof(err)), -1);
+	BB_CHECK(strstr(err, "empty item") != NULL);
+	BB_CHECK_INT(bb_spec_parse_list("openblas,openblas", &list, &n, err, sizeof(err)), -1);
+	BB_CHECK(strstr(err, "named twice") != NULL);
+	BB_CHECK_INT(bb_spec_parse_list("a=openblas,a=blis", &list, &n, err, sizeof(err)), -1);
+	return bb_test_done();
+}
