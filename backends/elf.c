@@ -142,8 +142,10 @@ static int parse(const mapped *m, bb_elf *e, char *err, size_t errlen)
 		else
 			push(&e->defined, &e->n_defined, name);
 	}
-	qsort(e->defined, e->n_defined, sizeof(char *), cmp_str);
-	qsort(e->imported, e->n_imported, sizeof(char *), cmp_str);
+	if (e->n_defined) /* qsort(NULL, 0, ...) is undefined behaviour */
+		qsort(e->defined, e->n_defined, sizeof(char *), cmp_str);
+	if (e->n_imported)
+		qsort(e->imported, e->n_imported, sizeof(char *), cmp_str);
 
 	/* relocations against dynamic symbols (GOT and PLT slots) */
 	for (size_t i = 0; i < nsh; i++) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build, run every test (CTest), then
-# build the unit tests with AddressSanitizer + UndefinedBehaviorSanitizer and run them too.
+# build with AddressSanitizer + UndefinedBehaviorSanitizer and run the unit, probe and worker
+# tests there too.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bb_setup
@@ -11,7 +12,7 @@ bb_build "$BB_ROOT/build" -DBB_WERROR=ON
 bb_say "tests"
 (cd "$BB_ROOT/build" && ctest --output-on-failure -j "$jobs")
 
-bb_say "sanitizer build (ASan + UBSan) and its unit tests"
+bb_say "sanitizer build (ASan + UBSan): unit tests, probes and workers"
 bb_build "$BB_ROOT/build-asan" -DBB_SANITIZE=ON -DBB_WERROR=ON
 (cd "$BB_ROOT/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	ctest --output-on-failure -j "$jobs" -L unit)
+	ctest --output-on-failure -j "$jobs" -L 'unit|sanitize')
