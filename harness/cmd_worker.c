@@ -5,7 +5,7 @@
  *   {"type":"stage","stage":"integer width"}   before each probe step (places a crash)
  *   {"type":"backend","backend":{...}}         the probed record
  *   {"type":"error","message":"..."}           the backend cannot be used, and why
- * Tasks: `probe SPEC` (used by list).
+ * Tasks: `probe SPEC` (used by list), `run JOBFILE` (used by run and suite, worker_run.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,31 +16,13 @@
 #include "common/json.h"
 #include "harness/command.h"
 #include "harness/worker.h"
+#include "harness/worker_run.h"
 
-static void emit_stage(const char *stage)
-{
-	bb_strbuf sb = BB_STRBUF_INIT;
-	bb_json_writer w;
-	bb_jw_init(&w, &sb, 0);
-	bb_jw_object_begin(&w);
-	bb_jw_kv_string(&w, "type", "stage");
-	bb_jw_kv_string(&w, "stage", stage);
-	bb_jw_object_end(&w);
-	bb_worker_emit(sb.buf, sb.len);
-	bb_strbuf_release(&sb);
-}
+static void emit_stage(const char *stage) { bb_worker_emit_pair("stage", "stage", stage); }
 
 static int emit_error(const char *message)
 {
-	bb_strbuf sb = BB_STRBUF_INIT;
-	bb_json_writer w;
-	bb_jw_init(&w, &sb, 0);
-	bb_jw_object_begin(&w);
-	bb_jw_kv_string(&w, "type", "error");
-	bb_jw_kv_string(&w, "message", message);
-	bb_jw_object_end(&w);
-	bb_worker_emit(sb.buf, sb.len);
-	bb_strbuf_release(&sb);
+	bb_worker_emit_pair("error", "message", message);
 	return BB_EXIT_FAILED;
 }
 
@@ -85,6 +67,8 @@ static int cmd_worker(bb_opts *o)
 	int threads = (int)bb_opt_long(o, "threads", 0, 0, 4096);
 	if (!strcmp(o->args[0], "probe") && o->nargs == 2)
 		return task_probe(o->args[1], threads);
+	if (!strcmp(o->args[0], "run") && o->nargs == 2)
+		return bb_worker_task_run(o->args[1]);
 	return bb_usage_error(NULL, "__worker: unknown task '%s'", o->args[0]);
 }
 

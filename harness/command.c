@@ -99,6 +99,15 @@ const char *bb_opt_str(const bb_opts *o, const char *name, const char *dflt)
 	return o->value[i] ? o->value[i] : dflt;
 }
 
+void bb_opt_set(bb_opts *o, const char *name, const char *value)
+{
+	int i = find_option(o, name);
+	if (i < 0)
+		bb_die("internal: option '--%s' is not declared", name);
+	o->value[i] = value;
+	o->given[i] = value != NULL;
+}
+
 int bb_opt_flag(const bb_opts *o, const char *name)
 {
 	int i = find_option(o, name);
@@ -132,6 +141,8 @@ int bb_opts_parse(const bb_command *cmd, int argc, char **argv, bb_opts *o)
 	o->spec = parse_merged.opt;
 	o->count = parse_merged.n;
 	o->args = bb_xcalloc((size_t)argc + 1, sizeof(char *));
+	o->argc = argc;
+	o->argv = argv;
 
 	int only_args = 0;
 	for (int i = 1; i < argc; i++) {

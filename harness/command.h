@@ -37,6 +37,8 @@ typedef struct bb_opts {
 	int given[BB_MAX_OPTIONS];           /* how many times given */
 	char **args;                         /* positional arguments (points into argv) */
 	int nargs;
+	int argc;                            /* the command's own argv, for the record */
+	char **argv;
 } bb_opts;
 
 typedef struct bb_command {
@@ -55,6 +57,9 @@ typedef struct bb_command {
 /* Option lookups by long name.  Asking for a name the command does not declare is a bug. */
 const char *bb_opt_str(const bb_opts *o, const char *name, const char *dflt);
 int bb_opt_flag(const bb_opts *o, const char *name);
+/* Set an option's value as if it had been given (used to replay a recorded run's options).
+ * The value is not copied: it must outlive o. */
+void bb_opt_set(bb_opts *o, const char *name, const char *value);
 /* Parse an integer option; returns dflt if absent, exits with a usage error if malformed. */
 long bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max);
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/json.h"
 
 #define RESULT_FD 3
 #define LOG_KEEP (64 * 1024)
@@ -111,15 +112,39 @@ static int deliver_lines(bb_worker *w, bb_worker_line_fn fn, void *ctx)
 	return stop;
 }
 
+volatile int bb_interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	bb_interrupted = 1;
+}
+
+void bb_worker_catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns EINTR at once */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void bb_worker_rearm(bb_worker *w, double timeout) { w->deadline = now() + timeout; }
+
 int bb_worker_wait(bb_worker *w, double timeout, bb_worker_line_fn fn, void *ctx, bb_worker_end *end)
 {
 	memset(end, 0, sizeof(*end));
-	double t0 = now(), deadline = t0 + timeout;
+	double t0 = now();
+	w->deadline = t0 + timeout;
 	int open_fds = 2, stop = 0;
 	char buf[65536];
 	while (open_fds > 0 && !stop) {
 		struct pollfd pfd[2] = {{w->result_fd, POLLIN, 0}, {w->log_fd, POLLIN, 0}};
-		double left = deadline - now();
+		if (bb_interrupted) {
+			end->interrupted = 1;
+			break;
+		}
+		double left = w->deadline - now();
 		if (left <= 0) {
 			end->timed_out = 1;
 			break;
@@ -152,20 +177,18 @@ int bb_worker_wait(bb_worker *w, double timeout, bb_worker_line_fn fn, void *ctx
 		}
 		/* both pipes may stay open in a grandchild; stop when the worker itself is gone */
 	}
-	if (end->timed_out || stop)
+	if (end->timed_out || end->interrupted || stop)
 		kill(-w->pid, SIGKILL);
 	int status = 0;
 	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (!end->timed_out && !stop && w->pending.len) {
-		/* a last line without newline: the worker died mid-write; it is not delivered */
-	}
+	/* a last line without newline means the worker died mid-write: it is not delivered */
 	kill(-w->pid, SIGKILL); /* whatever the worker left behind in its group */
 	end->seconds = now() - t0;
 	if (WIFEXITED(status)) {
 		end->exited = 1;
 		end->exit_code = WEXITSTATUS(status);
-	} else if (WIFSIGNALED(status) && !end->timed_out) {
+	} else if (WIFSIGNALED(status) && !end->timed_out && !end->interrupted) {
 		end->signal = WTERMSIG(status);
 	}
 	return 0;
@@ -183,7 +206,9 @@ void bb_worker_release(bb_worker *w)
 
 const char *bb_worker_end_describe(const bb_worker_end *end, char *buf, size_t len)
 {
-	if (end->timed_out)
+	if (end->interrupted)
+		snprintf(buf, len, "stopped: blasbench was interrupted");
+	else if (end->timed_out)
 		snprintf(buf, len, "hung: killed after %.0f s", end->seconds);
 	else if (end->signal)
 		snprintf(buf, len, "crashed (SIG%s)", sigabbrev_np(end->signal) ? sigabbrev_np(end->signal) : "?");
@@ -237,4 +262,17 @@ void bb_worker_emit(const char *line, size_t len)
 		off += (size_t)n;
 	}
 	free(copy);
+}
+
+void bb_worker_emit_pair(const char *type, const char *key, const char *value)
+{
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_json_writer w;
+	bb_jw_init(&w, &sb, 0);
+	bb_jw_object_begin(&w);
+	bb_jw_kv_string(&w, "type", type);
+	bb_jw_kv_string(&w, key, value);
+	bb_jw_object_end(&w);
+	bb_worker_emit(sb.buf, sb.len);
+	bb_strbuf_release(&sb);
 }

@@ -19,6 +19,7 @@ typedef struct bb_worker {
 	int log_fd;    /* the worker's stdout and stderr, merged */
 	bb_strbuf pending; /* an incomplete result line */
 	bb_strbuf log;     /* captured output (the last 64 KiB) */
+	double deadline;   /* CLOCK_MONOTONIC seconds; bb_worker_rearm() moves it */
 } bb_worker;
 
 typedef struct bb_worker_end {
@@ -26,6 +27,7 @@ typedef struct bb_worker_end {
 	int exit_code;
 	int signal;      /* terminating signal, 0 if none */
 	int timed_out;   /* killed by the controller at the timeout */
+	int interrupted; /* killed because the controller was interrupted (SIGINT/SIGTERM) */
 	double seconds;  /* wall time from start to end */
 } bb_worker_end;
 
@@ -36,8 +38,19 @@ typedef int (*bb_worker_line_fn)(const char *line, size_t len, void *ctx);
 /* Start a worker with argv = {"__worker", args..., NULL} (args NULL-terminated).
  * Returns 0, or -1 after printing why (fork/pipe failure). */
 int bb_worker_start(bb_worker *w, const char *const *args);
-/* Read results until the worker ends or `timeout` seconds pass (then SIGKILL). */
+/* Read results until the worker ends, or the deadline passes (then SIGKILL), or
+ * bb_interrupted is set.  The deadline starts `timeout` seconds from now; a line callback may
+ * move it with bb_worker_rearm() (a per-cell timeout restarts at each cell). */
 int bb_worker_wait(bb_worker *w, double timeout, bb_worker_line_fn fn, void *ctx, bb_worker_end *end);
+void bb_worker_rearm(bb_worker *w, double timeout);
+
+/* Set by the controller's SIGINT/SIGTERM handler (bb_worker_catch_signals()): workers are
+ * killed and waits return with end->interrupted. */
+extern volatile int bb_interrupted;
+void bb_worker_catch_signals(void);
+
+/* Worker side: emit {"type": type, key: value} as one line. */
+void bb_worker_emit_pair(const char *type, const char *key, const char *value);
 void bb_worker_release(bb_worker *w);
 
 /* "crashed (SIGSEGV)", "hung: killed after 60 s", "exited with status 3" into buf. */

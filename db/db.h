@@ -1,0 +1,122 @@
+/*
+ * The results database: SQLite, schema versioned with PRAGMA user_version and identified by
+ * PRAGMA application_id, forward-only migrations, WAL mode and a busy timeout so several runs
+ * can share one file.  The controller is the only writer; each finished cell is committed in
+ * its own short transaction with its samples and counters.  Every outside string is bound as
+ * a parameter, never pasted into SQL.
+ *
+ * Tables (see db/schema.c): host, run, backend, cell, sample, counter.
+ */
+#ifndef BB_DB_DB_H
+#define BB_DB_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct bb_db bb_db;
+
+/* Default path: $BLASBENCH_DB, else "blasbench.db" in the current directory. */
+const char *bb_db_default_path(void);
+
+/* Open (creating and migrating as needed).  Refuses, leaving the file untouched, a file that is
+ * not SQLite, a SQLite database that is not blasbench's (other application_id, or tables but no
+ * id), and one from a newer schema.  Returns 0, or -1 with the reason in err. */
+int bb_db_open(const char *path, bb_db **out, char *err, size_t errlen);
+/* Open an existing database read-only for queries (compare, report); same refusals; never
+ * creates or migrates (an older schema is refused with a hint to open it with `runs` first). */
+int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen);
+void bb_db_close(bb_db *db);
+const char *bb_db_path(const bb_db *db);
+int bb_db_schema_version(void);
+
+/* ---- writes (each its own transaction; -1 with err on failure) ------------------------- */
+
+/* The host record, keyed by fingerprint; the newest JSON wins.  *id gets the row id. */
+int bb_db_host_upsert(bb_db *db, const char *fingerprint, const char *host_json,
+		      const char *peak_json, int64_t *id, char *err, size_t errlen);
+
+typedef struct bb_db_run_new {
+	int64_t host_id;
+	const char *label;        /* may be NULL */
+	const char *command;      /* the command line as typed */
+	const char *kind;         /* "run", "suite", "diagnose", "gate" */
+	const char *options_json; /* what is needed to plan the same run again (--resume) */
+	const char *version;      /* blasbench version */
+} bb_db_run_new;
+
+/* A new run with status "running".  *id gets the run id. */
+int bb_db_run_begin(bb_db *db, const bb_db_run_new *r, int64_t *id, char *err, size_t errlen);
+/* status: "running", "complete", "interrupted", "failed"; also sets finished time unless running. */
+int bb_db_run_set_status(bb_db *db, int64_t run_id, const char *status, char *err, size_t errlen);
+
+/* A backend of a run: its spec, alias and full probed record (JSON). */
+int bb_db_backend_add(bb_db *db, int64_t run_id, const char *alias, const char *spec,
+		      const char *record_json, int64_t *id, char *err, size_t errlen);
+
+typedef struct bb_db_counter {
+	const char *name;
+	double value;
+	const char *unit;
+} bb_db_counter;
+
+/* One finished cell with its raw samples and counters, in one transaction. */
+typedef struct bb_db_cell {
+	int64_t run_id;
+	int64_t backend_id;
+	const char *cell_key;     /* identity within a run: alias|workload|threads|omp|params */
+	const char *workload_key; /* "dgemm:m=...,n=...,k=...,ta=N,tb=N" */
+	const char *routine;      /* "dgemm" */
+	char prec;                /* 's', 'd', 'c', 'z' */
+	long m, n, k;
+	int threads;              /* requested */
+	int threads_effective;    /* read back from the library, 0 unknown */
+	const char *omp_runtime;  /* co-loaded OpenMP runtime, NULL none */
+	const char *params_json;  /* scenario/environment parameters, NULL none */
+	const char *status;       /* ok, wrong, crash, hang, error, skipped */
+	const char *error;        /* reason for anything but ok, else NULL */
+	double flops;             /* per call */
+	int calls_per_sample;
+	double median_s, min_s, mad_s, ci_low_s, ci_high_s; /* per call; NAN if no samples */
+	double gflops, pct_peak;  /* NAN when not ok */
+	double residual;          /* the check's scaled residual, NAN if none */
+	const double *samples;    /* seconds per call, in the order taken */
+	size_t n_samples;
+	const bb_db_counter *counters;
+	size_t n_counters;
+} bb_db_cell;
+
+int bb_db_cell_add(bb_db *db, const bb_db_cell *c, int64_t *id, char *err, size_t errlen);
+
+/* ---- queries ------------------------------------------------------------------------- */
+
+typedef struct bb_db_run_info {
+	int64_t id;
+	char *label, *kind, *status, *started, *finished, *command, *backends, *options_json;
+	char *host_fingerprint;
+	int cells, cells_ok, cells_failed; /* failed = wrong + crash + hang + error */
+} bb_db_run_info;
+
+/* All runs, oldest first.  Caller frees with bb_db_run_infos_free(). */
+int bb_db_runs(bb_db *db, bb_db_run_info **out, size_t *n, char *err, size_t errlen);
+void bb_db_run_infos_free(bb_db_run_info *runs, size_t n);
+/* A run by reference: a number (id), "latest", or a label (the newest run with it). */
+int bb_db_run_resolve(bb_db *db, const char *ref, int64_t *run_id, char *err, size_t errlen);
+/* One run; caller frees its strings with bb_db_run_info_release(). */
+int bb_db_run_get(bb_db *db, int64_t run_id, bb_db_run_info *out, char *err, size_t errlen);
+/* Free the strings of one bb_db_run_info (from bb_db_run_get) and zero it. */
+void bb_db_run_info_release(bb_db_run_info *ri);
+/* The id of a run's backend by alias (*id = 0 when the run has none): a resumed run files its
+ * new cells under the backend row it already has. */
+int bb_db_backend_find(bb_db *db, int64_t run_id, const char *alias, int64_t *id, char *err,
+		       size_t errlen);
+/* Cell keys already recorded for a run (resume skips them).  Caller frees each and the array. */
+int bb_db_cell_keys(bb_db *db, int64_t run_id, char ***keys, size_t *n, char *err, size_t errlen);
+
+/* The stored peak JSON of the host with this fingerprint: *peak_json = malloc'd text, or NULL
+ * when the host is unknown or has no peak.  Returns 0, or -1 with err on a database error. */
+int bb_db_host_peak(bb_db *db, const char *fingerprint, char **peak_json, char *err, size_t errlen);
+
+/* The raw handle, for queries reports build themselves (read-only use). */
+struct sqlite3 *bb_db_handle(bb_db *db);
+
+#endif

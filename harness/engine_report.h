@@ -1,0 +1,42 @@
+/*
+ * What the engine shows while and after it runs: a progress line (cell i/N, elapsed,
+ * estimate; rewritten in place on a terminal, one plain line per cell otherwise), and the
+ * summary of a run as a table (failures first) or as JSON.
+ */
+#ifndef BB_HARNESS_ENGINE_REPORT_H
+#define BB_HARNESS_ENGINE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+typedef struct bb_engine_row {
+	char *backend, *workload, *routine, *status, *error;
+	char prec;
+	long m, n, k;
+	int threads, threads_effective;
+	double median_s, min_s, ci_low_s, ci_high_s, gflops, pct_peak, cpu_ratio;
+} bb_engine_row;
+
+typedef struct bb_engine_results {
+	int64_t run_id;
+	char *db_path;
+	bb_engine_row *rows;
+	size_t n, cap;
+} bb_engine_results;
+
+void bb_engine_results_init(bb_engine_results *r, int64_t run_id, const char *db_path);
+void bb_engine_result_add(bb_engine_results *r, const char *backend, const bb_db_cell *c,
+			  const char *workload_name);
+void bb_engine_results_release(bb_engine_results *r);
+
+/* Progress after a cell finished (stderr). */
+void bb_engine_progress(const bb_engine_results *r, size_t done, size_t total, double elapsed,
+			int tty, int quiet);
+void bb_engine_progress_done(int tty, int quiet);
+
+/* Print the summary (table on stdout, or JSON); returns the number of cells not ok. */
+int bb_engine_results_print(const bb_engine_results *r, const char *run_status, int json);
+
+#endif

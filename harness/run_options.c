@@ -1,0 +1,198 @@
+/*
+ * Turning `run`/`suite` options into an engine plan (see run_options.h).  Every bad value is
+ * reported before anything runs, naming the option and what it takes.
+ */
+#include "harness/run_options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backends/catalog.h"
+#include "common/error.h"
+#include "common/json.h"
+#include "db/db.h"
+
+static int online_cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+/* "1,all,2xall" -> {1, cores, 2*cores}, duplicates removed. */
+static int parse_threads(const char *text, int **out, size_t *n, char *err, size_t errlen)
+{
+	int cores = online_cores();
+	*out = NULL;
+	*n = 0;
+	const char *p = text;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char item[32];
+		snprintf(item, sizeof(item), "%.*s", (int)len, p);
+		int v = 0;
+		char *end;
+		if (!strcmp(item, "all"))
+			v = cores;
+		else if (!strcmp(item, "2xall"))
+			v = 2 * cores;
+		else {
+			long l = strtol(item, &end, 10);
+			if (end == item || *end || l < 1 || l > 4096) {
+				snprintf(err, errlen, "--threads takes counts from 1 to 4096, 'all' or '2xall', not '%s'",
+					 item);
+				free(*out);
+				return -1;
+			}
+			v = (int)l;
+		}
+		int dup = 0;
+		for (size_t i = 0; i < *n; i++)
+			dup |= (*out)[i] == v;
+		if (!dup) {
+			*out = bb_xrealloc(*out, (*n + 1) * sizeof(int));
+			(*out)[(*n)++] = v;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (!*n) {
+		snprintf(err, errlen, "--threads needs at least one count");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_positive(const bb_command *cmd, const bb_opts *o, const char *name, double dflt,
+			  double max, double *out)
+{
+	const char *s = bb_opt_str(o, name, NULL);
+	*out = dflt;
+	if (!s)
+		return 0;
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !(v > 0) || v > max)
+		return bb_usage_error(cmd, "--%s takes a number above 0 and at most %g, not '%s'", name, max, s);
+	*out = v;
+	return 0;
+}
+
+/* Default backends: one stack per family found, not every flavour (they are named on request). */
+static const char *const default_backends[] = {"openblas", "blis", "flame", "atlas", "netlib", "mkl"};
+
+static int default_specs(bb_backend_spec **specs, size_t *n)
+{
+	char err[256];
+	*specs = bb_xcalloc(sizeof(default_backends) / sizeof(default_backends[0]), sizeof(bb_backend_spec));
+	*n = 0;
+	for (size_t i = 0; i < sizeof(default_backends) / sizeof(default_backends[0]); i++)
+		if (bb_catalog_installed(bb_catalog_find(default_backends[i])) &&
+		    bb_spec_parse(default_backends[i], &(*specs)[*n], err, sizeof(err)) == 0)
+			(*n)++;
+	return *n ? 0 : -1;
+}
+
+int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workloads,
+		      const char *threads_default, double budget_default, double target_default,
+		      const char *kind, bb_run_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	char err[512];
+	const char *backends = bb_opt_str(o, "backends", NULL);
+	if (backends) {
+		if (bb_spec_parse_list(backends, &plan->specs, &plan->n_specs, err, sizeof(err)))
+			return bb_usage_error(cmd, "%s", err);
+	} else if (default_specs(&plan->specs, &plan->n_specs)) {
+		return bb_usage_error(cmd, "no backend installed; name one with --backends");
+	}
+	const char *sizes = bb_opt_str(o, "sizes", NULL);
+	if (bb_workload_specs_expand(workloads, sizes, &plan->cells, &plan->n_cells, err, sizeof(err)))
+		return bb_usage_error(cmd, "%s", err);
+	if (!plan->n_cells)
+		return bb_usage_error(cmd, "no workloads to run");
+	const char *threads = bb_opt_str(o, "threads", threads_default);
+	if (parse_threads(threads, &plan->threads, &plan->n_threads, err, sizeof(err)))
+		return bb_usage_error(cmd, "%s", err);
+
+	bb_engine_opts *eo = &plan->eo;
+	bb_measure_opts_default(&eo->measure);
+	double target_pct;
+	if (parse_positive(cmd, o, "budget", budget_default, 3600, &eo->measure.budget_s) ||
+	    parse_positive(cmd, o, "target", target_default * 100, 100, &target_pct) ||
+	    parse_positive(cmd, o, "timeout", 120, 86400, &eo->cell_timeout))
+		return BB_EXIT_USAGE;
+	eo->measure.target_rel = target_pct / 100;
+	double half_ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE) / 2;
+	double gib;
+	if (parse_positive(cmd, o, "max-memory", half_ram / (1 << 30), 1 << 20, &gib))
+		return BB_EXIT_USAGE;
+	eo->max_memory = gib * (1 << 30);
+
+	eo->db_path = bb_opt_str(o, "db", bb_db_default_path());
+	eo->kind = kind;
+	eo->label = bb_opt_str(o, "label", NULL);
+	eo->json = bb_opt_flag(o, "json");
+	eo->specs = plan->specs;
+	eo->n_specs = plan->n_specs;
+	eo->cells = plan->cells;
+	eo->n_cells = plan->n_cells;
+	eo->threads = plan->threads;
+	eo->n_threads = plan->n_threads;
+
+	/* what --resume needs to plan the same cells again */
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_json_writer w;
+	bb_jw_init(&w, &sb, 0);
+	bb_jw_object_begin(&w);
+	bb_jw_key(&w, "backends");
+	bb_jw_array_begin(&w);
+	for (size_t i = 0; i < plan->n_specs; i++)
+		bb_jw_string(&w, plan->specs[i].text);
+	bb_jw_array_end(&w);
+	bb_jw_kv_string(&w, "workloads", workloads);
+	bb_jw_kv_string(&w, "sizes", sizes);
+	bb_jw_kv_string(&w, "threads", threads);
+	bb_jw_kv_double(&w, "budget", eo->measure.budget_s);
+	bb_jw_kv_double(&w, "target", eo->measure.target_rel);
+	bb_jw_kv_double(&w, "timeout", eo->cell_timeout);
+	bb_jw_kv_double(&w, "max_memory", eo->max_memory);
+	bb_jw_object_end(&w);
+	plan->options_json = bb_strbuf_detach(&sb, NULL);
+	eo->options_json = plan->options_json;
+	return 0;
+}
+
+void bb_run_plan_release(bb_run_plan *plan)
+{
+	bb_spec_list_free(plan->specs, plan->n_specs);
+	free(plan->cells);
+	free(plan->threads);
+	free(plan->options_json);
+	free(plan->command);
+	memset(plan, 0, sizeof(*plan));
+}
+
+char *bb_command_line(int argc, char **argv)
+{
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_strbuf_adds(&sb, "blasbench");
+	for (int i = 0; i < argc; i++) {
+		int plain = argv[i][0] && strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+							  "0123456789-_=.,:/+") == strlen(argv[i]);
+		if (plain) {
+			bb_strbuf_addf(&sb, " %s", argv[i]);
+		} else {
+			bb_strbuf_adds(&sb, " '");
+			for (const char *p = argv[i]; *p; p++)
+				if (*p == '\'')
+					bb_strbuf_adds(&sb, "'\\''");
+				else
+					bb_strbuf_addc(&sb, *p);
+			bb_strbuf_addc(&sb, '\'');
+		}
+	}
+	return bb_strbuf_detach(&sb, NULL);
+}

@@ -1,0 +1,311 @@
+/*
+ * The LAPACK workloads (getrf, potrf, geqrf, gesv, syevd, gesdd) against one real library, in
+ * this process: test_lapack_workloads BACKEND (a catalog name), or --unit for the parts that
+ * need no library (complete, validate, flop counts).
+ * For every precision and a few shapes (square, tall, wide, padded leading dimensions, each
+ * jobz / uplo): create, reset, run every copy, and the check passes, again after a reset.
+ * Then faults are planted in copy 0's outputs, one at a time: the largest element of each
+ * checked output off by 1e-3 relative, then a NaN; each must be reported wrong and pass again
+ * once restored.  potrf on a matrix that is not positive definite must report the info.
+ * Prints the largest residual of correct results and the smallest of planted faults per
+ * routine.  Exits 77 when the backend is not installed.
+ */
+#include <complex.h>
+
+#include "backends/backend.h"
+#include "workloads/data.h"
+#include "workloads/lapack_check.h"
+#include "workloads/workload.h"
+#include "test_util.h"
+
+#define COPIES 2
+#define SEED 20240607u
+
+static const char *const names[] = {"getrf", "potrf", "geqrf", "gesv", "syevd", "gesdd"};
+#define N_NAMES (sizeof(names) / sizeof(names[0]))
+static const char precs[] = "sdcz";
+
+/* per workload and precision: largest residual of a correct result, smallest of a fault */
+static double ok_max[N_NAMES][4], fault_min[N_NAMES][4];
+
+static int name_index(const char *name)
+{
+	for (size_t i = 0; i < N_NAMES; i++)
+		if (!strcmp(names[i], name))
+			return (int)i;
+	return 0;
+}
+
+static void describe(const char *wname, char prec, const bb_shape *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%c%s m=%ld n=%ld nrhs=%ld lda=%ld ldb=%ld uplo=%c jobz=%c", prec, wname,
+	         s->m, s->n, s->nrhs, s->lda, s->ldb, s->uplo ? s->uplo : '-',
+	         s->jobz ? s->jobz : '-');
+}
+
+/* The element of largest magnitude within the output's part; its index. */
+static size_t largest(const bb_lapack_output *o)
+{
+	size_t best = 0;
+	long double bv = -1;
+	for (long j = 0; j < o->n; j++) {
+		long lo = o->part == 'L' ? j : 0;
+		long hi = o->part == 'U' ? (j < o->m - 1 ? j : o->m - 1) : o->m - 1;
+		for (long i = lo; i <= hi; i++) {
+			size_t idx = (size_t)(i + j * o->ld);
+			long double v = cabsl(bb_elem(o->prec, o->p, idx));
+			if (v > bv) {
+				bv = v;
+				best = idx;
+			}
+		}
+	}
+	return best;
+}
+
+static int check(bb_instance *in, double *res, char *why, size_t len)
+{
+	why[0] = '\0';
+	return bb_instance_check(in, res, why, len);
+}
+
+/* Plant faults in every checked output of copy 0: each must be caught, each restored. */
+static void plant_faults(bb_instance *in, int wi, int pi, const char *label)
+{
+	bb_lapack_output out[BB_LAPACK_MAX_OUTPUTS];
+	int n = bb_lapack_outputs(in, 0, out);
+	BB_CHECK(n >= 1);
+	char why[256];
+	double res;
+	for (int k = 0; k < n; k++) {
+		const bb_lapack_output *o = &out[k];
+		size_t idx = largest(o);
+		bb_xc v = bb_elem(o->prec, o->p, idx);
+		bb_set_elem(o->prec, o->p, idx, v * (1 + 1e-3L));
+		int rc = check(in, &res, why, sizeof(why));
+		BB_CHECK_INT(rc, 1);
+		if (rc != 1)
+			fprintf(stderr, "  %s: %s(%zu) * (1 + 1e-3) not caught: residual %.3g\n",
+			        label, o->name, idx, res);
+		else if (res < fault_min[wi][pi])
+			fault_min[wi][pi] = res;
+		bb_set_elem(o->prec, o->p, idx, NAN);
+		rc = check(in, &res, why, sizeof(why));
+		BB_CHECK_INT(rc, 1);
+		BB_CHECK(strstr(why, "not finite") != NULL);
+		bb_set_elem(o->prec, o->p, idx, v);
+		rc = check(in, &res, why, sizeof(why));
+		BB_CHECK_INT(rc, 0);
+		if (rc)
+			fprintf(stderr, "  %s: restored %s still wrong: %s\n", label, o->name, why);
+	}
+}
+
+static void one_case(bb_backend *b, const char *wname, char prec, bb_shape s)
+{
+	const bb_workload *w = bb_workload_find(wname);
+	BB_CHECK(w != NULL);
+	if (!w)
+		return;
+	int wi = name_index(wname), pi = bb_prec_index(prec);
+	char label[160], why[256], err[256];
+	w->complete(&s);
+	describe(wname, prec, &s, label, sizeof(label));
+	BB_CHECK_INT(w->validate(&s, why, sizeof(why)), 0);
+	bb_instance *in = bb_instance_create(w, prec, &s, b, COPIES, SEED, err, sizeof(err));
+	BB_CHECK(in != NULL);
+	if (!in) {
+		fprintf(stderr, "  %s: create: %s\n", label, err);
+		return;
+	}
+	double res = -1;
+	for (int round = 0; round < 2; round++) { /* the second shows reset() restores inputs */
+		bb_instance_reset(in);
+		for (int i = 0; i < COPIES; i++)
+			bb_instance_run(in, i);
+		int rc = check(in, &res, why, sizeof(why));
+		BB_CHECK_INT(rc, 0);
+		if (rc)
+			fprintf(stderr, "  %s: %s\n", label, why);
+		else if (res > ok_max[wi][pi])
+			ok_max[wi][pi] = res;
+	}
+	if (getenv("BB_TEST_VERBOSE"))
+		printf("%-70s residual %.3g\n", label, res);
+	plant_faults(in, wi, pi, label);
+	bb_instance_destroy(in);
+}
+
+/* potrf on a matrix whose leading minor of order n/2 + 1 is not positive definite. */
+static void potrf_not_definite(bb_backend *b, char prec, char uplo)
+{
+	const bb_workload *w = bb_workload_find("potrf");
+	bb_shape s = {.n = 33, .uplo = uplo};
+	w->complete(&s);
+	char err[256], why[256], want[64];
+	bb_instance *in = bb_instance_create(w, prec, &s, b, 1, SEED, err, sizeof(err));
+	BB_CHECK(in != NULL);
+	if (!in)
+		return;
+	bb_instance_reset(in);
+	bb_lapack_output o[BB_LAPACK_MAX_OUTPUTS];
+	bb_lapack_outputs(in, 0, o); /* the matrix is the input as well */
+	long j = s.n / 2;
+	bb_set_elem(prec, o[0].p, (size_t)(j + j * o[0].ld), -1);
+	bb_instance_run(in, 0);
+	double res;
+	BB_CHECK_INT(check(in, &res, why, sizeof(why)), 1);
+	snprintf(want, sizeof(want), "info = %ld", j + 1);
+	BB_CHECK(strstr(why, want) != NULL);
+	if (!strstr(why, want))
+		fprintf(stderr, "  %cpotrf uplo=%c: expected '%s' in '%s'\n", prec, uplo, want,
+		        why);
+	bb_instance_destroy(in);
+}
+
+static void run_all(bb_backend *b)
+{
+	for (const char *p = precs; *p; p++) {
+		char c = *p;
+		one_case(b, "getrf", c, (bb_shape){.n = 33});
+		one_case(b, "getrf", c, (bb_shape){.n = 96, .lda = 99});
+		one_case(b, "getrf", c, (bb_shape){.m = 96, .n = 40});
+		one_case(b, "getrf", c, (bb_shape){.m = 40, .n = 96, .lda = 41});
+		one_case(b, "potrf", c, (bb_shape){.n = 33});
+		one_case(b, "potrf", c, (bb_shape){.n = 96, .uplo = 'L', .lda = 101});
+		one_case(b, "geqrf", c, (bb_shape){.n = 33});
+		one_case(b, "geqrf", c, (bb_shape){.n = 96, .lda = 97});
+		one_case(b, "geqrf", c, (bb_shape){.m = 96, .n = 40});
+		one_case(b, "geqrf", c, (bb_shape){.m = 40, .n = 96});
+		one_case(b, "gesv", c, (bb_shape){.n = 33});
+		one_case(b, "gesv", c, (bb_shape){.n = 96, .nrhs = 3, .lda = 98, .ldb = 100});
+		one_case(b, "syevd", c, (bb_shape){.n = 33});
+		one_case(b, "syevd", c, (bb_shape){.n = 96, .uplo = 'L', .lda = 97});
+		one_case(b, "syevd", c, (bb_shape){.n = 33, .jobz = 'N'});
+		one_case(b, "syevd", c, (bb_shape){.n = 96, .jobz = 'N', .uplo = 'L'});
+		one_case(b, "gesdd", c, (bb_shape){.n = 33});
+		one_case(b, "gesdd", c, (bb_shape){.n = 96, .lda = 98});
+		one_case(b, "gesdd", c, (bb_shape){.m = 96, .n = 40});
+		one_case(b, "gesdd", c, (bb_shape){.m = 40, .n = 96, .jobz = 'A'});
+		one_case(b, "gesdd", c, (bb_shape){.m = 96, .n = 40, .jobz = 'O'});
+		one_case(b, "gesdd", c, (bb_shape){.m = 40, .n = 96, .jobz = 'O'});
+		one_case(b, "gesdd", c, (bb_shape){.m = 96, .n = 33, .jobz = 'N'});
+		potrf_not_definite(b, c, 'U');
+		potrf_not_definite(b, c, 'L');
+	}
+	printf("%-6s %4s %12s %12s\n", "", "prec", "max ok", "min fault");
+	for (size_t w = 0; w < N_NAMES; w++)
+		for (int p = 0; p < 4; p++)
+			printf("%-6s %4c %12.3g %12.3g\n", names[w], precs[p], ok_max[w][p],
+			       fault_min[w][p]);
+}
+
+/* complete, validate and flop counts: no library needed. */
+static void unit(void)
+{
+	char why[256];
+	bb_shape s = {.n = 100};
+	const bb_workload *getrf = bb_workload_find("getrf"), *potrf = bb_workload_find("potrf"),
+	                  *geqrf = bb_workload_find("geqrf"), *gesv = bb_workload_find("gesv"),
+	                  *syevd = bb_workload_find("syevd"), *gesdd = bb_workload_find("gesdd");
+	BB_CHECK(getrf && potrf && geqrf && gesv && syevd && gesdd);
+	if (!(getrf && potrf && geqrf && gesv && syevd && gesdd))
+		return;
+	getrf->complete(&s);
+	BB_CHECK_INT(s.m, 100);
+	BB_CHECK_INT(s.lda, 100);
+	BB_CHECK_INT(getrf->validate(&s, why, sizeof(why)), 0);
+	s.lda = 99;
+	BB_CHECK_INT(getrf->validate(&s, why, sizeof(why)), -1);
+	BB_CHECK(strstr(why, "lda") != NULL);
+	/* leading terms: getrf 2/3 n^3, potrf 1/3 n^3, geqrf 4/3 n^3, complex about 4 times */
+	double n = 1000, n3 = n * n * n;
+	bb_shape q = {.n = 1000};
+	getrf->complete(&q);
+	BB_CHECK_NEAR(getrf->flops('d', &q) / n3, 2.0 / 3, 0.01);
+	BB_CHECK_NEAR(getrf->flops('z', &q) / n3, 8.0 / 3, 0.04);
+	BB_CHECK_NEAR(geqrf->flops('d', &q) / n3, 4.0 / 3, 0.01);
+	q = (bb_shape){.m = 2000, .n = 1000};
+	getrf->complete(&q);
+	bb_shape t = {.m = 1000, .n = 2000};
+	getrf->complete(&t);
+	BB_CHECK_NEAR(getrf->flops('d', &q), getrf->flops('d', &t), 1e-6 * getrf->flops('d', &q));
+	BB_CHECK_NEAR(geqrf->flops('d', &q) / n3, 2 * 2 - 2.0 / 3, 0.01); /* 2mn^2 - 2/3 n^3 */
+	q = (bb_shape){.n = 1000};
+	potrf->complete(&q);
+	BB_CHECK(q.uplo == 'U');
+	BB_CHECK_NEAR(potrf->flops('d', &q) / n3, 1.0 / 3, 0.01);
+	q = (bb_shape){.n = 1000};
+	gesv->complete(&q);
+	BB_CHECK_INT(q.nrhs, 1);
+	BB_CHECK_NEAR(gesv->flops('d', &q) / n3, 2.0 / 3, 0.01);
+	q = (bb_shape){.n = 1000};
+	syevd->complete(&q);
+	BB_CHECK(q.jobz == 'V' && q.uplo == 'U');
+	BB_CHECK_NEAR(syevd->flops('d', &q) / n3, 4.0 / 3 + 4.0 / 3 + 2, 0.01);
+	q.jobz = 'N';
+	BB_CHECK_NEAR(syevd->flops('d', &q) / n3, 4.0 / 3, 0.01);
+	q.jobz = 'X';
+	BB_CHECK_INT(syevd->validate(&q, why, sizeof(why)), -1);
+	q = (bb_shape){.n = 1000};
+	gesdd->complete(&q);
+	BB_CHECK(q.jobz == 'S' && q.m == 1000);
+	BB_CHECK_NEAR(gesdd->flops('d', &q) / n3, 8.0 / 3 + 8.0 / 3 + 2 + 2, 0.01);
+	q.jobz = 'N';
+	BB_CHECK_NEAR(gesdd->flops('d', &q) / n3, 8.0 / 3, 0.01);
+	q.jobz = 'Q';
+	BB_CHECK_INT(gesdd->validate(&q, why, sizeof(why)), -1);
+	q = (bb_shape){.n = 10, .uplo = 'x'};
+	potrf->complete(&q);
+	BB_CHECK_INT(potrf->validate(&q, why, sizeof(why)), -1);
+	for (size_t i = 0; i < N_NAMES; i++) {
+		const bb_workload *w = bb_workload_find(names[i]);
+		BB_CHECK_STR(w->family, "lapack");
+		BB_CHECK(w->in_place);
+		bb_shape z = {.n = 64};
+		w->complete(&z);
+		BB_CHECK(w->bytes('d', &z) >= 8.0 * 64 * 64);
+		bb_shape zero = {.n = 0};
+		w->complete(&zero);
+		BB_CHECK_INT(w->validate(&zero, why, sizeof(why)), -1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: test_lapack_workloads BACKEND|--unit\n");
+		return 2;
+	}
+	if (!strcmp(argv[1], "--unit")) {
+		unit();
+		return bb_test_done();
+	}
+	bb_backend_spec spec;
+	char err[512];
+	if (bb_spec_parse(argv[1], &spec, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (spec.name && !bb_catalog_installed(bb_catalog_find(spec.name)))
+		BB_TEST_SKIP("backend not installed");
+	for (size_t w = 0; w < N_NAMES; w++)
+		for (int p = 0; p < 4; p++)
+			fault_min[w][p] = INFINITY;
+	bb_backend b;
+	bb_backend_init(&b, &spec);
+	bb_spec_release(&spec);
+	if (bb_backend_load(&b, err, sizeof(err)) || bb_backend_probe_abi(&b, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", argv[1], err);
+		bb_backend_release(&b);
+		return 1;
+	}
+	if (b.lapack != BB_YES) {
+		bb_backend_release(&b);
+		BB_TEST_SKIP("backend has no LAPACK");
+	}
+	printf("%s: %d-bit integers\n", argv[1], b.int_bits);
+	run_all(&b);
+	bb_backend_release(&b);
+	return bb_test_done();
+}
