@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The README's first command: install what is missing, build, and run the main job on the
-# default database.  Extra arguments go to blasbench.
+# The README's first command: install what is missing, build, and run the main job,
+# `blasbench suite --backends openblas,blis`, on the default database (./blasbench.db or
+# $BLASBENCH_DB).  Arguments replace `--backends openblas,blis`.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bb_setup
 bb_build
-bb_say "build/blasbench list $*"
-exec "$BB_ROOT/build/blasbench" list "$@"
+args=("$@")
+[ ${#args[@]} -gt 0 ] || args=(--backends openblas,blis)
+bb_say "build/blasbench suite ${args[*]}"
+exec "$BB_ROOT/build/blasbench" suite "${args[@]}"

@@ -13,23 +13,22 @@
  * model does not bound: summing many positive terms in float, each term eventually falls
  * near the spacing of the running sum and the roundings stop cancelling (Netlib's snrm2 and
  * OpenBLAS's cdotc are ~1e-3 off at n = 1e7, correctly).  So these use the first-order
- * worst-case bound of summation in index order, from the exact partial sums S_l and terms p_l:
- *     |error| <= u (sum_l |S_l| + sum_l |p_l|)   (u = eps/2; any blocked, vectorized or
- *                                                 pairwise order of positive terms has
- *                                                 smaller partial sums)
- *   dot  x, y uniform [0, 1) (no cancellation: a relative error means something);
- *        r_dot = |r - x^H y| / (eps (sum_l |S_l| + sum_l |p_l| + |x^H y|)) <= 10, with |z|
- *        = |re z| + |im z| and p_l summed part by part
- *   nrm2 x uniform [-1, 1); on the squares, s = sum |x_l|^2:
- *        r_nrm2 = |r^2 - s| / (eps (sum_l S_l + 2 s)) <= 10 (2 s: the final sqrt and store)
- *        Correct results stay below ~1 by construction (the bound is 0.5 to 1 in these units,
- *        complex sums making two roundings per term); one result off by 1e-3 relative gives ~16
- * (dot) and ~33 (nrm2) in single precision at n = 1000, ~1e10 in double; in single precision above
- * n ~ 2000 such an error is within what summation in float may legitimately make. axpy exact (see
- * blas_instance.h): repeated calls alternate alpha = +-2^-10 (1 + i), so after an odd number of
- * calls y = y0 + alpha x exactly, after an even number y = y0; check() makes one more call when the
- * count is even, so that a call that does nothing cannot pass.  Elements between the strided ones
- * must be untouched.
+ * worst-case bound of summation in index order, from the exact partial sums S_l and terms
+ * p_l: |error| <= u (sum_l |S_l| + sum_l |p_l|), u = eps/2.  Any blocked, vectorized or
+ * pairwise order of positive terms has smaller partial sums.
+ *   dot   x, y uniform [0, 1): no cancellation, so a relative error means something.
+ *         r = |r - x^H y| / (eps (sum_l |S_l| + sum_l |p_l| + |x^H y|)) <= 10, with
+ *         |z| = |re z| + |im z| and p_l summed part by part.
+ *   nrm2  x uniform [-1, 1); on the squares, s = sum_l |x_l|^2:
+ *         r = |r^2 - s| / (eps (sum_l S_l + 2 s)) <= 10 (2 s: the final sqrt and store).
+ *   Correct results stay below ~1 by construction (the bound is 0.5 to 1 in these units,
+ *   complex sums rounding twice per term).  A result off by 1e-3 relative gives ~16 (dot)
+ *   and ~33 (nrm2) in single precision at n = 1000, ~1e10 in double; in single precision
+ *   above n ~ 2000 such an error is within what summation in float may legitimately make.
+ *   axpy  exact (see blas_instance.h): repeated calls alternate alpha = +-2^-10 (1 + i), so
+ *         after an odd number of calls y = y0 + alpha x exactly, after an even number
+ *         y = y0; check() makes one more call when the count is even, so that a call that
+ *         does nothing cannot pass.  Elements between the strided ones must be untouched.
  */
 #include <math.h>
 #include <stdio.h>

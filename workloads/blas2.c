@@ -12,8 +12,9 @@
  *   gemv y := alpha op(A) x with beta = 0, alpha = 0.5 (+ 0.25i): repeated calls give the same
  *        y; product check of blas_check.h, every element, limit 10
  *   ger  A := A + alpha x y^T, exact (blas_instance.h): calls alternate alpha = +-2^-10 (1 + i)
- *        and check() makes one more call when the count is even, then A = A0 + alpha x y^T
- *        must hold to the last bit (the residual limit only reports how far off)
+ *        and check() makes one more call when the count is even; then A = A0 + alpha x y^T
+ *        exactly for every correct library (residual 0; the limit is the common 10, in units
+ *        of eps (|A0| + |alpha x y^T|) elementwise)
  *   trsv x := op(T)^-1 b in place (in_place = 1: reset() restores b); T diagonally dominant
  *        (blas_instance.h TRI); residual op(T) x - b0 by the product check, limit 10
  */

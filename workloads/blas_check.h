@@ -31,9 +31,9 @@
  * 300 x 20000 for gemv, 2000 for the level 3 routines).  One element off by 1e-3 relative
  * gives ~500 to 5000 in the direct check in single precision and ~1e11 in double.  The
  * projection dilutes it by ~sqrt(rows k): in double it stays far above the limit at every
- * size; in single precision, above it up to about m = n = k = 2000 for real products and
- * 1000 for complex ones and solves (beyond that such an error is within the rounding noise
- * of the projection).
+ * size; in single precision, above it up to about m = n = k = 2500 for real products, 1400
+ * for complex products, 1000 for real solves and 800 for complex ones (beyond that a single
+ * such element is within the rounding noise of the projection).
  */
 #ifndef BB_WORKLOADS_BLAS_CHECK_H
 #define BB_WORKLOADS_BLAS_CHECK_H

@@ -1,7 +1,9 @@
 /*
  * The LAPACK workloads' common part (see lapack_check.h): the instance every LAPACK workload
  * uses, its reset (every copy restored from the pristine input: all these routines work in
- * place) and destroy, the data generators, and the long-double helpers of the checks.
+ * place) and destroy, the data generators, and the long-double helpers of the checks,
+ * including the implicit parts of the factors (getrf's row interchanges, geqrf's Householder
+ * reflectors), applied here rather than by the library under test.
  */
 #include "workloads/lapack_check.h"
 
@@ -214,20 +216,18 @@ void bb_lapack_trmv(char prec, char uplo, char op, int unit, long m, long n, con
 		long lo = uplo == 'U' ? 0 : j;
 		long hi = uplo == 'U' ? (j < m - 1 ? j : m - 1) : m - 1;
 		if (op == 'N') {
-			bb_xc xj = x[j];
-			for (long i = lo; i <= hi; i++)
-				y[i] += unit && i == j
-				            ? xj
-				            : bb_lapack_xmul(
-				                  bb_elem(prec, a, (size_t)(i + j * lda)), xj);
+			for (long i = lo; i <= hi; i++) {
+				bb_xc aij =
+				    unit && i == j ? 1 : bb_elem(prec, a, (size_t)(i + j * lda));
+				y[i] += bb_lapack_xmul(aij, x[j]);
+			}
 		} else {
 			bb_xc sum = 0;
-			for (long i = lo; i <= hi; i++)
-				sum +=
-				    unit && i == j
-				        ? x[i]
-				        : bb_lapack_xmul(
-				              conjl(bb_elem(prec, a, (size_t)(i + j * lda))), x[i]);
+			for (long i = lo; i <= hi; i++) {
+				bb_xc aij =
+				    unit && i == j ? 1 : bb_elem(prec, a, (size_t)(i + j * lda));
+				sum += bb_lapack_xmul(conjl(aij), x[i]);
+			}
 			y[j] = sum;
 		}
 	}
@@ -263,6 +263,58 @@ void bb_lapack_xrandom(char prec, bb_xc *x, long n, bb_rng *r)
 		} else {
 			x[i] = bb_rng_uniform(r) < 0 ? -mod : mod;
 		}
+	}
+}
+
+/* ---- getrf and geqrf: the factors' implicit parts */
+
+/* 1 (wrong) when a pivot is outside i..m, with the reason in why. */
+int bb_lapack_pivots_bad(const bb_lapack *L, const void *ipiv, long k, char *why, size_t len)
+{
+	for (long i = 0; i < k; i++) {
+		long p = bb_fint_array_get(L->h.backend, ipiv, i);
+		if (p < i + 1 || p > L->m) {
+			snprintf(why, len, "%s: ipiv(%ld) = %ld is out of range %ld..%ld", L->name,
+			         i + 1, p, i + 1, L->m);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The row interchanges ipiv(1..k) applied to y: in LAPACK's order (y becomes P^T y), or in
+ * reverse order (y becomes P y), where A = P L U. */
+void bb_lapack_apply_pivots(const bb_lapack *L, const void *ipiv, long k, int reverse, bb_xc *y)
+{
+	for (long s = 0; s < k; s++) {
+		long i = reverse ? k - 1 - s : s;
+		long p = bb_fint_array_get(L->h.backend, ipiv, i) - 1;
+		bb_xc t = y[i];
+		y[i] = y[p];
+		y[p] = t;
+	}
+}
+
+/* y = Q y (adjoint 0) or Q^H y (adjoint 1) from copy c's reflectors: Q = H(1) .. H(k),
+ * H(i) = I - tau(i) v v^H with v = (0 .. 0, 1, a(i+1:m, i)); Q y applies i = k .. 1 with tau,
+ * Q^H y applies i = 1 .. k with conj(tau). */
+void bb_lapack_apply_reflectors(const bb_lapack *L, const bb_lapack_copy *c, int adjoint, bb_xc *y)
+{
+	char p = L->h.prec;
+	long m = L->m, k = L->m < L->n ? L->m : L->n;
+	for (long s = 0; s < k; s++) {
+		long i = adjoint ? s : k - 1 - s;
+		bb_xc t = bb_elem(p, c->tau, (size_t)i);
+		if (adjoint)
+			t = conjl(t);
+		bb_xc dot = y[i];
+		for (long r = i + 1; r < m; r++)
+			dot +=
+			    bb_lapack_xmul(conjl(bb_elem(p, c->a, (size_t)(r + i * L->lda))), y[r]);
+		dot = bb_lapack_xmul(dot, t);
+		y[i] -= dot;
+		for (long r = i + 1; r < m; r++)
+			y[r] -= bb_lapack_xmul(bb_elem(p, c->a, (size_t)(r + i * L->lda)), dot);
 	}
 }
 
@@ -307,12 +359,24 @@ int bb_lapack_outputs_bad(bb_lapack *L, char *why, size_t len)
 	return 0;
 }
 
-int bb_lapack_residual_bad(const bb_lapack *L, const char *what, double res, double limit,
-                           char *why, size_t len)
+int bb_lapack_verdict(const bb_lapack *L, const bb_lapack_res *r, int n, double *residual,
+                      char *why, size_t len)
 {
-	if (res <= limit) /* false for NaN */
+	int worst = -1;
+	double worst_ratio = 1;
+	*residual = 0;
+	for (int i = 0; i < n; i++) {
+		*residual = bb_lapack_max(*residual, r[i].value);
+		double ratio = r[i].value / r[i].limit;
+		if (isnan(ratio) ? worst < 0 || !isnan(worst_ratio) : ratio > worst_ratio) {
+			worst = i;
+			worst_ratio = ratio;
+		}
+	}
+	if (worst < 0)
 		return 0;
-	snprintf(why, len, "%s: %s residual %.3g exceeds %.3g", L->name, what, res, limit);
+	snprintf(why, len, "%s: %s residual %.3g exceeds %.3g", L->name, r[worst].what,
+	         r[worst].value, r[worst].limit);
 	return 1;
 }
 

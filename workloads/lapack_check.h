@@ -124,12 +124,28 @@ void bb_lapack_check_rng(const bb_lapack *L, bb_rng *r);
  * component of the projection vector. */
 void bb_lapack_xrandom(char prec, bb_xc *x, long n, bb_rng *r);
 
+/* getrf: 1 (wrong) when a pivot ipiv(i) of the k in ipiv is outside i..m, the reason in why. */
+int bb_lapack_pivots_bad(const bb_lapack *L, const void *ipiv, long k, char *why, size_t len);
+/* The row interchanges ipiv(1..k) applied to y: in LAPACK's order (y becomes P^T y), or in
+ * reverse order (y becomes P y), where A = P L U.  The pivots must have passed pivots_bad. */
+void bb_lapack_apply_pivots(const bb_lapack *L, const void *ipiv, long k, int reverse, bb_xc *y);
+/* geqrf: y (m elements) becomes Q y (adjoint 0) or Q^H y (adjoint 1), Q from the reflectors
+ * stored in copy c's a below the diagonal and its tau. */
+void bb_lapack_apply_reflectors(const bb_lapack *L, const bb_lapack_copy *c, int adjoint, bb_xc *y);
+
 /* Check verdict helpers: each returns 1 (wrong) with a one-line reason in why, or 0.
  * info_bad: copy 0's info != 0; `meaning` (or NULL) says what a positive info means. */
 int bb_lapack_info_bad(const bb_lapack *L, const char *meaning, char *why, size_t len);
 int bb_lapack_outputs_bad(bb_lapack *L, char *why, size_t len); /* NaN or Inf in copy 0 */
-int bb_lapack_residual_bad(const bb_lapack *L, const char *what, double res, double limit,
-                           char *why, size_t len);
+/* One residual of a check, with the limit it must not exceed. */
+typedef struct bb_lapack_res {
+	const char *what; /* "||PAx - L(Ux)||" */
+	double value, limit;
+} bb_lapack_res;
+/* The verdict over n residuals: *residual = the largest (NaN wins); 1 (wrong) when one exceeds
+ * its limit or is NaN, the most violated (largest value / limit) named in why. */
+int bb_lapack_verdict(const bb_lapack *L, const bb_lapack_res *r, int n, double *residual,
+                      char *why, size_t len);
 
 /* The pass limit of a residual normalized by n eps: c1 + c2 / n, that is
  * ||r|| <= (c1 n + c2) eps ||A|| ||x||.  c2 covers tiny n, where an n eps normalization leaves

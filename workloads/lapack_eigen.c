@@ -234,12 +234,11 @@ static int syevd_check(bb_instance *in, double *residual, char *why, size_t len)
 		free(z);
 		res[3] = bb_lapack_orth_residual(L, 'N', n, n, c->a, L->lda, (double)n, &r);
 	}
-	*residual = bb_lapack_max(bb_lapack_max(res[0], res[1]), bb_lapack_max(res[2], res[3]));
-	return bb_lapack_residual_bad(L, "|sum w - trace A|", res[0], SYEVD_LIMIT(n), why, len) ||
-	       bb_lapack_residual_bad(L, "|sum w^2 - ||A||_F^2|", res[1], SYEVD_LIMIT(n), why,
-	                              len) ||
-	       bb_lapack_residual_bad(L, "||A(Vx) - V(wx)||", res[2], SYEVD_LIMIT(n), why, len) ||
-	       bb_lapack_residual_bad(L, "||V^H(Vx) - x||", res[3], SYEVD_LIMIT(n), why, len);
+	const bb_lapack_res v[] = {{"|sum w - trace A|", res[0], SYEVD_LIMIT(n)},
+	                           {"|sum w^2 - ||A||_F^2|", res[1], SYEVD_LIMIT(n)},
+	                           {"||A(Vx) - V(wx)||", res[2], SYEVD_LIMIT(n)},
+	                           {"||V^H(Vx) - x||", res[3], SYEVD_LIMIT(n)}};
+	return bb_lapack_verdict(L, v, L->jobz == 'V' ? 4 : 2, residual, why, len);
 }
 
 static bb_instance *syevd_create(const bb_workload *w, char prec, const bb_shape *s, bb_backend *b,
@@ -504,12 +503,11 @@ static int gesdd_check(bb_instance *in, double *residual, char *why, size_t len)
 		res[2] = bb_lapack_orth_residual(L, 'N', m, ucols, u, ldu, (double)d, &r);
 		res[3] = bb_lapack_orth_residual(L, 'C', vtrows, n, vt, ldvt, (double)d, &r);
 	}
-	*residual = bb_lapack_max(bb_lapack_max(res[0], res[1]), bb_lapack_max(res[2], res[3]));
-	return bb_lapack_residual_bad(L, "|sum s^2 - ||A||_F^2|", res[0], GESDD_LIMIT(d), why,
-	                              len) ||
-	       bb_lapack_residual_bad(L, "||A(Vy) - U(Sy)||", res[1], GESDD_LIMIT(d), why, len) ||
-	       bb_lapack_residual_bad(L, "||U^H(Uy) - y||", res[2], GESDD_LIMIT(d), why, len) ||
-	       bb_lapack_residual_bad(L, "||VT(VT^Hy) - y||", res[3], GESDD_LIMIT(d), why, len);
+	const bb_lapack_res v[] = {{"|sum s^2 - ||A||_F^2|", res[0], GESDD_LIMIT(d)},
+	                           {"||A(Vy) - U(Sy)||", res[1], GESDD_LIMIT(d)},
+	                           {"||U^H(Uy) - y||", res[2], GESDD_LIMIT(d)},
+	                           {"||VT(VT^Hy) - y||", res[3], GESDD_LIMIT(d)}};
+	return bb_lapack_verdict(L, v, L->jobz == 'N' ? 1 : 4, residual, why, len);
 }
 
 static bb_instance *gesdd_create(const bb_workload *w, char prec, const bb_shape *s, bb_backend *b,

@@ -18,11 +18,11 @@
  * modulus in [1/2, 1), so that no column of a factor hides behind a tiny component; eps of the
  * precision; d = max(m, n)).  info != 0 and NaN or Inf in an output are wrong first.
  *   getrf  ||P^T A0 x - L (U x)||, ||A0^H (P y) - U^H (L^H y)|| / (||A0||_F ||x|| d eps):
- *          both sides, so every column of U and every row of L is seen; pivots applied here,
+ *          both sides, so every column of U and every row of L is seen; pivots applied by us,
  *          each must lie in i..m
  *   potrf  ||A0 x - U^H (U x)|| (or L (L^H x)) / (||A0||_F ||x|| n eps)
  *   geqrf  ||A0 x - Q (R x)|| / (||A0||_F ||x|| d eps) and ||Q^H Q y - y|| / (||y|| m eps),
- *          Q applied here from the stored reflectors and tau
+ *          Q applied by us (lapack_check.c) from the stored reflectors and tau
  *   gesv   ||A0 (X y) - B0 y|| / (||A0||_F ||X y|| n eps), y of nrhs elements
  * Each passes when at most its limit below.
  */
@@ -133,33 +133,6 @@ static int getrf_outputs(bb_lapack *L, int i, bb_lapack_output *o)
 	return 1;
 }
 
-/* 1 (wrong) when a pivot is outside i..m, with the reason in why. */
-static int pivots_bad(const bb_lapack *L, const void *ipiv, long k, char *why, size_t len)
-{
-	for (long i = 0; i < k; i++) {
-		long p = bb_fint_array_get(L->h.backend, ipiv, i);
-		if (p < i + 1 || p > L->m) {
-			snprintf(why, len, "%s: ipiv(%ld) = %ld is out of range %ld..%ld", L->name,
-			         i + 1, p, i + 1, L->m);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* The row interchanges ipiv(1..k) applied to y: in LAPACK's order (y becomes P^T y), or in
- * reverse order (y becomes P y), where A = P L U. */
-static void apply_pivots(const bb_lapack *L, const void *ipiv, long k, int reverse, bb_xc *y)
-{
-	for (long s = 0; s < k; s++) {
-		long i = reverse ? k - 1 - s : s;
-		long p = bb_fint_array_get(L->h.backend, ipiv, i) - 1;
-		bb_xc t = y[i];
-		y[i] = y[p];
-		y[p] = t;
-	}
-}
-
 /* Both sides are projected: P^T A x against L (U x) sees every column of U through a component
  * of x bounded away from zero; (P y)^H A against (y^H L) U sees every row of L the same way. */
 static int getrf_check(bb_instance *in, double *residual, char *why, size_t len)
@@ -170,7 +143,7 @@ static int getrf_check(bb_instance *in, double *residual, char *why, size_t len)
 	const bb_lapack_copy *c = &L->c[0];
 	*residual = NAN;
 	if (bb_lapack_info_bad(L, "U is exactly singular", why, len) ||
-	    bb_lapack_outputs_bad(L, why, len) || pivots_bad(L, c->ipiv, k, why, len))
+	    bb_lapack_outputs_bad(L, why, len) || bb_lapack_pivots_bad(L, c->ipiv, k, why, len))
 		return 1;
 	bb_xc *x = bb_lapack_xvec(n), *y = bb_lapack_xvec(m), *t = bb_lapack_xvec(k),
 	      *z = bb_lapack_xvec(m), *g = bb_lapack_xvec(n), *f = bb_lapack_xvec(n);
@@ -183,24 +156,24 @@ static int getrf_check(bb_instance *in, double *residual, char *why, size_t len)
 	bb_lapack_trmv(p, 'L', 'C', 1, m, k, c->a, L->lda, y, t);
 	bb_lapack_trmv(p, 'U', 'C', 0, k, n, c->a, L->lda, t, f);
 	long double ny = bb_xnorm2(y, m);
-	apply_pivots(L, c->ipiv, k, 1, y);
+	bb_lapack_apply_pivots(L, c->ipiv, k, 1, y);
 	bb_matvec(p, 'C', m, n, L->a0, L->lda, y, g);
 	double left = (double)(bb_lapack_diff_norm(g, f, n) / (ny * scale));
 	/* right: P^T A x against L (U x) */
 	bb_matvec(p, 'N', m, n, L->a0, L->lda, x, y);
-	apply_pivots(L, c->ipiv, k, 0, y);
+	bb_lapack_apply_pivots(L, c->ipiv, k, 0, y);
 	bb_lapack_trmv(p, 'U', 'N', 0, k, n, c->a, L->lda, x, t);
 	bb_lapack_trmv(p, 'L', 'N', 1, m, k, c->a, L->lda, t, z);
 	double right = (double)(bb_lapack_diff_norm(y, z, m) / (bb_xnorm2(x, n) * scale));
-	*residual = bb_lapack_max(left, right);
 	free(x);
 	free(y);
 	free(t);
 	free(z);
 	free(g);
 	free(f);
-	return bb_lapack_residual_bad(L, "||PAx - L(Ux)||", right, GETRF_LIMIT(d), why, len) ||
-	       bb_lapack_residual_bad(L, "||y^H PA - (y^H L)U||", left, GETRF_LIMIT(d), why, len);
+	const bb_lapack_res res[] = {{"||P^T Ax - L(Ux)||", right, GETRF_LIMIT(d)},
+	                             {"||(Py)^H A - (y^H L)U||", left, GETRF_LIMIT(d)}};
+	return bb_lapack_verdict(L, res, 2, residual, why, len);
 }
 
 static bb_instance *getrf_create(const bb_workload *w, char prec, const bb_shape *s, bb_backend *b,
@@ -313,14 +286,15 @@ static int potrf_check(bb_instance *in, double *residual, char *why, size_t len)
 		bb_lapack_trmv(p, 'L', 'C', 0, n, n, c->a, L->lda, x, t);
 		bb_lapack_trmv(p, 'L', 'N', 0, n, n, c->a, L->lda, t, z);
 	}
-	*residual = (double)(bb_lapack_diff_norm(y, z, n) /
-	                     (bb_lapack_norm_a0(L, n, n) * bb_xnorm2(x, n) * n * bb_prec_eps(p)));
+	double res = (double)(bb_lapack_diff_norm(y, z, n) /
+	                      (bb_lapack_norm_a0(L, n, n) * bb_xnorm2(x, n) * n * bb_prec_eps(p)));
 	free(x);
 	free(y);
 	free(t);
 	free(z);
-	return bb_lapack_residual_bad(L, L->uplo == 'U' ? "||Ax - U^H(Ux)||" : "||Ax - L(L^Hx)||",
-	                              *residual, POTRF_LIMIT(n), why, len);
+	const bb_lapack_res v = {L->uplo == 'U' ? "||Ax - U^H(Ux)||" : "||Ax - L(L^Hx)||", res,
+	                         POTRF_LIMIT(n)};
+	return bb_lapack_verdict(L, &v, 1, residual, why, len);
 }
 
 static bb_instance *potrf_create(const bb_workload *w, char prec, const bb_shape *s, bb_backend *b,
@@ -393,33 +367,10 @@ static void geqrf_run(bb_instance *in, int i)
 
 static int geqrf_outputs(bb_lapack *L, int i, bb_lapack_output *o)
 {
+	long k = lmin(L->m, L->n);
 	o[0] = (bb_lapack_output){"QR", L->h.prec, 'G', L->c[i].a, L->m, L->n, L->lda};
-	o[1] = (bb_lapack_output){"tau", L->h.prec,       'G', L->c[i].tau, lmin(L->m, L->n),
-	                          1,     lmin(L->m, L->n)};
+	o[1] = (bb_lapack_output){"tau", L->h.prec, 'G', L->c[i].tau, k, 1, k};
 	return 2;
-}
-
-/* y = H(i) y for the reflectors i = from, from+step, ... while in 0..k-1, where
- * H(i) = I - t v v^H, v = (0 .. 0, 1, a(i+1:m, i)), t = tau(i) or conj(tau(i)).  Q = H(1)..H(k),
- * so Q y runs i = k-1 .. 0 with tau and Q^H y runs i = 0 .. k-1 with conj(tau). */
-static void apply_reflectors(const bb_lapack *L, const bb_lapack_copy *c, int adjoint, bb_xc *y)
-{
-	char p = L->h.prec;
-	long m = L->m, k = lmin(L->m, L->n);
-	for (long s = 0; s < k; s++) {
-		long i = adjoint ? s : k - 1 - s;
-		bb_xc t = bb_elem(p, c->tau, (size_t)i);
-		if (adjoint)
-			t = conjl(t);
-		bb_xc dot = y[i];
-		for (long r = i + 1; r < m; r++)
-			dot +=
-			    bb_lapack_xmul(conjl(bb_elem(p, c->a, (size_t)(r + i * L->lda))), y[r]);
-		dot = bb_lapack_xmul(dot, t);
-		y[i] -= dot;
-		for (long r = i + 1; r < m; r++)
-			y[r] -= bb_lapack_xmul(bb_elem(p, c->a, (size_t)(r + i * L->lda)), dot);
-	}
 }
 
 static int geqrf_check(bb_instance *in, double *residual, char *why, size_t len)
@@ -440,25 +391,24 @@ static int geqrf_check(bb_instance *in, double *residual, char *why, size_t len)
 	/* A0 x against Q (R x); R is the k x n upper trapezoid */
 	bb_matvec(p, 'N', m, n, L->a0, L->lda, x, y);
 	bb_lapack_trmv(p, 'U', 'N', 0, k, n, c->a, L->lda, x, z);
-	apply_reflectors(L, c, 0, z);
+	bb_lapack_apply_reflectors(L, c, 0, z);
 	double res1 =
 	    (double)(bb_lapack_diff_norm(y, z, m) /
 	             (bb_lapack_norm_a0(L, m, n) * bb_xnorm2(x, n) * lmax(m, n) * bb_prec_eps(p)));
 	/* Q^H Q q against q: the reflectors and tau must make Q unitary */
 	for (long i = 0; i < m; i++)
 		z[i] = q[i];
-	apply_reflectors(L, c, 0, z);
-	apply_reflectors(L, c, 1, z);
+	bb_lapack_apply_reflectors(L, c, 0, z);
+	bb_lapack_apply_reflectors(L, c, 1, z);
 	double res2 =
 	    (double)(bb_lapack_diff_norm(z, q, m) / (bb_xnorm2(q, m) * m * bb_prec_eps(p)));
 	free(x);
 	free(y);
 	free(z);
 	free(q);
-	*residual = bb_lapack_max(res1, res2);
-	return bb_lapack_residual_bad(L, "||Ax - Q(Rx)||", res1, GEQRF_LIMIT(lmax(m, n)), why,
-	                              len) ||
-	       bb_lapack_residual_bad(L, "||Q^H Q y - y||", res2, GEQRF_LIMIT(m), why, len);
+	const bb_lapack_res res[] = {{"||Ax - Q(Rx)||", res1, GEQRF_LIMIT(lmax(m, n))},
+	                             {"||Q^H Q y - y||", res2, GEQRF_LIMIT(m)}};
+	return bb_lapack_verdict(L, res, 2, residual, why, len);
 }
 
 static bb_instance *geqrf_create(const bb_workload *w, char prec, const bb_shape *s, bb_backend *b,
@@ -590,13 +540,14 @@ static int gesv_check(bb_instance *in, double *residual, char *why, size_t len)
 	bb_matvec(p, 'N', n, nrhs, c->b, L->ldb, y, xy);
 	bb_matvec(p, 'N', n, n, L->a0, L->lda, xy, axy);
 	bb_matvec(p, 'N', n, nrhs, L->b0, L->ldb, y, by);
-	*residual = (double)(bb_lapack_diff_norm(axy, by, n) /
-	                     (bb_lapack_norm_a0(L, n, n) * bb_xnorm2(xy, n) * n * bb_prec_eps(p)));
+	double res = (double)(bb_lapack_diff_norm(axy, by, n) /
+	                      (bb_lapack_norm_a0(L, n, n) * bb_xnorm2(xy, n) * n * bb_prec_eps(p)));
 	free(y);
 	free(xy);
 	free(axy);
 	free(by);
-	return bb_lapack_residual_bad(L, "||A(Xy) - By||", *residual, GESV_LIMIT(n), why, len);
+	const bb_lapack_res v = {"||A(Xy) - By||", res, GESV_LIMIT(n)};
+	return bb_lapack_verdict(L, &v, 1, residual, why, len);
 }
 
 static bb_instance *gesv_create(const bb_workload *w, char prec, const bb_shape *s, bb_backend *b,

@@ -25,8 +25,9 @@ static const char *const names[] = {"getrf", "potrf", "geqrf", "gesv", "syevd", 
 #define N_NAMES (sizeof(names) / sizeof(names[0]))
 static const char precs[] = "sdcz";
 
-/* per workload and precision: largest residual of a correct result, smallest of a fault */
-static double ok_max[N_NAMES][4], fault_min[N_NAMES][4];
+/* per workload and precision: largest residual of a correct result, smallest of a fault, and
+ * the smallest ratio of a caught fault's residual to the limit it exceeded */
+static double ok_max[N_NAMES][4], fault_min[N_NAMES][4], margin_min[N_NAMES][4];
 
 static int name_index(const char *name)
 {
@@ -87,8 +88,15 @@ static void plant_faults(bb_instance *in, int wi, int pi, const char *label)
 		if (rc != 1)
 			fprintf(stderr, "  %s: %s(%zu) * (1 + 1e-3) not caught: residual %.3g\n",
 			        label, o->name, idx, res);
-		else if (res < fault_min[wi][pi])
-			fault_min[wi][pi] = res;
+		else {
+			double r, lim;
+			const char *at = strstr(why, "residual ");
+			if (res < fault_min[wi][pi])
+				fault_min[wi][pi] = res;
+			if (at && sscanf(at, "residual %lf exceeds %lf", &r, &lim) == 2 &&
+			    r / lim < margin_min[wi][pi])
+				margin_min[wi][pi] = r / lim;
+		}
 		bb_set_elem(o->prec, o->p, idx, NAN);
 		rc = check(in, &res, why, sizeof(why));
 		BB_CHECK_INT(rc, 1);
@@ -193,11 +201,11 @@ static void run_all(bb_backend *b)
 		potrf_not_definite(b, c, 'U');
 		potrf_not_definite(b, c, 'L');
 	}
-	printf("%-6s %4s %12s %12s\n", "", "prec", "max ok", "min fault");
+	printf("%-6s %4s %12s %12s %14s\n", "", "prec", "max ok", "min fault", "fault/limit");
 	for (size_t w = 0; w < N_NAMES; w++)
 		for (int p = 0; p < 4; p++)
-			printf("%-6s %4c %12.3g %12.3g\n", names[w], precs[p], ok_max[w][p],
-			       fault_min[w][p]);
+			printf("%-6s %4c %12.3g %12.3g %14.3g\n", names[w], precs[p], ok_max[w][p],
+			       fault_min[w][p], margin_min[w][p]);
 }
 
 /* complete, validate and flop counts: no library needed. */
@@ -291,7 +299,7 @@ int main(int argc, char **argv)
 		BB_TEST_SKIP("backend not installed");
 	for (size_t w = 0; w < N_NAMES; w++)
 		for (int p = 0; p < 4; p++)
-			fault_min[w][p] = INFINITY;
+			fault_min[w][p] = margin_min[w][p] = INFINITY;
 	bb_backend b;
 	bb_backend_init(&b, &spec);
 	bb_spec_release(&spec);

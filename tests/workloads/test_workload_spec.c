@@ -248,6 +248,15 @@ static void test_errors(void)
 
 static void test_keys(void)
 {
+	/* the LAPACK workloads go through the same, generic code */
+	if (bb_workload_find("gesv")) {
+		expect_key("dgesv:n=100,nrhs=5", "dgesv:n=100,nrhs=5");
+		expect_error("dgesv:k=3", NULL, "gesv takes n, nrhs, lda, ldb; not 'k'");
+	}
+	if (bb_workload_find("syevd")) {
+		expect_key("zheevd:n=50,jobz=n", "zheevd:n=50,jobz=N,uplo=U");
+		expect_error("syev", NULL, "did you mean 'syevd'?");
+	}
 	expect_key("dgemm:n=1000", "dgemm:m=1000,n=1000,k=1000,ta=N,tb=N");
 	expect_key("dgemm:m=20000,n=32,k=32,ta=T", "dgemm:m=20000,n=32,k=32,ta=T,tb=N");
 	expect_key("dgemm:n=100,ldc=128", "dgemm:m=100,n=100,k=100,ta=N,tb=N,ldc=128");
