@@ -17,7 +17,7 @@
 
 /* Strings replayed into the options: bb_opt_set() does not copy, so they live here. */
 typedef struct replay {
-	char numbers[4][32];
+	char numbers[5][32];
 	char *backends;
 } replay;
 
@@ -56,6 +56,7 @@ static int load_resume(bb_opts *o, const char *ref, int64_t *run_id, char **work
 	snprintf(numbers[1], 32, "%.17g", 100 * bb_json_num(bb_json_get(opts, "target"), 0.01));
 	snprintf(numbers[2], 32, "%.17g", bb_json_num(bb_json_get(opts, "timeout"), 120));
 	snprintf(numbers[3], 32, "%.17g", bb_json_num(bb_json_get(opts, "max_memory"), 1e12) / (1 << 30));
+	snprintf(numbers[4], 32, "%lld", bb_json_int(bb_json_get(opts, "passes"), 3));
 	rp->backends = bb_strbuf_detach(&backends, NULL);
 	bb_opt_set(o, "backends", rp->backends);
 	bb_opt_set(o, "sizes", bb_json_str(bb_json_get(opts, "sizes"), NULL));
@@ -64,6 +65,7 @@ static int load_resume(bb_opts *o, const char *ref, int64_t *run_id, char **work
 	bb_opt_set(o, "target", numbers[1]);
 	bb_opt_set(o, "timeout", numbers[2]);
 	bb_opt_set(o, "max-memory", numbers[3]);
+	bb_opt_set(o, "passes", numbers[4]);
 	bb_opt_set(o, "label", NULL);
 	*workloads = bb_xstrdup(bb_json_str(bb_json_get(opts, "workloads"), ""));
 	*keep = opts;

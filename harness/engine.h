@@ -5,6 +5,12 @@
  * prints progress and a summary.  A worker that crashes or hangs costs the cell it was on: the
  * controller starts a new worker for the cells left.  SIGINT/SIGTERM stop the workers, mark
  * the run "interrupted" and keep what finished; a resumed run measures only what is missing.
+ *
+ * Passes: on a shared machine most run-to-run variation comes from the process (memory
+ * placement, where its threads land) and the time window, which one worker's samples cannot
+ * see.  So each cell is measured in `passes` separate workers, spread over the run (pass 1 of
+ * every cell, then pass 2 ...), its samples pooled, and its CI widened to cover every pass's
+ * median.
  */
 #ifndef BB_HARNESS_ENGINE_H
 #define BB_HARNESS_ENGINE_H
@@ -15,6 +21,8 @@
 #include "backends/spec.h"
 #include "harness/measure.h"
 #include "workloads/workload.h"
+
+#define BB_ENGINE_MAX_PASSES 8
 
 typedef struct bb_engine_opts {
 	const char *db_path;
@@ -28,7 +36,8 @@ typedef struct bb_engine_opts {
 	size_t n_cells;
 	const int *threads;       /* thread counts, each >= 1 */
 	size_t n_threads;
-	bb_measure_opts measure;
+	bb_measure_opts measure;  /* budget and min_samples are for the whole cell, all passes */
+	int passes;               /* each ok cell is measured in this many fresh workers (1..8) */
 	double cell_timeout;      /* seconds one cell may take before it is a hang */
 	double max_memory;        /* bytes a cell may need; above: skipped */
 	int64_t resume_run;       /* 0: a new run */

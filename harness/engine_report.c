@@ -78,25 +78,20 @@ static void hms(double s, char *buf, size_t len)
 		snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
 }
 
-void bb_engine_progress(const bb_engine_results *r, size_t done, size_t total, double elapsed,
-			int tty, int quiet)
+void bb_engine_progress(size_t done, size_t total, double elapsed, const char *backend,
+			const char *workload, int threads, const char *what, int tty, int quiet)
 {
-	if (quiet || !r->n)
+	if (quiet)
 		return;
-	const bb_engine_row *row = &r->rows[r->n - 1];
-	char el[32], left[32], what[64];
+	char el[32], left[32];
 	hms(elapsed, el, sizeof(el));
 	hms(done ? elapsed / (double)done * (double)(total - done) : 0, left, sizeof(left));
-	if (!strcmp(row->status, "ok"))
-		snprintf(what, sizeof(what), "%.2f GFLOP/s", row->gflops);
-	else
-		snprintf(what, sizeof(what), "%s", row->status);
 	if (tty)
-		fprintf(stderr, "\r\033[K[%zu/%zu] %s %s t=%d: %s  (%s elapsed, ~%s left)", done, total,
-			row->backend, row->workload, row->threads, what, el, left);
+		fprintf(stderr, "\r\033[K[%zu/%zu] %s %s t=%d: %s  (%s elapsed, ~%s left)", done, total, backend,
+			workload, threads, what, el, left);
 	else
-		fprintf(stderr, "[%zu/%zu] %s %s t=%d: %s (%s elapsed, ~%s left)\n", done, total, row->backend,
-			row->workload, row->threads, what, el, left);
+		fprintf(stderr, "[%zu/%zu] %s %s t=%d: %s (%s elapsed, ~%s left)\n", done, total, backend,
+			workload, threads, what, el, left);
 }
 
 void bb_engine_progress_done(int tty, int quiet)

@@ -31,9 +31,10 @@ void bb_engine_result_add(bb_engine_results *r, const char *backend, const bb_db
 			  const char *workload_name);
 void bb_engine_results_release(bb_engine_results *r);
 
-/* Progress after a cell finished (stderr). */
-void bb_engine_progress(const bb_engine_results *r, size_t done, size_t total, double elapsed,
-			int tty, int quiet);
+/* Progress after a measurement (one pass of a cell) finished, on stderr: `what` is the
+ * outcome ("12.3 GFLOP/s", "crash", "pass 1/3"). */
+void bb_engine_progress(size_t done, size_t total, double elapsed, const char *backend,
+			const char *workload, int threads, const char *what, int tty, int quiet);
 void bb_engine_progress_done(int tty, int quiet);
 
 /* Print the summary (table on stdout, or JSON); returns the number of cells not ok. */

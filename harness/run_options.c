@@ -125,6 +125,7 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 	    parse_positive(cmd, o, "timeout", 120, 86400, &eo->cell_timeout))
 		return BB_EXIT_USAGE;
 	eo->measure.target_rel = target_pct / 100;
+	eo->passes = (int)bb_opt_long(o, "passes", 3, 1, BB_ENGINE_MAX_PASSES);
 	double half_ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE) / 2;
 	double gib;
 	if (parse_positive(cmd, o, "max-memory", half_ram / (1 << 30), 1 << 20, &gib))
@@ -158,6 +159,7 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 	bb_jw_kv_double(&w, "budget", eo->measure.budget_s);
 	bb_jw_kv_double(&w, "target", eo->measure.target_rel);
 	bb_jw_kv_double(&w, "timeout", eo->cell_timeout);
+	bb_jw_kv_int(&w, "passes", eo->passes);
 	bb_jw_kv_double(&w, "max_memory", eo->max_memory);
 	bb_jw_object_end(&w);
 	plan->options_json = bb_strbuf_detach(&sb, NULL);

@@ -17,6 +17,7 @@
 	{"label", 'l', "L", "a label for the run (compare and report find runs by it)"},               \
 	{"budget", 0, "SEC", "sampling time per cell before it stops short of the target"},            \
 	{"target", 0, "PCT", "stop sampling when the 95% CI of the median is within +-PCT%"},          \
+	{"passes", 0, "P", "measure each cell in P fresh workers spread over the run (default 3)"},    \
 	{"timeout", 0, "SEC", "a cell without a result after SEC seconds is a hang (default 120)"},    \
 	{"max-memory", 0, "GIB", "refuse cells that need more memory (default: half of RAM)"},         \
 	{"json", 0, NULL, "print the results as JSON"}

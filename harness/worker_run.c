@@ -1,10 +1,12 @@
 /*
- * The worker's `run JOBFILE` task: load one backend configuration (environment set before the
+ * The worker's tasks.  `probe SPEC`: load and probe one backend, report its record (list).
+ * `run JOBFILE`: load one backend configuration (environment set before the
  * library loads, thread count set through its own API), then measure each cell of the job and
  * stream the results.  The job file is JSON written by the controller:
  *   {"spec": "...", "threads": N, "cells": ["dgemm:m=64,n=64,k=64,ta=N,tb=N", ...],
  *    "measure": {"target": 0.01, "budget": 1.0, "min_samples": 5, "max_samples": 2000,
  *                "max_copy_bytes": B, "seed": S}}
+ * The thread count is set both through the environment (before loading) and the library's API.
  * Lines written: {"type":"backend",...} once, then per cell {"type":"cell_start","key":K}
  * (so the controller can place a crash or a hang) and {"type":"cell","key":K,...}; or
  * {"type":"error","message":...} when the backend cannot be loaded.
@@ -63,6 +65,50 @@ static void emit_cell(const char *key, const bb_backend *b, const bb_measure_res
 	bb_strbuf_release(&sb);
 }
 
+static void emit_stage(const char *stage) { bb_worker_emit_pair("stage", "stage", stage); }
+
+/* Load and probe a backend in this worker and report its record (or why it cannot be used).
+ * Returns 0 with b ready, or 1 (reported; b still needs bb_backend_release()). */
+static int load_backend(const bb_backend_spec *spec, int threads, bb_backend *b)
+{
+	char err[512];
+	bb_backend_init(b, spec);
+	bb_backend_stage_hook = emit_stage;
+	emit_stage("load");
+	if (bb_backend_load(b, err, sizeof(err)) || bb_backend_probe_abi(b, err, sizeof(err))) {
+		bb_worker_emit_pair("error", "message", err);
+		return 1;
+	}
+	bb_backend_probe_info(b, threads);
+	bb_backend_probe_stack(b);
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_json_writer w;
+	bb_jw_init(&w, &sb, 0);
+	bb_jw_object_begin(&w);
+	bb_jw_kv_string(&w, "type", "backend");
+	bb_jw_key(&w, "backend");
+	bb_backend_to_json(b, &w);
+	bb_jw_object_end(&w);
+	emit(&sb);
+	bb_strbuf_release(&sb);
+	return 0;
+}
+
+int bb_worker_task_probe(const char *spec_text, int threads)
+{
+	bb_backend_spec spec;
+	char err[512];
+	if (bb_spec_parse(spec_text, &spec, err, sizeof(err))) {
+		bb_worker_emit_pair("error", "message", err);
+		return 1;
+	}
+	bb_backend b;
+	int rc = load_backend(&spec, threads, &b);
+	bb_spec_release(&spec);
+	bb_backend_release(&b);
+	return rc;
+}
+
 static char *read_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -108,27 +154,21 @@ int bb_worker_task_run(const char *jobfile)
 	bb_measure_opts mo;
 	read_measure(bb_json_get(job, "measure"), &mo);
 
-	bb_backend b;
-	bb_backend_init(&b, &spec);
-	bb_spec_release(&spec);
-	int rc = 0;
-	if (bb_backend_load(&b, err, sizeof(err)) || bb_backend_probe_abi(&b, err, sizeof(err))) {
-		bb_worker_emit_pair("error", "message", err);
-		rc = 1;
-		goto cleanup;
+	/* the thread count through the environment too, before the library loads, so pools are
+	 * sized at start-up; a VAR=VALUE in the spec still wins (bb_backend_load sets it after) */
+	if (threads > 0) {
+		static const char *const vars[] = {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+						   "BLIS_NUM_THREADS", "MKL_NUM_THREADS"};
+		char n[16];
+		snprintf(n, sizeof(n), "%d", threads);
+		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+			setenv(vars[i], n, 1);
 	}
-	bb_backend_probe_info(&b, threads);
-	bb_backend_probe_stack(&b);
-	bb_strbuf sb = BB_STRBUF_INIT;
-	bb_json_writer w;
-	bb_jw_init(&w, &sb, 0);
-	bb_jw_object_begin(&w);
-	bb_jw_kv_string(&w, "type", "backend");
-	bb_jw_key(&w, "backend");
-	bb_backend_to_json(&b, &w);
-	bb_jw_object_end(&w);
-	emit(&sb);
-	bb_strbuf_release(&sb);
+	bb_backend b;
+	int rc = load_backend(&spec, threads, &b);
+	bb_spec_release(&spec);
+	if (rc)
+		goto cleanup;
 
 	const bb_json *cells = bb_json_get(job, "cells");
 	for (size_t i = 0; i < bb_json_len(cells); i++) {

@@ -5,7 +5,8 @@
  *
  *   minimal_loop LIBRARY [SAMPLES]   prints "dgemm64 <median seconds per call>" and "ddot1e5 ..."
  *
- * Same method as blasbench: warm-up, calls batched into samples of >= 1 ms, median of samples.
+ * Same method as blasbench: warm-up, calls batched into samples of >= 1 ms, median of samples,
+ * operands 64-byte aligned as blasbench's are.
  * LP64 gfortran ABI assumed (true for the Debian libraries it is pointed at).
  */
 #include <dlfcn.h>
@@ -63,8 +64,8 @@ int main(int argc, char **argv)
 	/* dgemm n = 64 */
 	int n = 64;
 	double one = 1, zero = 0;
-	double *a = malloc(sizeof(double) * n * n), *b = malloc(sizeof(double) * n * n),
-	       *c = malloc(sizeof(double) * n * n);
+	double *a = aligned_alloc(64, sizeof(double) * n * n), *b = aligned_alloc(64, sizeof(double) * n * n),
+	       *c = aligned_alloc(64, sizeof(double) * n * n);
 	for (int i = 0; i < n * n; i++) {
 		a[i] = (double)(i % 17) / 17 - 0.5;
 		b[i] = (double)(i % 13) / 13 - 0.5;
@@ -86,7 +87,7 @@ int main(int argc, char **argv)
 
 	/* ddot n = 100000 */
 	int m = 100000, inc = 1;
-	double *x = malloc(sizeof(double) * m), *y = malloc(sizeof(double) * m);
+	double *x = aligned_alloc(64, sizeof(double) * m), *y = aligned_alloc(64, sizeof(double) * m);
 	for (int i = 0; i < m; i++) {
 		x[i] = (double)(i % 7) / 7;
 		y[i] = (double)(i % 11) / 11;
