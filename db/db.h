@@ -119,4 +119,45 @@ int bb_db_host_peak(bb_db *db, const char *fingerprint, char **peak_json, char *
 /* The raw handle, for queries reports build themselves (read-only use). */
 struct sqlite3 *bb_db_handle(bb_db *db);
 
+/* ---- compare: the cells of a run with their samples (db/compare_query.c) ---------------- */
+
+typedef struct bb_db_cmp_backend {
+	char *alias;
+	char *record_json; /* the probed backend record; NULL if none was stored */
+} bb_db_cmp_backend;
+
+typedef struct bb_db_cmp_cell {
+	char *cell_key;     /* "alias|workload-key|t=N" */
+	char *alias;
+	char *workload_key;
+	char *status;       /* ok, wrong, crash, hang, error, skipped */
+	char *error;        /* NULL when ok */
+	int threads;
+	double median_s;    /* NAN when not ok */
+	double *samples;    /* seconds per call, in the order taken; NULL when n_samples == 0 */
+	size_t n_samples;
+	size_t backend;     /* index into bb_db_cmp_run.backends */
+} bb_db_cmp_cell;
+
+typedef struct bb_db_cmp_run {
+	int64_t id;
+	char *db_path;
+	char *label;            /* may be NULL */
+	char *status;
+	char *host_fingerprint; /* may be NULL */
+	bb_db_cmp_backend *backends;
+	size_t n_backends;
+	bb_db_cmp_cell *cells;  /* ordered by cell id */
+	size_t n_cells;
+} bb_db_cmp_run;
+
+/* Open `path` read-only, resolve `ref` (id, "latest" or label) and load that run's backends,
+ * cells and raw samples into *out.  Returns 0 (caller frees with bb_db_cmp_run_release()), or
+ * -1 with the reason in err and *out zeroed. */
+int bb_db_cmp_run_load(const char *path, const char *ref, bb_db_cmp_run *out, char *err,
+		       size_t errlen);
+void bb_db_cmp_run_release(bb_db_cmp_run *r);
+
+/* ---- end of compare block ------------------------------------------------------------------ */
+
 #endif

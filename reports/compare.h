@@ -1,0 +1,117 @@
+/*
+ * Comparing two measurements of the same cell, and two runs cell by cell (`blasbench compare`,
+ * `blasbench gate`).  The statistics are pure functions on sample arrays: the ratio of medians
+ * (candidate time / base time), a bootstrap 95% CI of that ratio with a fixed seed (the same
+ * input always gives the same output), a two-sided Mann-Whitney p-value (normal approximation,
+ * tie-corrected, continuity-corrected) and a verdict.  Runs arrive already loaded
+ * (db/compare_query.c); nothing here touches SQL.  Renderers write a terminal table, JSON,
+ * Markdown and JUnit XML, escaping every string that came from outside.
+ */
+#ifndef BB_REPORTS_COMPARE_H
+#define BB_REPORTS_COMPARE_H
+
+#include <stdio.h>
+
+#include "common/strbuf.h"
+#include "db/db.h"
+
+/* Verdicts, worst first (the order tables are sorted in). */
+typedef enum bb_cmp_verdict {
+	BB_CMP_REGRESSION,
+	BB_CMP_MISSING, /* cell in base only */
+	BB_CMP_UNSTABLE,
+	BB_CMP_NEW, /* cell in candidate only */
+	BB_CMP_UNCHANGED,
+	BB_CMP_IMPROVEMENT,
+} bb_cmp_verdict;
+
+const char *bb_cmp_verdict_name(bb_cmp_verdict v);
+/* A cell status that measured fine ("ok", or none recorded), and one that is a failure
+ * (wrong, crash, hang, error). */
+int bb_cmp_status_ok(const char *status);
+int bb_cmp_status_failed(const char *status);
+
+#define BB_CMP_MIN_SAMPLES 5 /* fewer on either side: unstable unless the outcome changed */
+#define BB_CMP_RESAMPLES 1000
+#define BB_CMP_SEED 0x62622d636d70ULL
+#define BB_CMP_ALPHA 0.05
+
+/* One side of a cell: its status and raw samples (seconds per call). */
+typedef struct bb_cmp_side {
+	const char *status; /* "ok", "wrong", ... ; NULL counts as "ok" */
+	const double *x;
+	size_t n;
+} bb_cmp_side;
+
+typedef struct bb_cmp_result {
+	bb_cmp_verdict verdict;
+	int outcome_changed; /* the status differs (ok -> crash is a regression whatever the speed)
+	                      */
+	double ratio;        /* median(cand) / median(base); NAN without samples on both sides */
+	double ci_low, ci_high;        /* bootstrap 95% CI of ratio; NAN without samples */
+	double p;                      /* Mann-Whitney two-sided p; NAN without samples */
+	double base_noise, cand_noise; /* CI half-width of each median relative to it */
+	const char *why;               /* a few words on the verdict (static text) */
+} bb_cmp_result;
+
+/* Median of x[0..n) (x not modified); NAN when n == 0. */
+double bb_cmp_median(const double *x, size_t n);
+/* Distribution-free 95% CI half-width of the median relative to it (order statistics);
+ * INFINITY when n < 2 or the median is 0. */
+double bb_cmp_noise(const double *x, size_t n);
+/* Two-sided Mann-Whitney U test p-value for a vs b; 1 when either is empty or all are tied. */
+double bb_cmp_mann_whitney(const double *a, size_t na, const double *b, size_t nb);
+/* Bootstrap percentile 95% CI of median(b)/median(a): `resamples` resamples of each side with
+ * replacement from a generator seeded with `seed`.  NAN, NAN when either side is empty. */
+void bb_cmp_bootstrap_ratio(const double *a, size_t na, const double *b, size_t nb, int resamples,
+                            unsigned long long seed, double *lo, double *hi);
+
+/* The verdict for one cell at `threshold` (0.05 = 5%); rules in reports/compare.c. */
+void bb_cmp_cell(const bb_cmp_side *base, const bb_cmp_side *cand, double threshold,
+                 bb_cmp_result *r);
+
+/* What differs between two backend records (JSON text, either may be NULL): version, config,
+ * kernel, threads.layer, threads.effective, omp_runtime, env overrides, sha256 of the own files.
+ * Returns a malloc'd "; "-separated list ("" when nothing differs); caller frees. */
+char *bb_cmp_attribution(const char *base_record, const char *cand_record);
+
+/* ---- runs ------------------------------------------------------------------------------ */
+
+typedef struct bb_cmp_pair {
+	const char *old_alias, *new_alias;
+} bb_cmp_pair;
+
+typedef struct bb_cmp_row {
+	const bb_db_cmp_cell *base, *cand; /* either may be NULL (missing / new) */
+	char *backend;                     /* "alias" or "old->new" */
+	char *workload;                    /* "workload-key t=N" */
+	char *differs;                     /* attribution; "" if nothing */
+	bb_cmp_result r;
+} bb_cmp_row;
+
+typedef struct bb_cmp_report {
+	const bb_db_cmp_run *base, *cand;
+	double threshold;
+	int host_differs;
+	bb_cmp_row *rows; /* sorted worst first */
+	size_t n_rows;
+	int regressions, improvements, unstable, missing, added, unchanged;
+	int cand_failed; /* candidate cells with status wrong, crash, hang or error */
+} bb_cmp_report;
+
+/* Match cells of two loaded runs (by cell key, the alias part mapped through `pairs` when given:
+ * then only paired aliases are compared), compute each verdict and sort worst first.  The
+ * report points into base and cand, which must outlive it; free with bb_cmp_report_release(). */
+void bb_cmp_report_build(bb_cmp_report *rep, const bb_db_cmp_run *base, const bb_db_cmp_run *cand,
+                         const bb_cmp_pair *pairs, size_t n_pairs, double threshold);
+void bb_cmp_report_release(bb_cmp_report *rep);
+
+/* Renderers.  The host warning goes to `out` of the table as a line starting "WARNING". */
+void bb_cmp_print_table(const bb_cmp_report *rep, FILE *out);
+void bb_cmp_write_json(const bb_cmp_report *rep, bb_strbuf *out);
+void bb_cmp_write_markdown(const bb_cmp_report *rep, bb_strbuf *out);
+/* JUnit XML: one testcase per cell, a failure for each regression (outcome changes included)
+ * and each candidate cell that failed. */
+void bb_cmp_write_junit(const bb_cmp_report *rep, bb_strbuf *out);
+
+#endif
