@@ -1,5 +1,5 @@
 /*
- * Backends built into blasbench (`ref`): their function table points at blasbench's own
+ * Backends built into blasbench (`ref`, `opt`): their function table points at blasbench's own
  * kernels, with the same Fortran LP64 ABI a library would have, so they go through the same
  * calls as every other backend.
  */
@@ -13,5 +13,10 @@ struct bb_backend;
 int bb_builtin_load(struct bb_backend *b, char *err, size_t errlen);
 /* Fill the configuration fields of a built-in backend (no probing needed: we wrote it). */
 void bb_builtin_info(struct bb_backend *b, int want_threads);
+
+/* Thread count of a built-in backend: `opt` through bb_opt_set_threads(), the others are serial
+ * (1).  set returns the count read back. */
+int bb_builtin_get_threads(struct bb_backend *b);
+int bb_builtin_set_threads(struct bb_backend *b, int n);
 
 #endif

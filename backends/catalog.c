@@ -48,6 +48,8 @@ static const bb_catalog_entry catalog[] = {
 	 {"libmkl_rt.so"}, {0}, 0},
 	{"ref", "blasbench's reference kernels (plain C)", "blasbench",
 	 {0}, {0}, BB_CAT_BUILTIN},
+	{"opt", "blasbench's optimized GEMM (packing, cache blocking, SIMD micro-kernels)",
+	 "blasbench", {0}, {0}, BB_CAT_BUILTIN},
 };
 /* clang-format on */
 

@@ -299,7 +299,7 @@ static const family *thread_family(bb_backend *b)
 int bb_backend_get_threads(bb_backend *b)
 {
 	if (b->entry && (b->entry->flags & BB_CAT_BUILTIN))
-		return 1;
+		return bb_builtin_get_threads(b);
 	const family *f = thread_family(b);
 	return f ? f->get_threads(b) : 0;
 }
@@ -307,7 +307,7 @@ int bb_backend_get_threads(bb_backend *b)
 int bb_backend_set_threads(bb_backend *b, int n)
 {
 	if (b->entry && (b->entry->flags & BB_CAT_BUILTIN))
-		return 1;
+		return bb_builtin_set_threads(b, n);
 	const family *f = thread_family(b);
 	if (!f)
 		return 0;

@@ -1,0 +1,77 @@
+/*
+ * Cache blocksizes of the optimized GEMM, from the analytical model of Low et al. (ACM TOMS
+ * 43(2), 2016): the KC x NR sliver of packed B stays in L1 (about half of it), with the MR x KC
+ * sliver of A streaming through the ways left to it; the MC x KC block
+ * of packed A takes about half of L2; the KC x NC panel of packed B about half of L3 (capped).
+ * Cache sizes come from sysconf (glibc reads CPUID leaf 4 on x86); unknown sizes fall back to
+ * common values rather than failing.
+ */
+#include "kernels/opt/opt_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common/error.h"
+
+#define NC_MAX 8192 /* a larger NC saves nothing and costs a larger B buffer */
+
+static long cache_size(int name, long fallback)
+{
+	long v = sysconf(name);
+	return v > 0 ? v : fallback;
+}
+
+static long round_down(long v, long q, long min)
+{
+	v -= v % q;
+	return v < min ? min : v;
+}
+
+static long round_up(long v, long q)
+{
+	return (v + q - 1) / q * q;
+}
+
+int bb_opt_blocks_for(int mr, int nr, size_t elsize, bb_opt_blocks *out)
+{
+	const long l1 = cache_size(_SC_LEVEL1_DCACHE_SIZE, 32 << 10);
+	const long l2 = cache_size(_SC_LEVEL2_CACHE_SIZE, 1 << 20);
+	const long l3 = cache_size(_SC_LEVEL3_CACHE_SIZE, 8 << 20);
+	const long s = (long)elsize;
+
+	/*
+	 * KC: with the L1 associativity W and line size C known, Low et al.'s rule: the A sliver
+	 * gets C_Ar = floor((W - 1) / (1 + nr/mr)) ways, one way stays for C and the B sliver the
+	 * rest, so neither evicts the other; KC = C_Ar * sets * C / (mr * size).  Otherwise by
+	 * capacity: B sliver <= L1/2 and both slivers <= L1.  A multiple of 8 for the k loop.
+	 */
+	const long w1 = sysconf(_SC_LEVEL1_DCACHE_ASSOC), c1 = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
+	long kc;
+	if (w1 > 1 && c1 > 0 && l1 % (w1 * c1) == 0) {
+		long car = (w1 - 1) * mr / (mr + nr);
+		kc = car * (l1 / (w1 * c1)) * c1 / (mr * s);
+	} else {
+		kc = l1 / 2 / (nr * s);
+		if (kc > l1 / ((mr + nr) * s))
+			kc = l1 / ((mr + nr) * s);
+	}
+	out->kc = round_down(kc, 8, 8);
+	out->mc = round_down(l2 / 2 / (out->kc * s), mr, mr);
+	long nc = l3 / 2 / (out->kc * s);
+	out->nc = round_down(nc < NC_MAX ? nc : NC_MAX, nr, nr);
+
+	const char *env = getenv(BB_OPT_BLOCKS_ENV);
+	if (!env || !*env)
+		return 0;
+	long mc, kc2, nc2;
+	char tail;
+	if (sscanf(env, "%ld,%ld,%ld%c", &mc, &kc2, &nc2, &tail) != 3 || mc < 1 || kc2 < 1 ||
+	    nc2 < 1 || mc > 1000000 || kc2 > 1000000 || nc2 > 1000000)
+		return bb_error("invalid %s '%s': expected MC,KC,NC, three positive integers",
+		                BB_OPT_BLOCKS_ENV, env);
+	out->mc = round_up(mc, mr);
+	out->kc = kc2;
+	out->nc = round_up(nc2, nr);
+	return 0;
+}

@@ -1,0 +1,58 @@
+/*
+ * libbbopt.so's Fortran entry points: dgemm_ and sgemm_ (LP64, gfortran conventions, the
+ * hidden string lengths accepted and ignored), so any program linked against a BLAS can run
+ * blasbench's optimized GEMM through LD_PRELOAD.  Invalid arguments go to xerbla_ as in
+ * reference BLAS (the program's own xerbla_ when it has one, as BLAS test programs do).
+ * BLASBENCH_OPT_ANNOUNCE=1 prints one line on stderr on the first call, so a test can tell the
+ * preload really took effect.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kernels/opt/opt_internal.h"
+
+/* Weak: a program without BLAS's xerbla_ still loads libbbopt; the message is ours then. */
+void xerbla_(const char *name, const int *info, size_t name_len) __attribute__((weak));
+
+static void bad_argument(const char *name, int info)
+{
+	if (xerbla_)
+		xerbla_(name, &info, 6);
+	else
+		fprintf(stderr, " ** On entry to %s parameter number %d had an illegal value\n",
+		        name, info);
+}
+
+static void announce(const char *name)
+{
+	static int done;
+	const char *env = getenv(BB_OPT_ANNOUNCE_ENV);
+	if (done || !env || env[0] != '1')
+		return;
+	done = 1;
+	fprintf(stderr, "libbbopt: %s called (blasbench optimized GEMM)\n", name);
+}
+
+void dgemm_(const char *transa, const char *transb, const int *m, const int *n, const int *k,
+            const double *alpha, const double *a, const int *lda, const double *b, const int *ldb,
+            const double *beta, double *c, const int *ldc, size_t la, size_t lb)
+{
+	(void)la;
+	(void)lb;
+	announce("dgemm_");
+	int info = bb_opt_dgemm_info(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+	if (info)
+		bad_argument("DGEMM ", info);
+}
+
+void sgemm_(const char *transa, const char *transb, const int *m, const int *n, const int *k,
+            const float *alpha, const float *a, const int *lda, const float *b, const int *ldb,
+            const float *beta, float *c, const int *ldc, size_t la, size_t lb)
+{
+	(void)la;
+	(void)lb;
+	announce("sgemm_");
+	int info = bb_opt_sgemm_info(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+	if (info)
+		bad_argument("SGEMM ", info);
+}

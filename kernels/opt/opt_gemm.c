@@ -1,0 +1,198 @@
+/*
+ * The optimized GEMM's public entry points (kernels/opt_kernels.h): argument checks, the lazy
+ * choice of kernels and blocksizes, the GEMM lock, the packing buffers and the thread count.
+ * The algorithm itself is opt_gemm_body.h, instantiated below for double and float; cgemm and
+ * zgemm call the reference GEMM (correct, not fast).
+ */
+#include "kernels/opt_kernels.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "kernels/opt/opt_internal.h"
+#include "kernels/ref_kernels.h"
+
+/* The kernels and blocksizes in use, chosen on first use (opt_select_locked). */
+typedef struct opt_selection {
+	const bb_opt_ukr *ukr; /* NULL: the choice failed, see name */
+	bb_opt_blocks d, s;
+	char name[256];
+} opt_selection;
+
+/* Held for a whole GEMM call: serializes calls and guards everything below. */
+static pthread_mutex_t opt_lock = PTHREAD_MUTEX_INITIALIZER;
+static int opt_threads = 1;
+static int opt_selected;
+static opt_selection opt_sel;
+
+static void *ws_b, *ws_a[BB_OPT_MAX_THREADS];
+static size_t ws_b_size, ws_a_size[BB_OPT_MAX_THREADS];
+
+/*
+ * Choose kernels and blocksizes once (BLASBENCH_KERNEL, CPU features, BLASBENCH_GEMM_BLOCKS).
+ * Returns the selection; for a GEMM call (who != NULL) a failed choice is fatal, because
+ * running anything else than what the user forced would measure the wrong kernel.
+ */
+static const opt_selection *opt_select_locked(const char *who)
+{
+	opt_selection *s = &opt_sel;
+
+	if (!opt_selected) {
+		bb_isa isa;
+		char why[200];
+		opt_selected = 1;
+		memset(s, 0, sizeof(*s));
+		if (bb_isa_select(&isa, why, sizeof(why)) != 0) {
+			snprintf(s->name, sizeof(s->name), "none: %s", why);
+		} else if (!(s->ukr = bb_opt_ukr_for(isa))) {
+			snprintf(s->name, sizeof(s->name), "none: no %s kernels in this build",
+			         bb_isa_name(isa));
+		} else if (bb_opt_blocks_for(s->ukr->d_mr, s->ukr->d_nr, sizeof(double), &s->d) ||
+		           bb_opt_blocks_for(s->ukr->s_mr, s->ukr->s_nr, sizeof(float), &s->s)) {
+			s->ukr = NULL;
+			snprintf(s->name, sizeof(s->name), "none: invalid %s", BB_OPT_BLOCKS_ENV);
+		} else {
+			snprintf(s->name, sizeof(s->name),
+			         "%s dgemm %dx%d, sgemm %dx%d; blocks d MC=%ld KC=%ld NC=%ld, "
+			         "s MC=%ld KC=%ld NC=%ld",
+			         bb_isa_name(isa), s->ukr->d_mr, s->ukr->d_nr, s->ukr->s_mr,
+			         s->ukr->s_nr, s->d.mc, s->d.kc, s->d.nc, s->s.mc, s->s.kc,
+			         s->s.nc);
+		}
+	}
+	if (who && !s->ukr) {
+		bb_error("bb_opt_%s: no kernel to run (%s)", who, s->name);
+		abort();
+	}
+	return s;
+}
+
+static void *workspace(void **buf, size_t *size, size_t bytes)
+{
+	if (bytes <= *size)
+		return *buf;
+	free(*buf);
+	bytes = (bytes + 4095) / 4096 * 4096;
+	*buf = aligned_alloc(64, bytes);
+	if (!*buf) {
+		bb_error("bb_opt: cannot allocate %zu bytes for packing", bytes);
+		abort();
+	}
+	*size = bytes;
+	return *buf;
+}
+
+void *bb_opt_workspace_b(size_t bytes)
+{
+	return workspace(&ws_b, &ws_b_size, bytes);
+}
+
+void *bb_opt_workspace_a(int tid, size_t bytes)
+{
+	return workspace(&ws_a[tid], &ws_a_size[tid], bytes);
+}
+
+/* 'N' -> 0, 'T' -> 1, 'C' -> 2, any case; -1 for anything else. */
+enum { OPT_NOTRANS, OPT_TRANS, OPT_CONJTRANS };
+
+static int opt_trans(char t)
+{
+	switch (t) {
+	case 'N':
+	case 'n':
+		return OPT_NOTRANS;
+	case 'T':
+	case 't':
+		return OPT_TRANS;
+	case 'C':
+	case 'c':
+		return OPT_CONJTRANS;
+	}
+	return -1;
+}
+
+/* The position (1-based, as xerbla's INFO) of the first invalid argument, 0 when all are valid;
+ * the same checks in the same order as reference BLAS. */
+static int opt_check(int ta, int tb, int m, int n, int k, int lda, int ldb, int ldc)
+{
+	int nrowa = ta == OPT_NOTRANS ? m : k;
+	int nrowb = tb == OPT_NOTRANS ? k : n;
+
+	if (ta < 0)
+		return 1;
+	if (tb < 0)
+		return 2;
+	if (m < 0)
+		return 3;
+	if (n < 0)
+		return 4;
+	if (k < 0)
+		return 5;
+	if (lda < (nrowa > 1 ? nrowa : 1))
+		return 8;
+	if (ldb < (nrowb > 1 ? nrowb : 1))
+		return 10;
+	if (ldc < (m > 1 ? m : 1))
+		return 13;
+	return 0;
+}
+
+#define T double
+#define L d
+#define LSTR "d"
+#include "kernels/opt/opt_gemm_body.h"
+
+#define T float
+#define L s
+#define LSTR "s"
+#include "kernels/opt/opt_gemm_body.h"
+
+void bb_opt_cgemm(const char *transa, const char *transb, const int *m, const int *n, const int *k,
+                  const float _Complex *alpha, const float _Complex *a, const int *lda,
+                  const float _Complex *b, const int *ldb, const float _Complex *beta,
+                  float _Complex *c, const int *ldc)
+{
+	bb_ref_cgemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void bb_opt_zgemm(const char *transa, const char *transb, const int *m, const int *n, const int *k,
+                  const double _Complex *alpha, const double _Complex *a, const int *lda,
+                  const double _Complex *b, const int *ldb, const double _Complex *beta,
+                  double _Complex *c, const int *ldc)
+{
+	bb_ref_zgemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void bb_opt_set_threads(int n)
+{
+	pthread_mutex_lock(&opt_lock);
+	opt_threads = n < 1 ? 1 : n > BB_OPT_MAX_THREADS ? BB_OPT_MAX_THREADS : n;
+	pthread_mutex_unlock(&opt_lock);
+}
+
+int bb_opt_get_threads(void)
+{
+	pthread_mutex_lock(&opt_lock);
+	int n = opt_threads;
+	pthread_mutex_unlock(&opt_lock);
+	return n;
+}
+
+const char *bb_opt_kernel_name(void)
+{
+	pthread_mutex_lock(&opt_lock);
+	const char *name = opt_select_locked(NULL)->name;
+	pthread_mutex_unlock(&opt_lock);
+	return name;
+}
+
+void bb_opt_reset(void)
+{
+	pthread_mutex_lock(&opt_lock);
+	opt_selected = 0;
+	pthread_mutex_unlock(&opt_lock);
+}

@@ -1,0 +1,280 @@
+/*
+ * The Goto/BLIS algorithm for one real type, included by opt_gemm.c once per precision with
+ * T (element type), L (the BLAS letter as a token: d or s) and LSTR (as a string) defined; no
+ * include guard on purpose, the macros are undefined at the end.
+ *
+ * Five loops around the micro-kernel (Van Zee & van de Geijn, BLIS, TOMS 2015):
+ *   jc over n by NC      B panel KC x NC packed into NR-column micro-panels (shared)
+ *    pc over k by KC     (beta applies on the first pc only, then C accumulates)
+ *     ic over m by MC    A block MC x KC packed into MR-row micro-panels (per thread)
+ *      jr over NC by NR  one B micro-panel stays in L1 ...
+ *       ir over MC by MR ... while A micro-panels stream from L2 through the micro-kernel.
+ * Threads share the packing of B and then take MR-aligned blocks of rows of C (the ic loop)
+ * from a shared counter, so a thread slowed down by another process on its core does not hold
+ * the others back; a barrier separates packing B from using it and using it from repacking it.
+ * Edge tiles (fewer than MR rows or NR columns left) are computed by the same micro-kernel
+ * into an MR x NR buffer, with zero-padded packed panels, and copied out here, once.
+ */
+#define OPT_CAT_(a, b) a##b
+#define OPT_CAT(a, b) OPT_CAT_(a, b)
+#define OPT_FN(name) OPT_CAT(name, L) /* pack_a_d, task_d, ... */
+#define OPT_UKR_FN OPT_CAT(OPT_CAT(bb_, L), gemm_ukr_fn)
+
+/* The state every thread of one call shares. */
+typedef struct OPT_FN(opt_ctx_) {
+	const bb_opt_call *call;
+	OPT_UKR_FN *ukr;
+	int mr, nr;
+	T *bp;                  /* packed B panel */
+	T **ap;                 /* packed A block of each thread */
+	pthread_barrier_t *bar; /* NULL with one thread */
+	long unit;              /* rows per ic block: mc, or less to give each thread several */
+	atomic_long *next;      /* per (jc, pc) iteration: next ic block to take; NULL: 1 thread */
+} OPT_FN(opt_ctx_);
+
+/* Pack op(A)(ic:ic+mc, pc:pc+kc) into micro-panels of mr rows, zero-padding the last one. */
+static void OPT_FN(pack_a_)(const bb_opt_call *c, long ic, long pc, long mc, long kc, int mr,
+                            T *dst)
+{
+	const T *a = c->a;
+	const long lda = c->lda;
+
+	for (long ir = 0; ir < mc; ir += mr, dst += mr * kc) {
+		const long me = mc - ir < mr ? mc - ir : mr;
+		if (!c->ta) { /* op(A)(i,p) = a[i + p*lda]: columns are contiguous */
+			const T *src = a + (ic + ir) + pc * lda;
+			for (long p = 0; p < kc; p++) {
+				/* a loop, not memcpy: me is small and a call per row costs */
+				for (long i = 0; i < me; i++)
+					dst[p * mr + i] = src[i + p * lda];
+				for (long i = me; i < mr; i++)
+					dst[p * mr + i] = 0;
+			}
+		} else { /* op(A)(i,p) = a[p + i*lda]: rows are contiguous */
+			const T *src = a + pc + (ic + ir) * lda;
+			for (long i = 0; i < me; i++)
+				for (long p = 0; p < kc; p++)
+					dst[p * mr + i] = src[p + i * lda];
+			for (long i = me; i < mr; i++)
+				for (long p = 0; p < kc; p++)
+					dst[p * mr + i] = 0;
+		}
+	}
+}
+
+/* Pack this thread's share (every nt-th micro-panel) of op(B)(pc:pc+kc, jc:jc+nc). */
+static void OPT_FN(pack_b_)(const bb_opt_call *c, long pc, long jc, long kc, long nc, int nr,
+                            T *dst, int tid, int nt)
+{
+	const T *b = c->b;
+	const long ldb = c->ldb;
+
+	for (long jr = (long)tid * nr; jr < nc; jr += (long)nt * nr) {
+		T *d = dst + jr * kc;
+		const long ne = nc - jr < nr ? nc - jr : nr;
+		if (!c->tb) { /* op(B)(p,j) = b[p + j*ldb]: read ne columns side by side so the
+			       * writes are contiguous (column by column, strided stores crawl) */
+			const T *col[BB_OPT_MAX_NR];
+			for (long j = 0; j < ne; j++)
+				col[j] = b + pc + (jc + jr + j) * ldb;
+			for (long p = 0; p < kc; p++) {
+				for (long j = 0; j < ne; j++)
+					d[p * nr + j] = col[j][p];
+				for (long j = ne; j < nr; j++)
+					d[p * nr + j] = 0;
+			}
+		} else { /* op(B)(p,j) = b[j + p*ldb] */
+			const T *src = b + (jc + jr) + pc * ldb;
+			for (long p = 0; p < kc; p++) {
+				for (long j = 0; j < ne; j++)
+					d[p * nr + j] = src[j + p * ldb];
+				for (long j = ne; j < nr; j++)
+					d[p * nr + j] = 0;
+			}
+		}
+	}
+}
+
+/* C(ic.., jc..) tile loops over one packed A block and one packed B panel. */
+static void OPT_FN(macro_)(const OPT_FN(opt_ctx_) * x, const T *ap, long ic, long jc, long mc,
+                           long nc, long kc, const T *alpha, const T *beta)
+{
+	const bb_opt_call *c = x->call;
+	const int mr = x->mr, nr = x->nr;
+	const long ldc = c->ldc;
+	const T zero = 0, be = *beta;
+	_Alignas(64) T ebuf[BB_OPT_MAX_MR * BB_OPT_MAX_NR];
+
+	for (long jr = 0; jr < nc; jr += nr) {
+		const long ne = nc - jr < nr ? nc - jr : nr;
+		const T *bpp = x->bp + jr * kc;
+		for (long ir = 0; ir < mc; ir += mr) {
+			const long me = mc - ir < mr ? mc - ir : mr;
+			T *cc = (T *)c->c + (ic + ir) + (jc + jr) * ldc;
+			if (me == mr && ne == nr) {
+				x->ukr(kc, ap + ir * kc, bpp, cc, 1, ldc, alpha, beta);
+				continue;
+			}
+			x->ukr(kc, ap + ir * kc, bpp, ebuf, 1, mr, alpha, &zero);
+			for (long j = 0; j < ne; j++)
+				for (long i = 0; i < me; i++) {
+					T *cij = cc + i + j * ldc;
+					*cij = be == 0 ? ebuf[i + j * mr]
+					               : ebuf[i + j * mr] + be * *cij;
+				}
+		}
+	}
+}
+
+static void OPT_FN(task_)(void *arg, int tid, int nt)
+{
+	const OPT_FN(opt_ctx_) *x = arg;
+	const bb_opt_call *c = x->call;
+	const long m = c->m, n = c->n, k = c->k;
+	const long kc = c->blk.kc, nc = c->blk.nc;
+	const T one = 1;
+	const long unit = x->unit, nblocks = (m + unit - 1) / unit;
+	long it = 0; /* (jc, pc) iteration number */
+
+	for (long jc = 0; jc < n; jc += nc) {
+		const long nce = n - jc < nc ? n - jc : nc;
+		for (long pc = 0; pc < k; pc += kc) {
+			const long kce = k - pc < kc ? k - pc : kc;
+			const T *beta = pc == 0 ? (const T *)c->beta : &one;
+			OPT_FN(pack_b_)(c, pc, jc, kce, nce, x->nr, x->bp, tid, nt);
+			if (x->bar)
+				pthread_barrier_wait(x->bar);
+			for (long q = 0;; q++) {
+				if (x->next)
+					q = atomic_fetch_add(&x->next[it], 1);
+				if (q >= nblocks)
+					break;
+				const long ic = q * unit, mce = m - ic < unit ? m - ic : unit;
+				T *ap = x->ap[tid];
+				OPT_FN(pack_a_)(c, ic, pc, mce, kce, x->mr, ap);
+				OPT_FN(macro_)(x, ap, ic, jc, mce, nce, kce, c->alpha, beta);
+			}
+			it++;
+			if (x->bar && (pc + kc < k || jc + nc < n))
+				pthread_barrier_wait(x->bar);
+		}
+	}
+}
+
+/* Run call (m, n, k > 0, alpha != 0, kernels selected) on its threads. */
+static void OPT_FN(drive_)(bb_opt_call *c)
+{
+	OPT_FN(opt_ctx_)
+	x = {.call = c,
+	     .ukr = c->ukr->L,
+	     .mr = c->ukr->OPT_CAT(L, _mr),
+	     .nr = c->ukr->OPT_CAT(L, _nr)};
+	const long kce = c->k < c->blk.kc ? c->k : c->blk.kc;
+	const long nce = c->n < c->blk.nc ? c->n : c->blk.nc;
+	const long mce = c->m < c->blk.mc ? c->m : c->blk.mc;
+	T *ap[BB_OPT_MAX_THREADS];
+	pthread_barrier_t bar;
+
+	/* one thread per ~1 M multiply-adds and per MR rows at most: waking workers costs µs */
+	double work = (double)c->m * (double)c->n * (double)c->k;
+	int nt = c->threads;
+	if (nt > 1 + work / (1 << 20))
+		nt = 1 + (int)(work / (1 << 20));
+	if (nt > (c->m + x.mr - 1) / x.mr)
+		nt = (int)((c->m + x.mr - 1) / x.mr);
+	nt = bb_opt_pool_size(nt);
+
+	x.bp =
+	    bb_opt_workspace_b((size_t)kce * (size_t)((nce + x.nr - 1) / x.nr * x.nr) * sizeof(T));
+	for (int t = 0; t < nt; t++)
+		ap[t] = bb_opt_workspace_a(
+		    t, (size_t)kce * (size_t)((mce + x.mr - 1) / x.mr * x.mr) * sizeof(T));
+	x.ap = ap;
+	x.unit = c->blk.mc;
+	if (nt > 1) {
+		/* at least 4 blocks per thread, for the balance */
+		long u = (c->m + 4L * nt - 1) / (4L * nt);
+		u = (u + x.mr - 1) / x.mr * x.mr;
+		x.unit = u < x.unit ? u : x.unit;
+		size_t iters = (size_t)((c->n + c->blk.nc - 1) / c->blk.nc) *
+		               (size_t)((c->k + c->blk.kc - 1) / c->blk.kc);
+		x.next = calloc(iters, sizeof(*x.next));
+		if (!x.next) {
+			bb_error("bb_opt: out of memory");
+			abort();
+		}
+		for (size_t i = 0; i < iters; i++)
+			atomic_init(&x.next[i], 0);
+		pthread_barrier_init(&bar, NULL, (unsigned)nt);
+		x.bar = &bar;
+	}
+	bb_opt_pool_run(nt, OPT_FN(task_), &x);
+	if (nt > 1) {
+		pthread_barrier_destroy(&bar);
+		free(x.next);
+	}
+}
+
+int OPT_CAT(OPT_CAT(bb_opt_, L), gemm_info)(const char *transa, const char *transb, const int *m,
+                                            const int *n, const int *k, const T *alpha, const T *a,
+                                            const int *lda, const T *b, const int *ldb,
+                                            const T *beta, T *c, const int *ldc)
+{
+	const int ta = opt_trans(*transa), tb = opt_trans(*transb);
+	const int bad = opt_check(ta, tb, *m, *n, *k, *lda, *ldb, *ldc);
+	if (bad)
+		return bad;
+	if (*m == 0 || *n == 0)
+		return 0;
+	const T al = *alpha, be = *beta;
+	if (al == 0 || *k == 0) { /* C := beta C, never reading C when beta is 0 */
+		if (be == 1)
+			return 0;
+		for (long j = 0; j < *n; j++)
+			for (long i = 0; i < *m; i++) {
+				T *cij = c + i + j * (long)*ldc;
+				*cij = be == 0 ? 0 : be * *cij;
+			}
+		return 0;
+	}
+	bb_opt_call call = {.ta = ta != OPT_NOTRANS,
+	                    .tb = tb != OPT_NOTRANS,
+	                    .m = *m,
+	                    .n = *n,
+	                    .k = *k,
+	                    .lda = *lda,
+	                    .ldb = *ldb,
+	                    .ldc = *ldc,
+	                    .a = a,
+	                    .b = b,
+	                    .alpha = alpha,
+	                    .beta = beta,
+	                    .c = c};
+	pthread_mutex_lock(&opt_lock);
+	const opt_selection *s = opt_select_locked(LSTR "gemm");
+	call.ukr = s->ukr;
+	call.blk = s->L;
+	call.threads = opt_threads;
+	OPT_FN(drive_)(&call);
+	pthread_mutex_unlock(&opt_lock);
+	return 0;
+}
+
+void OPT_CAT(OPT_CAT(bb_opt_, L), gemm)(const char *transa, const char *transb, const int *m,
+                                        const int *n, const int *k, const T *alpha, const T *a,
+                                        const int *lda, const T *b, const int *ldb, const T *beta,
+                                        T *c, const int *ldc)
+{
+	int bad = OPT_CAT(OPT_CAT(bb_opt_, L), gemm_info)(transa, transb, m, n, k, alpha, a, lda, b,
+	                                                  ldb, beta, c, ldc);
+	if (bad)
+		bb_warning("bb_opt_" LSTR "gemm: parameter %d had an illegal value", bad);
+}
+
+#undef OPT_CAT_
+#undef OPT_CAT
+#undef OPT_FN
+#undef OPT_UKR_FN
+#undef T
+#undef L
+#undef LSTR

@@ -1,0 +1,46 @@
+/*
+ * The GEMM micro-kernels of the optimized GEMM and the registry entry that describes them.
+ *
+ * Every micro-kernel has one fixed signature (bb_dgemm_ukr_fn / bb_sgemm_ukr_fn):
+ *   C(MR x NR) := alpha * A(MR x k) B(k x NR) + beta * C
+ * where a is a packed micro-panel of A (MR contiguous elements per k step), b a packed
+ * micro-panel of B (NR contiguous elements per k step), c(i,j) is c[i*rs_c + j*cs_c], k >= 0,
+ * and beta == 0 means C is written without being read.  Micro-kernels always compute a full
+ * MR x NR tile: edge tiles are handled once, by the caller (kernels/opt/opt_gemm_body.h).
+ * The kernels of one ISA level live in kernels/<arch>/<isa>/, one per file; which level runs
+ * is decided by bb_isa_select() and mapped to kernels by bb_opt_ukr_for().
+ */
+#ifndef BB_KERNELS_OPT_UKR_H
+#define BB_KERNELS_OPT_UKR_H
+
+#include "kernels/isa.h"
+
+typedef void bb_dgemm_ukr_fn(long k, const double *a, const double *b, double *c, long rs_c,
+                             long cs_c, const double *alpha, const double *beta);
+typedef void bb_sgemm_ukr_fn(long k, const float *a, const float *b, float *c, long rs_c, long cs_c,
+                             const float *alpha, const float *beta);
+
+/* The largest MR and NR of any kernel: sizes the edge-tile buffers. */
+#define BB_OPT_MAX_MR 32
+#define BB_OPT_MAX_NR 16
+
+/* The kernels of one ISA level (one row of the registry). */
+typedef struct bb_opt_ukr {
+	bb_isa isa;
+	int d_mr, d_nr;
+	bb_dgemm_ukr_fn *d;
+	int s_mr, s_nr;
+	bb_sgemm_ukr_fn *s;
+} bb_opt_ukr;
+
+/* The registry row of isa, or NULL when this build has no kernels for it (non-x86_64). */
+const bb_opt_ukr *bb_opt_ukr_for(bb_isa isa);
+
+bb_dgemm_ukr_fn bb_dgemm_ukr_avx512_16x14;
+bb_sgemm_ukr_fn bb_sgemm_ukr_avx512_32x14;
+bb_dgemm_ukr_fn bb_dgemm_ukr_avx2_8x6;
+bb_sgemm_ukr_fn bb_sgemm_ukr_avx2_16x6;
+bb_dgemm_ukr_fn bb_dgemm_ukr_generic_4x4;
+bb_sgemm_ukr_fn bb_sgemm_ukr_generic_4x4;
+
+#endif
