@@ -70,7 +70,8 @@ static int load_cells(bb_db *db, bb_db_cmp_run *r, char *err, size_t errlen)
 	int rc;
 	if (bb_db_prepare(db,
 	                  "SELECT c.id, c.cell_key, b.alias, c.workload_key, c.status, c.error,"
-	                  " c.threads, c.median_s FROM cell c JOIN backend b ON b.id = c.backend_id"
+	                  " c.threads, c.median_s, c.ci_low_s, c.ci_high_s"
+	                  " FROM cell c JOIN backend b ON b.id = c.backend_id"
 	                  " WHERE c.run_id = ?1 ORDER BY c.id",
 	                  &st, what, err, errlen))
 		return -1;
@@ -95,6 +96,10 @@ static int load_cells(bb_db *db, bb_db_cmp_run *r, char *err, size_t errlen)
 		c->threads = sqlite3_column_int(st, 6);
 		c->median_s =
 		    sqlite3_column_type(st, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 7);
+		c->ci_low_s =
+		    sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 8);
+		c->ci_high_s =
+		    sqlite3_column_type(st, 9) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 9);
 		c->backend = backend_index(r, c->alias);
 		if (load_samples(db, ss, sqlite3_column_int64(st, 0), c)) {
 			rc = SQLITE_ERROR;

@@ -134,6 +134,7 @@ typedef struct bb_db_cmp_cell {
 	char *error;        /* NULL when ok */
 	int threads;
 	double median_s;    /* NAN when not ok */
+	double ci_low_s, ci_high_s; /* the cell's recorded CI, which covers every pass; NAN if none */
 	double *samples;    /* seconds per call, in the order taken; NULL when n_samples == 0 */
 	size_t n_samples;
 	size_t backend;     /* index into bb_db_cmp_run.backends */

@@ -1,15 +1,17 @@
 /*
  * The verdict logic of `blasbench compare` / `gate`: statistics on raw samples, the per-cell
  * verdict, what differs between two backend records, and matching two loaded runs cell by cell.
- * The renderers (terminal table, JSON, Markdown, JUnit XML) are in compare_render.c.  Contracts are in
- * reports/compare.h.
+ * The renderers (terminal table, JSON, Markdown, JUnit XML) are in compare_render.c.  Contracts are
+ * in reports/compare.h.
  *
  * Verdict rules (bb_cmp_cell), in order:
  *   1. Outcomes: base ok and candidate wrong/crash/hang/error -> regression (outcome changed),
  *      whatever the speed; base failed and candidate ok -> improvement; a skipped side -> missing
  *      or new; both failed -> unchanged (outcome_changed set when the status differs).
  *   2. Both ok but fewer than BB_CMP_MIN_SAMPLES samples on a side -> unstable.
- *   3. regression when the bootstrap CI lower bound of cand/base > 1 + threshold and p < 0.05;
+ *   3. regression when the CI lower bound of cand/base > 1 + threshold and p < 0.05, where the
+ *      CI is the bootstrap CI widened to every ratio the two cells' recorded CIs allow (they
+ *      cover the spread between passes, which pooled samples hide);
  *      improvement when the CI upper bound < 1 / (1 + threshold) and p < 0.05 (the mirror image:
  *      swapping base and candidate swaps the two verdicts).
  *   4. unstable when either side's median CI half-width relative to its median > threshold.
@@ -238,7 +240,8 @@ void bb_cmp_cell(const bb_cmp_side *base, const bb_cmp_side *cand, double thresh
 			r->verdict = BB_CMP_IMPROVEMENT, r->why = "outcome fixed";
 		else if (!bb_cmp_status_failed(base->status) && bb_cmp_status_failed(cand->status))
 			r->verdict = BB_CMP_REGRESSION, r->why = "outcome changed";
-		else if (!cok && !bb_cmp_status_failed(cand->status) && !bb_cmp_status_failed(base->status) && bok)
+		else if (!cok && !bb_cmp_status_failed(cand->status) &&
+		         !bb_cmp_status_failed(base->status) && bok)
 			r->verdict = BB_CMP_MISSING, r->why = "not measured in candidate";
 		else if (cok && !bok && !bb_cmp_status_failed(base->status))
 			r->verdict = BB_CMP_NEW, r->why = "not measured in base";
@@ -255,6 +258,15 @@ void bb_cmp_cell(const bb_cmp_side *base, const bb_cmp_side *cand, double thresh
 	bb_cmp_bootstrap_ratio(base->x, base->n, cand->x, cand->n, BB_CMP_RESAMPLES, BB_CMP_SEED,
 	                       &r->ci_low, &r->ci_high);
 	r->p = bb_cmp_mann_whitney(base->x, base->n, cand->x, cand->n);
+	/* the bootstrap sees samples as independent; the recorded CIs cover the spread between
+	 * passes (processes): the ratio's CI must include every ratio those CIs allow */
+	if (base->ci_low > 0 && base->ci_high > 0 && cand->ci_low > 0 && cand->ci_high > 0) {
+		double lo = cand->ci_low / base->ci_high, hi = cand->ci_high / base->ci_low;
+		if (lo < r->ci_low)
+			r->ci_low = lo;
+		if (hi > r->ci_high)
+			r->ci_high = hi;
+	}
 	if (r->ci_low > 1 + threshold && r->p < BB_CMP_ALPHA)
 		r->verdict = BB_CMP_REGRESSION, r->why = "slower beyond the threshold";
 	else if (r->ci_high < 1 / (1 + threshold) && r->p < BB_CMP_ALPHA)
@@ -423,8 +435,8 @@ static void add_row(bb_cmp_report *rep, size_t *alloc, const bb_db_cmp_cell *bc,
 		row->differs = bb_xstrdup("");
 		return;
 	}
-	bb_cmp_side bs = {bc->status, bc->samples, bc->n_samples};
-	bb_cmp_side cs = {cc->status, cc->samples, cc->n_samples};
+	bb_cmp_side bs = {bc->status, bc->samples, bc->n_samples, bc->ci_low_s, bc->ci_high_s};
+	bb_cmp_side cs = {cc->status, cc->samples, cc->n_samples, cc->ci_low_s, cc->ci_high_s};
 	bb_cmp_cell(&bs, &cs, rep->threshold, &row->r);
 	row->differs = bb_cmp_attribution(
 	    rep->base->backends ? rep->base->backends[bc->backend].record_json : NULL,

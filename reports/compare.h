@@ -41,6 +41,10 @@ typedef struct bb_cmp_side {
 	const char *status; /* "ok", "wrong", ... ; NULL counts as "ok" */
 	const double *x;
 	size_t n;
+	/* The cell's recorded CI of the median (seconds), which the engine widens to cover the
+	 * median of every pass (separate worker processes); NAN when not known.  Samples pooled
+	 * from several processes are not independent, so a change must also clear these. */
+	double ci_low, ci_high;
 } bb_cmp_side;
 
 typedef struct bb_cmp_result {

@@ -34,7 +34,7 @@ static void fill(double *x, size_t n, double center, double noise)
 static bb_cmp_verdict verdict(const double *a, const double *b, size_t n, double thr,
                               bb_cmp_result *r)
 {
-	bb_cmp_side sa = {"ok", a, n}, sb = {"ok", b, n};
+	bb_cmp_side sa = {"ok", a, n, NAN, NAN}, sb = {"ok", b, n, NAN, NAN};
 	bb_cmp_cell(&sa, &sb, thr, r);
 	return r->verdict;
 }
@@ -84,12 +84,13 @@ int main(void)
 	BB_CHECK_STR(bb_cmp_verdict_name(verdict(a, b, 3, 0.05, &r)), "unstable");
 
 	/* outcome: ok -> crash is a regression even with no time to compare */
-	bb_cmp_side ok = {"ok", a, N}, crash = {"crash", NULL, 0}, wrong = {"wrong", NULL, 0};
+	bb_cmp_side ok = {"ok", a, N, NAN, NAN}, crash = {"crash", NULL, 0, NAN, NAN},
+	            wrong = {"wrong", NULL, 0, NAN, NAN};
 	bb_cmp_cell(&ok, &crash, 0.05, &r);
 	BB_CHECK_STR(bb_cmp_verdict_name(r.verdict), "regression");
 	BB_CHECK(r.outcome_changed);
 	/* ok -> wrong with a faster time is still a regression */
-	bb_cmp_side wrong_fast = {"wrong", b, N};
+	bb_cmp_side wrong_fast = {"wrong", b, N, NAN, NAN};
 	bb_cmp_cell(&ok, &wrong_fast, 0.05, &r);
 	BB_CHECK_STR(bb_cmp_verdict_name(r.verdict), "regression");
 	/* crash -> ok is an improvement; crash -> wrong is no new regression */
@@ -139,5 +140,19 @@ int main(void)
 	d = bb_cmp_attribution(ra, ra);
 	BB_CHECK_STR(d, "");
 	free(d);
+	/* samples pooled from several processes: 10% slower within each, but the cells' recorded
+	 * CIs (which cover the spread between passes) overlap widely -> not a regression */
+	{
+		fill(a, N, 1.0, 0.01);
+		fill(b, N, 1.10, 0.01);
+		bb_cmp_side wa = {"ok", a, N, 0.80, 1.20}, wb = {"ok", b, N, 0.90, 1.30};
+		bb_cmp_cell(&wa, &wb, 0.05, &r);
+		BB_CHECK(r.verdict != BB_CMP_REGRESSION);
+		BB_CHECK(r.ci_low <= 0.90 / 1.20 + 1e-12 && r.ci_high >= 1.30 / 0.80 - 1e-12);
+		/* the same change with tight recorded CIs is still a regression */
+		bb_cmp_side na = {"ok", a, N, 0.99, 1.01}, nb = {"ok", b, N, 1.09, 1.11};
+		bb_cmp_cell(&na, &nb, 0.05, &r);
+		BB_CHECK_INT(r.verdict, BB_CMP_REGRESSION);
+	}
 	return bb_test_done();
 }
