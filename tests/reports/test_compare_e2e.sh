@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # compare and gate end to end, through the blasbench executable and the fixture library that
-# wraps Netlib (tests/fixtures/fixture_wrap.c) with dgemm made 2x slower on purpose:
-#   - `compare --pair base=slow` calls dgemm a regression of roughly +100%, names the env
+# wraps Netlib (tests/fixtures/fixture_wrap.c) with dgemm made 4x slower on purpose:
+#   - `compare --pair base=slow` calls dgemm a regression of roughly +300%, names the env
 #     override as the difference, leaves ddot unchanged, exits 1; --junit is well-formed XML;
 #   - an A/A compare (the same library twice) flags no regression and exits 0;
 #   - `gate` exits 0 on a pass, 1 on a regression, 2 when it cannot run.
@@ -19,13 +19,14 @@ xml_ok() {
 	if command -v xmllint >/dev/null; then xmllint --noout "$1"
 	else python3 -c 'import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])' "$1"; fi
 }
-slow="$fix+BB_FIXTURE=slow=2+BB_FIXTURE_ROUTINES=dgemm"
+slow="$fix+BB_FIXTURE=slow=4+BB_FIXTURE_ROUTINES=dgemm"
 common="--db $db --threads 1 --budget 0.3"
 # The compares below use a 25% threshold: the cells of one run are measured one after another on
 # a shared 2-core CI machine, where load drifts by more than 5% between cells, and the fixture's
 # own per-call bookkeeping makes ddot measurably (~5-10%) slower on the "slow" backend.  Detection
 # at the default 5% is tested on controlled samples in test_compare_verdict.c; here the planted
-# 2x is what must be found, and nothing else.
+# 4x is what must be found, and nothing else.  4x, not 2x: compare widens a change's CI to the
+# spread between the cells' passes, and under `ctest -j2` even an A/A pair moved by 40% here.
 thr="--threshold 25"
 
 # three passes (the brief's command has one): the backends' samples then interleave in time, so
@@ -42,8 +43,8 @@ check '[ $rc -eq 1 ]' "a regression exits 1 (got $rc)"
 row() { grep "^base->slow  *$1" "$tmp/cmp"; }
 check 'row dgemm | grep -q " regression "' "dgemm is a regression"
 pct=$(row dgemm | sed -n 's/.* [+]\([0-9.]*\)%  .*/\1/p')
-check 'awk -v p="$pct" "BEGIN { exit !(p >= 50 && p <= 250) }"' "dgemm change ~+100% (got $pct%)"
-check 'row dgemm | grep -q "env BB_FIXTURE unset -> slow=2"' "the env override is named as the difference"
+check 'awk -v p="$pct" "BEGIN { exit !(p >= 150 && p <= 700) }"' "dgemm change ~+300% (got $pct%)"
+check 'row dgemm | grep -q "env BB_FIXTURE unset -> slow=4"' "the env override is named as the difference"
 check 'row ddot | grep -q " unchanged "' "ddot unchanged"
 check 'head -3 "$tmp/cmp" | grep -qv WARNING' "same host: no host warning"
 check '[ "$(grep -n dgemm "$tmp/cmp" | cut -d: -f1)" -lt "$(grep -n ddot "$tmp/cmp" | cut -d: -f1)" ]' \
