@@ -16,7 +16,7 @@ static int cmd_run(bb_opts *o)
 	if (!bb_opt_str(o, "backends", NULL))
 		return bb_usage_error(&bb_cmd_run, "'run' needs --backends (e.g. openblas,blis; see 'blasbench list')");
 	bb_run_plan plan;
-	int rc = bb_run_plan_build(&bb_cmd_run, o, workloads, "all", 1.0, 0.01, "run", &plan);
+	int rc = bb_run_plan_build(&bb_cmd_run, o, workloads, "all", 1.0, 0.01, 3, "run", &plan);
 	if (rc) {
 		bb_run_plan_release(&plan);
 		return rc;

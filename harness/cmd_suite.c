@@ -99,7 +99,7 @@ static int cmd_suite(bb_opts *o)
 	}
 	bb_run_plan plan;
 	int rc = bb_run_plan_build(&bb_cmd_suite, o, workloads, preset->threads, preset->budget_s,
-				   preset->target_rel, "suite", &plan);
+				   preset->target_rel, preset->passes, "suite", &plan);
 	if (!rc) {
 		plan.command = bb_command_line(o->argc, o->argv);
 		plan.eo.command = plan.command;

@@ -17,6 +17,7 @@ typedef struct bb_preset {
 	const char *threads;     /* "1,all" or "1,all,2xall" */
 	double budget_s;         /* per cell */
 	double target_rel;
+	int passes;              /* fresh workers per cell (see engine.h) */
 } bb_preset;
 
 const bb_preset *bb_preset_find(const char *name);

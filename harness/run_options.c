@@ -97,7 +97,7 @@ static int default_specs(bb_backend_spec **specs, size_t *n)
 
 int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workloads,
 		      const char *threads_default, double budget_default, double target_default,
-		      const char *kind, bb_run_plan *plan)
+		      int passes_default, const char *kind, bb_run_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
 	char err[512];
@@ -125,7 +125,7 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 	    parse_positive(cmd, o, "timeout", 120, 86400, &eo->cell_timeout))
 		return BB_EXIT_USAGE;
 	eo->measure.target_rel = target_pct / 100;
-	eo->passes = (int)bb_opt_long(o, "passes", 3, 1, BB_ENGINE_MAX_PASSES);
+	eo->passes = (int)bb_opt_long(o, "passes", passes_default, 1, BB_ENGINE_MAX_PASSES);
 	double half_ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE) / 2;
 	double gib;
 	if (parse_positive(cmd, o, "max-memory", half_ram / (1 << 30), 1 << 20, &gib))

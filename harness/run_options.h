@@ -17,7 +17,7 @@
 	{"label", 'l', "L", "a label for the run (compare and report find runs by it)"},               \
 	{"budget", 0, "SEC", "sampling time per cell before it stops short of the target"},            \
 	{"target", 0, "PCT", "stop sampling when the 95% CI of the median is within +-PCT%"},          \
-	{"passes", 0, "P", "measure each cell in P fresh workers spread over the run (default 3)"},    \
+	{"passes", 0, "P", "measure each cell in P fresh workers spread over the run (default 3; quick: 5)"},    \
 	{"timeout", 0, "SEC", "a cell without a result after SEC seconds is a hang (default 120)"},    \
 	{"max-memory", 0, "GIB", "refuse cells that need more memory (default: half of RAM)"},         \
 	{"json", 0, NULL, "print the results as JSON"}
@@ -39,7 +39,7 @@ typedef struct bb_run_plan {
  * Returns 0, or BB_EXIT_USAGE after printing the error. */
 int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workloads,
 		      const char *threads_default, double budget_default, double target_default,
-		      const char *kind, bb_run_plan *plan);
+		      int passes_default, const char *kind, bb_run_plan *plan);
 void bb_run_plan_release(bb_run_plan *plan);
 
 /* The command line, shell-quoted, for the record. */

@@ -2,10 +2,11 @@
 # Repeatability: two consecutive runs of the same preset; the share of cells whose 95% CIs of
 # the median overlap (target: >= 95% of the quick preset's cells), and the stricter share whose
 # medians each fall inside the other run's CI.
-#   Usage: scripts/bench-repeatability.sh [preset] [backends]
+#   Usage: scripts/bench-repeatability.sh [preset] [backends] [extra suite options, e.g. --passes 5]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 preset=${1:-quick} backends=${2:-openblas,blis}
+shift $(( $# < 2 ? $# : 2 ))
 bb=$BB_ROOT/build/blasbench
 db=$(mktemp -d)/repeat.db
 # the host's peak is measured on a database's first run: do that first, so neither compared
@@ -13,7 +14,7 @@ db=$(mktemp -d)/repeat.db
 "$bb" run --db "$db" --backends "${backends%%,*}" --workloads ddot:n=1000 --threads 1 >/dev/null
 sleep "${BB_SETTLE:-0}"
 for label in rep-a rep-b; do
-	"$bb" suite --db "$db" --preset "$preset" --backends "$backends" --label "$label" >/dev/null
+	"$bb" suite --db "$db" --preset "$preset" --backends "$backends" --label "$label" "$@" >/dev/null
 done
 sqlite3 -separator ' ' "$db" "
   with a as (select c.* from cell c join run r on r.id = c.run_id where r.label = 'rep-a' and c.status = 'ok'),
