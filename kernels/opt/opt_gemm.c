@@ -4,6 +4,7 @@
  * The algorithm itself is opt_gemm_body.h, instantiated below for double and float; cgemm and
  * zgemm call the reference GEMM (correct, not fast).
  */
+#include "kernels/gemm_args.h"
 #include "kernels/opt_kernels.h"
 
 #include <pthread.h>
@@ -94,51 +95,6 @@ void *bb_opt_workspace_b(size_t bytes)
 void *bb_opt_workspace_a(int tid, size_t bytes)
 {
 	return workspace(&ws_a[tid], &ws_a_size[tid], bytes);
-}
-
-/* 'N' -> 0, 'T' -> 1, 'C' -> 2, any case; -1 for anything else. */
-enum { OPT_NOTRANS, OPT_TRANS, OPT_CONJTRANS };
-
-static int opt_trans(char t)
-{
-	switch (t) {
-	case 'N':
-	case 'n':
-		return OPT_NOTRANS;
-	case 'T':
-	case 't':
-		return OPT_TRANS;
-	case 'C':
-	case 'c':
-		return OPT_CONJTRANS;
-	}
-	return -1;
-}
-
-/* The position (1-based, as xerbla's INFO) of the first invalid argument, 0 when all are valid;
- * the same checks in the same order as reference BLAS. */
-static int opt_check(int ta, int tb, int m, int n, int k, int lda, int ldb, int ldc)
-{
-	int nrowa = ta == OPT_NOTRANS ? m : k;
-	int nrowb = tb == OPT_NOTRANS ? k : n;
-
-	if (ta < 0)
-		return 1;
-	if (tb < 0)
-		return 2;
-	if (m < 0)
-		return 3;
-	if (n < 0)
-		return 4;
-	if (k < 0)
-		return 5;
-	if (lda < (nrowa > 1 ? nrowa : 1))
-		return 8;
-	if (ldb < (nrowb > 1 ? nrowb : 1))
-		return 10;
-	if (ldc < (m > 1 ? m : 1))
-		return 13;
-	return 0;
 }
 
 #define T double

@@ -220,8 +220,8 @@ int OPT_CAT(OPT_CAT(bb_opt_, L), gemm_info)(const char *transa, const char *tran
                                             const int *lda, const T *b, const int *ldb,
                                             const T *beta, T *c, const int *ldc)
 {
-	const int ta = opt_trans(*transa), tb = opt_trans(*transb);
-	const int bad = opt_check(ta, tb, *m, *n, *k, *lda, *ldb, *ldc);
+	const int ta = bb_gemm_trans(*transa), tb = bb_gemm_trans(*transb);
+	const int bad = bb_gemm_check(ta, tb, *m, *n, *k, *lda, *ldb, *ldc);
 	if (bad)
 		return bad;
 	if (*m == 0 || *n == 0)
@@ -237,8 +237,8 @@ int OPT_CAT(OPT_CAT(bb_opt_, L), gemm_info)(const char *transa, const char *tran
 			}
 		return 0;
 	}
-	bb_opt_call call = {.ta = ta != OPT_NOTRANS,
-	                    .tb = tb != OPT_NOTRANS,
+	bb_opt_call call = {.ta = ta != BB_GEMM_NOTRANS,
+	                    .tb = tb != BB_GEMM_NOTRANS,
 	                    .m = *m,
 	                    .n = *n,
 	                    .k = *k,

@@ -6,58 +6,12 @@
  * identity for real types), BB_REF_NAME the function and BB_REF_LETTER the BLAS letter used in
  * messages.
  */
+#include "kernels/gemm_args.h"
 #include "kernels/ref_kernels.h"
 
 #include <complex.h>
 
 #include "common/error.h"
-
-/* 'N' -> 0, 'T' -> 1, 'C' -> 2, any case; -1 for anything else. */
-enum { REF_NOTRANS, REF_TRANS, REF_CONJTRANS };
-
-static int ref_trans(char t)
-{
-	switch (t) {
-	case 'N':
-	case 'n':
-		return REF_NOTRANS;
-	case 'T':
-	case 't':
-		return REF_TRANS;
-	case 'C':
-	case 'c':
-		return REF_CONJTRANS;
-	}
-	return -1;
-}
-
-/*
- * Check the arguments as BLAS does and return the position (1-based) of the first bad one,
- * 0 when all are valid.  nrowa / nrowb are the row counts of A and B as stored.
- */
-static int ref_check(int ta, int tb, int m, int n, int k, int lda, int ldb, int ldc)
-{
-	int nrowa = ta == REF_NOTRANS ? m : k;
-	int nrowb = tb == REF_NOTRANS ? k : n;
-
-	if (ta < 0)
-		return 1;
-	if (tb < 0)
-		return 2;
-	if (m < 0)
-		return 3;
-	if (n < 0)
-		return 4;
-	if (k < 0)
-		return 5;
-	if (lda < (nrowa > 1 ? nrowa : 1))
-		return 8;
-	if (ldb < (nrowb > 1 ? nrowb : 1))
-		return 10;
-	if (ldc < (m > 1 ? m : 1))
-		return 13;
-	return 0;
-}
 
 #define T float
 #define BB_REF_NAME bb_ref_sgemm

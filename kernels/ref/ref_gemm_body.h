@@ -14,11 +14,11 @@ void BB_REF_NAME(const char *transa, const char *transb, const int *m, const int
                  const T *alpha, const T *a, const int *lda, const T *b, const int *ldb,
                  const T *beta, T *c, const int *ldc)
 {
-	const int ta = ref_trans(*transa), tb = ref_trans(*transb);
+	const int ta = bb_gemm_trans(*transa), tb = bb_gemm_trans(*transb);
 	const T al = *alpha, be = *beta;
 
 	/* BLAS semantics, loosely: xerbla prints and stops; we print and return, C untouched. */
-	int bad = ref_check(ta, tb, *m, *n, *k, *lda, *ldb, *ldc);
+	int bad = bb_gemm_check(ta, tb, *m, *n, *k, *lda, *ldb, *ldc);
 	if (bad) {
 		bb_warning("bb_ref_" BB_REF_LETTER "gemm: parameter %d had an illegal value", bad);
 		return;
@@ -29,8 +29,8 @@ void BB_REF_NAME(const char *transa, const char *transb, const int *m, const int
 	const size_t sa = (size_t)*lda, sb = (size_t)*ldb, sc = (size_t)*ldc;
 	/* op(B)(l, j) */
 #define B_OP(l, j)                                                                                 \
-	(tb == REF_NOTRANS ? b[(l) + (j)*sb]                                                       \
-	 : tb == REF_TRANS ? b[(j) + (l)*sb]                                                       \
+	(tb == BB_GEMM_NOTRANS ? b[(l) + (j)*sb]                                                       \
+	 : tb == BB_GEMM_TRANS ? b[(j) + (l)*sb]                                                       \
 	                   : BB_REF_CONJ(b[(j) + (l)*sb]))
 
 	for (size_t j = 0; j < (size_t)*n; j++) {
@@ -45,7 +45,7 @@ void BB_REF_NAME(const char *transa, const char *transb, const int *m, const int
 		if (al == 0)
 			continue;
 
-		if (ta == REF_NOTRANS) {
+		if (ta == BB_GEMM_NOTRANS) {
 			/* C(:,j) += sum over l of A(:,l) * (alpha op(B)(l,j)) */
 			for (size_t l = 0; l < (size_t)*k; l++) {
 				const T t = al * B_OP(l, j);
@@ -59,7 +59,7 @@ void BB_REF_NAME(const char *transa, const char *transb, const int *m, const int
 				const T *ai = a + i * sa;
 				T sum = 0;
 				for (size_t l = 0; l < (size_t)*k; l++)
-					sum += (ta == REF_CONJTRANS ? BB_REF_CONJ(ai[l]) : ai[l]) *
+					sum += (ta == BB_GEMM_CONJTRANS ? BB_REF_CONJ(ai[l]) : ai[l]) *
 					       B_OP(l, j);
 				cj[i] += al * sum;
 			}
