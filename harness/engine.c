@@ -57,7 +57,7 @@ typedef struct engine {
 	const bb_engine_opts *o;
 	bb_db *db;
 	int64_t run_id;
-	double peak_core[2], peak_all[2]; /* [0] single, [1] double; 0 unknown */
+	bb_peak peak; /* this host's measured peak (zeroed when unknown) */
 	int cores;
 	bb_engine_results results;
 	size_t total, finished;
@@ -67,35 +67,14 @@ typedef struct engine {
 	int tty;
 } engine;
 
-/* The best measured peak per precision, from the JSON bb_peak_to_json() wrote. */
-static void peak_from_json(engine *e, const char *json)
-{
-	char err[128];
-	bb_json *p = json ? bb_json_parse(json, strlen(json), err, sizeof(err)) : NULL;
-	for (size_t i = 0; p && i < p->n; i++) {
-		const bb_json *level = p->items[i];
-		if (level->type != BB_JSON_OBJECT)
-			continue;
-		for (int d = 0; d < 2; d++) {
-			const bb_json *r = bb_json_get(level, d ? "double" : "single");
-			double core = bb_json_num(bb_json_get(r, "core"), 0);
-			double all = bb_json_num(bb_json_get(r, "all"), 0);
-			if (core > e->peak_core[d])
-				e->peak_core[d] = core;
-			if (all > e->peak_all[d])
-				e->peak_all[d] = all;
-		}
-	}
-	bb_json_free(p);
-}
-
 static double peak_for(const engine *e, char prec, int threads)
 {
-	int d = prec == 'd' || prec == 'z';
+	char p = prec == 'd' || prec == 'z' ? 'd' : 's';
+	double core = bb_peak_best(&e->peak, p, 0), all = bb_peak_best(&e->peak, p, 1);
 	if (threads <= 1)
-		return e->peak_core[d];
-	double scaled = e->peak_core[d] * threads;
-	return e->peak_all[d] > 0 && e->peak_all[d] < scaled ? e->peak_all[d] : scaled;
+		return core;
+	double scaled = core * threads;
+	return all > 0 && all < scaled ? all : scaled;
 }
 
 /* Host record and peak: the peak is measured once per host and kept in the database. */
@@ -110,15 +89,15 @@ static int setup_host(engine *e, int64_t *host_id)
 	if (bb_db_host_peak(e->db, host.fingerprint, &peak_json, err, sizeof(err)) != 0 || !peak_json) {
 		if (!e->o->json)
 			fprintf(stderr, "measuring this host's peak FLOP/s (once per host)...\n");
-		bb_peak peak;
-		bb_peak_measure(&peak, e->cores, 0);
+		bb_peak_measure(&e->peak, e->cores, 0);
 		bb_strbuf sb = BB_STRBUF_INIT;
 		bb_json_writer w;
 		bb_jw_init(&w, &sb, 0);
-		bb_peak_to_json(&peak, &w);
+		bb_peak_to_json(&e->peak, &w);
 		peak_json = bb_strbuf_detach(&sb, NULL);
+	} else {
+		bb_peak_from_json(peak_json, &e->peak);
 	}
-	peak_from_json(e, peak_json);
 
 	bb_strbuf hs = BB_STRBUF_INIT;
 	bb_json_writer w;

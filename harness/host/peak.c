@@ -234,6 +234,31 @@ void bb_peak_to_json(const bb_peak *p, bb_json_writer *w)
 	bb_jw_object_end(w);
 }
 
+int bb_peak_from_json(const char *json, bb_peak *p)
+{
+	memset(p, 0, sizeof(*p));
+	char err[128];
+	bb_json *doc = json ? bb_json_parse(json, strlen(json), err, sizeof(err)) : NULL;
+	if (!doc || doc->type != BB_JSON_OBJECT) {
+		bb_json_free(doc);
+		return -1;
+	}
+	p->threads = (int)bb_json_int(bb_json_get(doc, "threads"), 0);
+	for (int i = 0; i < BB_ISA_COUNT; i++) {
+		const bb_json *level = bb_json_get(doc, bb_isa_name(i));
+		if (!level || level->type != BB_JSON_OBJECT)
+			continue;
+		const bb_json *d = bb_json_get(level, "double"), *s = bb_json_get(level, "single");
+		p->isa[i].measured = 1;
+		p->isa[i].d.core = bb_json_num(bb_json_get(d, "core"), 0);
+		p->isa[i].d.all = bb_json_num(bb_json_get(d, "all"), 0);
+		p->isa[i].s.core = bb_json_num(bb_json_get(s, "core"), 0);
+		p->isa[i].s.all = bb_json_num(bb_json_get(s, "all"), 0);
+	}
+	bb_json_free(doc);
+	return 0;
+}
+
 void bb_peak_print(const bb_peak *p, FILE *out)
 {
 	fprintf(out, "peak GFLOP/s (FMA loop; \"all\" = %d threads)\n", p->threads);

@@ -51,6 +51,10 @@ double bb_peak_best(const bb_peak *p, char prec, int all_cores);
  * "single": {...}}, ..., "generic": {...}}; a level not measured is null. */
 void bb_peak_to_json(const bb_peak *p, bb_json_writer *w);
 
+/* Read back what bb_peak_to_json() wrote (levels absent or null are not measured).  Returns 0,
+ * or -1 (p zeroed) when json is NULL or not such an object. */
+int bb_peak_from_json(const char *json, bb_peak *p);
+
 /* Print p as a small aligned table of GFLOP/s, one line per level. */
 void bb_peak_print(const bb_peak *p, FILE *out);
 

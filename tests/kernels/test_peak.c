@@ -142,6 +142,19 @@ static void test_json(const bb_peak *p)
 		BB_CHECK_NEAR(bb_json_num(bb_json_get(s, "all"), -1), p->isa[i].s.all, 0);
 	}
 	bb_json_free(v);
+
+	/* and back: what the database keeps must give the same peak */
+	bb_peak back;
+	BB_CHECK_INT(bb_peak_from_json(sb.buf, &back), 0);
+	BB_CHECK_INT(back.threads, p->threads);
+	for (int i = 0; i < BB_ISA_COUNT; i++) {
+		BB_CHECK_INT(back.isa[i].measured, p->isa[i].measured);
+		BB_CHECK_NEAR(back.isa[i].d.core, p->isa[i].measured ? p->isa[i].d.core : 0, 0);
+		BB_CHECK_NEAR(back.isa[i].s.all, p->isa[i].measured ? p->isa[i].s.all : 0, 0);
+	}
+	BB_CHECK_NEAR(bb_peak_best(&back, 'd', 0), bb_peak_best(p, 'd', 0), 0);
+	BB_CHECK_INT(bb_peak_from_json("not json", &back), -1);
+	BB_CHECK_INT(bb_peak_from_json(NULL, &back), -1);
 	bb_strbuf_release(&sb);
 }
 
