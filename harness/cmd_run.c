@@ -1,6 +1,7 @@
 /*
- * `blasbench run --backends B --workloads W [--sizes S] [--threads T] [--db F] [--json]`: one
- * matrix of cells (backends x thread counts x workloads), measured, checked and recorded.
+ * `blasbench run --backends B --workloads W [--sizes S] [--threads T] [--omp R] [--db F]
+ * [--json]`: one matrix of cells (backends x thread counts x OpenMP runtimes x workloads),
+ * measured, checked and recorded.
  */
 #include <stdlib.h>
 
@@ -39,12 +40,21 @@ const bb_command bb_cmd_run = {
 	.fn = cmd_run,
 	.options = run_options,
 	.max_args = 0,
-	.summary = "measure a matrix of backends x workloads x thread counts",
+	.summary = "measure a matrix of backends x workloads x thread counts (x OpenMP runtimes)",
 	.description =
 		"Each backend at each thread count runs in its own worker process; every cell is\n"
 		"checked for a correct result (a wrong answer is reported as 'wrong', never as a\n"
 		"speed), and recorded in the database as soon as it finishes, with its raw samples.\n"
 		"Outcomes: ok, wrong, crash (with the signal), hang (killed at --timeout), error,\n"
 		"skipped (the backend lacks the routine, or the cell needs more than --max-memory).\n"
-		"Exit code 1 when a cell is wrong, crashed, hung or failed.",
+		"Exit code 1 when a cell is wrong, crashed, hung or failed.\n"
+		"\n"
+		"--omp gomp,llvm,none: with a runtime, the worker loads it before the backend (as an\n"
+		"application with its own OpenMP code that then imports numpy) and runs one small\n"
+		"parallel region of it on T threads before each BLAS call; only the BLAS calls are\n"
+		"timed, so the cell shows what that runtime's idle threads cost the BLAS.  Compare\n"
+		"with the 'none' cells.  A runtime that cannot be loaded makes its cells 'error'.\n"
+		"Thread counts above the cores are measured and marked '*' (oversubscribed).\n"
+		"Recorded with each cell: OMP_WAIT_POLICY, GOMP_SPINCOUNT, OPENBLAS_THREAD_TIMEOUT\n"
+		"and KMP_BLOCKTIME when set (in the environment or as a spec's +VAR=VALUE).",
 };

@@ -5,13 +5,15 @@
  *   {"type":"stage","stage":"integer width"}   before each probe step (places a crash)
  *   {"type":"backend","backend":{...}}         the probed record
  *   {"type":"error","message":"..."}           the backend cannot be used, and why
- * Tasks: `probe SPEC` (used by list), `run JOBFILE` (used by run and suite, worker_run.c).
+ * Tasks: `probe SPEC` (used by list), `run JOBFILE` (used by run and suite, worker_run.c),
+ * `scenario JOBFILE` (used by diagnose, diagnose_worker.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness/command.h"
+#include "harness/diagnose_worker.h"
 #include "harness/worker.h"
 #include "harness/worker_run.h"
 
@@ -24,6 +26,8 @@ static int cmd_worker(bb_opts *o)
 		return bb_worker_task_probe(o->args[1], threads);
 	if (!strcmp(o->args[0], "run") && o->nargs == 2)
 		return bb_worker_task_run(o->args[1]);
+	if (!strcmp(o->args[0], "scenario") && o->nargs == 2)
+		return bb_worker_task_scenario(o->args[1]);
 	return bb_usage_error(NULL, "__worker: unknown task '%s'", o->args[0]);
 }
 

@@ -12,17 +12,17 @@
 #include "common/json.h"
 #include "reports/table.h"
 
-void bb_engine_results_init(bb_engine_results *r, int64_t run_id, const char *db_path)
+void bb_engine_results_init(bb_engine_results *r, int64_t run_id, const char *db_path, int cores)
 {
 	memset(r, 0, sizeof(*r));
 	r->run_id = run_id;
 	r->db_path = bb_xstrdup(db_path);
+	r->cores = cores;
 }
 
 void bb_engine_result_add(bb_engine_results *r, const char *backend, const bb_db_cell *c,
-			  const char *workload_name)
+			  const char *omp_brief)
 {
-	(void)workload_name;
 	if (r->n == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 64;
 		r->rows = bb_xrealloc(r->rows, r->cap * sizeof(bb_engine_row));
@@ -34,6 +34,13 @@ void bb_engine_result_add(bb_engine_results *r, const char *backend, const bb_db
 	row->routine = bb_xstrdup(c->routine);
 	row->status = bb_xstrdup(c->status);
 	row->error = bb_xstrdup(c->error);
+	row->omp = bb_xstrdup(c->omp_runtime);
+	row->omp_brief = omp_brief && *omp_brief ? bb_xstrdup(omp_brief) : NULL;
+	row->params_json = bb_xstrdup(c->params_json);
+	bb_json *params = c->params_json ? bb_json_parse(c->params_json, strlen(c->params_json), NULL, 0)
+					 : NULL;
+	row->oversubscribed = bb_json_bool(bb_json_get(params, "oversubscribed"), 0);
+	bb_json_free(params);
 	row->prec = c->prec;
 	row->m = c->m;
 	row->n = c->n;
@@ -63,6 +70,9 @@ void bb_engine_results_release(bb_engine_results *r)
 		free(row->routine);
 		free(row->status);
 		free(row->error);
+		free(row->omp);
+		free(row->omp_brief);
+		free(row->params_json);
 	}
 	free(r->rows);
 	free(r->db_path);
@@ -79,7 +89,7 @@ static void hms(double s, char *buf, size_t len)
 }
 
 void bb_engine_progress(size_t done, size_t total, double elapsed, const char *backend,
-			const char *workload, int threads, const char *what, int tty, int quiet)
+			const char *workload, const char *cell, const char *what, int tty, int quiet)
 {
 	if (quiet)
 		return;
@@ -87,11 +97,11 @@ void bb_engine_progress(size_t done, size_t total, double elapsed, const char *b
 	hms(elapsed, el, sizeof(el));
 	hms(done ? elapsed / (double)done * (double)(total - done) : 0, left, sizeof(left));
 	if (tty)
-		fprintf(stderr, "\r\033[K[%zu/%zu] %s %s t=%d: %s  (%s elapsed, ~%s left)", done, total, backend,
-			workload, threads, what, el, left);
+		fprintf(stderr, "\r\033[K[%zu/%zu] %s %s %s: %s  (%s elapsed, ~%s left)", done, total, backend,
+			workload, cell, what, el, left);
 	else
-		fprintf(stderr, "[%zu/%zu] %s %s t=%d: %s (%s elapsed, ~%s left)\n", done, total, backend,
-			workload, threads, what, el, left);
+		fprintf(stderr, "[%zu/%zu] %s %s %s: %s (%s elapsed, ~%s left)\n", done, total, backend,
+			workload, cell, what, el, left);
 }
 
 void bb_engine_progress_done(int tty, int quiet)
@@ -133,6 +143,9 @@ static void print_json(const bb_engine_results *r, const char *run_status)
 		bb_jw_kv_int(&w, "k", row->k);
 		bb_jw_kv_int(&w, "threads", row->threads);
 		bb_jw_kv_int(&w, "threads_effective", row->threads_effective);
+		bb_jw_kv_bool(&w, "oversubscribed", row->oversubscribed);
+		bb_jw_kv_string(&w, "omp", row->omp);
+		bb_jw_kv_string(&w, "omp_note", row->omp_brief);
 		bb_jw_kv_string(&w, "status", row->status);
 		bb_jw_kv_string(&w, "error", row->error);
 		kv_num(&w, "median_s", row->median_s);
@@ -142,6 +155,15 @@ static void print_json(const bb_engine_results *r, const char *run_status)
 		kv_num(&w, "gflops", row->gflops);
 		kv_num(&w, "pct_peak", row->pct_peak);
 		kv_num(&w, "cpu_wall_ratio", row->cpu_ratio);
+		bb_json *params = row->params_json
+					  ? bb_json_parse(row->params_json, strlen(row->params_json), NULL, 0)
+					  : NULL;
+		bb_jw_key(&w, "params");
+		if (params)
+			bb_jw_value(&w, params);
+		else
+			bb_jw_null(&w);
+		bb_json_free(params);
 		bb_jw_object_end(&w);
 	}
 	bb_jw_array_end(&w);
@@ -150,12 +172,19 @@ static void print_json(const bb_engine_results *r, const char *run_status)
 	bb_strbuf_release(&sb);
 }
 
-/* Failures first (in the order they happened), then the rest. */
+/* Failures first (in the order they happened), then the rest.  The OMP column only when a
+ * runtime was co-loaded; a footnote when a thread count exceeds the cores. */
 static void print_table(const bb_engine_results *r)
 {
+	int any_omp = 0, any_over = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		any_omp |= r->rows[i].omp != NULL;
+		any_over |= r->rows[i].oversubscribed;
+	}
 	bb_table t;
+	const char *omp_head = any_omp ? "OMP" : NULL;
 	bb_table_init(&t, (const char *[]){"BACKEND", "WORKLOAD", "THREADS", "STATUS", "MEDIAN", "+-CI",
-					   "GFLOP/S", "%PEAK", "CPU/WALL", NULL});
+					   "GFLOP/S", "%PEAK", "CPU/WALL", omp_head, NULL});
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < r->n; i++) {
 			const bb_engine_row *row = &r->rows[i];
@@ -163,10 +192,12 @@ static void print_table(const bb_engine_results *r)
 			if (ok != pass)
 				continue;
 			char th[32], med[32] = "", ci[32] = "", gf[32] = "", pct[32] = "", cpu[32] = "";
+			const char *star = row->oversubscribed ? "*" : "";
 			if (row->threads_effective && row->threads_effective != row->threads)
-				snprintf(th, sizeof(th), "%d (asked %d)", row->threads_effective, row->threads);
+				snprintf(th, sizeof(th), "%d (asked %d%s)", row->threads_effective, row->threads,
+					 star);
 			else
-				snprintf(th, sizeof(th), "%d", row->threads);
+				snprintf(th, sizeof(th), "%d%s", row->threads, star);
 			if (!isnan(row->median_s)) {
 				snprintf(med, sizeof(med), "%.4g s", row->median_s);
 				double half = fmax(row->median_s - row->ci_low_s, row->ci_high_s - row->median_s);
@@ -179,11 +210,14 @@ static void print_table(const bb_engine_results *r)
 			}
 			if (!isnan(row->cpu_ratio))
 				snprintf(cpu, sizeof(cpu), "%.2f", row->cpu_ratio);
+			const char *omp = row->omp_brief ? row->omp_brief : row->omp ? row->omp : "none";
 			bb_table_row(&t, (const char *[]){row->backend, row->workload, th, row->status, med, ci,
-							  gf, pct, cpu});
+							  gf, pct, cpu, omp});
 		}
 	bb_table_print(&t, stdout);
 	bb_table_release(&t);
+	if (any_over)
+		printf("* more threads than the %d cores (oversubscribed)\n", r->cores);
 }
 
 int bb_engine_results_print(const bb_engine_results *r, const char *run_status, int json)
@@ -198,8 +232,9 @@ int bb_engine_results_print(const bb_engine_results *r, const char *run_status, 
 	print_table(r);
 	for (size_t i = 0; i < r->n; i++)
 		if (strcmp(r->rows[i].status, "ok") && r->rows[i].error)
-			printf("%s: %s %s t=%d: %s\n", r->rows[i].status, r->rows[i].backend, r->rows[i].workload,
-			       r->rows[i].threads, r->rows[i].error);
+			printf("%s: %s %s t=%d%s%s: %s\n", r->rows[i].status, r->rows[i].backend,
+			       r->rows[i].workload, r->rows[i].threads, r->rows[i].omp ? " omp=" : "",
+			       r->rows[i].omp ? r->rows[i].omp : "", r->rows[i].error);
 	printf("\nrun %lld %s in %s: %zu cells, %d failed\n", (long long)r->run_id, run_status, r->db_path,
 	       r->n, failed);
 	return failed;

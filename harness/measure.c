@@ -33,15 +33,26 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* One timed sample: `calls` calls, on copies 0..calls-1 for in-place routines. */
-static double timed_sample(bb_instance *in, int calls, int in_place)
+/* One timed sample: `calls` calls, on copies 0..calls-1 for in-place routines; seconds per
+ * call.  With a hook, the hook runs before each call and only the calls are timed. */
+static double timed_sample(bb_instance *in, int calls, int in_place, const bb_measure_opts *o)
 {
 	if (in_place)
 		bb_instance_reset(in);
-	double t0 = now();
-	for (int i = 0; i < calls; i++)
+	if (!o->between) {
+		double t0 = now();
+		for (int i = 0; i < calls; i++)
+			bb_instance_run(in, in_place ? i : 0);
+		return (now() - t0) / calls;
+	}
+	double sum = 0;
+	for (int i = 0; i < calls; i++) {
+		o->between(o->between_arg);
+		double t0 = now();
 		bb_instance_run(in, in_place ? i : 0);
-	return (now() - t0) / calls;
+		sum += now() - t0;
+	}
+	return sum / calls;
 }
 
 void bb_measure_cell(const bb_cell_workload *c, bb_backend *b, const bb_measure_opts *o,
@@ -68,9 +79,9 @@ void bb_measure_cell(const bb_cell_workload *c, bb_backend *b, const bb_measure_
 
 	/* warm-up: the first call pays for page faults, thread-pool start and kernel selection */
 	bb_instance_reset(in);
-	double single = timed_sample(in, 1, w->in_place);
+	double single = timed_sample(in, 1, w->in_place, o);
 	if (single < 0.25) {
-		double again = timed_sample(in, 1, w->in_place);
+		double again = timed_sample(in, 1, w->in_place, o);
 		single = again < single ? again : single;
 	}
 	int calls = 1;
@@ -92,7 +103,7 @@ void bb_measure_cell(const bb_cell_workload *c, bb_backend *b, const bb_measure_
 				snprintf(r->error, sizeof(r->error), "%s", err);
 				return;
 			}
-			timed_sample(in, calls, 1); /* warm the new copies */
+			timed_sample(in, calls, 1, o); /* warm the new copies */
 		}
 	}
 	r->calls_per_sample = calls;
@@ -108,7 +119,7 @@ void bb_measure_cell(const bb_cell_workload *c, bb_backend *b, const bb_measure_
 			cap *= 2;
 			r->samples = bb_xrealloc(r->samples, cap * sizeof(double));
 		}
-		r->samples[r->n_samples++] = timed_sample(in, calls, w->in_place);
+		r->samples[r->n_samples++] = timed_sample(in, calls, w->in_place, o);
 		double spent = now() - start;
 		if ((int)r->n_samples >= o->max_samples)
 			break;

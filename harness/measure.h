@@ -4,6 +4,11 @@
  * the timed region), samples taken until the 95% CI of the median is within the target or the
  * cell's time budget is spent, counters around the sampling, then the correctness check.
  * A wrong result is status "wrong" and carries no speed.
+ *
+ * With a `between` hook (an application's own OpenMP loop, say) the hook runs before every
+ * call, outside the timed region: each call is then timed on its own and a sample is the sum
+ * of its calls' times, so the numbers show what the hook leaves behind (spinning threads), not
+ * the hook itself.  Reading the clock around each call adds some tens of nanoseconds per call.
  */
 #ifndef BB_HARNESS_MEASURE_H
 #define BB_HARNESS_MEASURE_H
@@ -23,6 +28,8 @@ typedef struct bb_measure_opts {
 	size_t max_copy_bytes; /* memory for the input copies of batched in-place calls */
 	unsigned counters;     /* BB_COUNTERS_* to open around the sampling */
 	unsigned long long seed;
+	void (*between)(void *arg); /* run before each call, untimed; NULL: none (calls timed per batch) */
+	void *between_arg;
 } bb_measure_opts;
 
 void bb_measure_opts_default(bb_measure_opts *o);

@@ -10,12 +10,23 @@
 #include <unistd.h>
 
 #include "backends/catalog.h"
+#include "backends/omp_runtime.h"
 #include "common/error.h"
 #include "common/json.h"
 #include "db/db.h"
+#include "harness/host/topology.h"
 
-static int online_cores(void)
+/* Thread counts above the cores are allowed (oversubscription is one of the things measured)
+ * up to this many. */
+enum { MAX_THREADS = 256 };
+
+/* The host's cores, as the engine counts them for the oversubscription mark: hwloc's, else
+ * the online CPUs. */
+static int host_cores(void)
 {
+	bb_topology t;
+	if (bb_topology_probe(&t) == 0 && t.cores > 0)
+		return t.cores;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
 }
@@ -23,7 +34,7 @@ static int online_cores(void)
 /* "1,all,2xall" -> {1, cores, 2*cores}, duplicates removed. */
 static int parse_threads(const char *text, int **out, size_t *n, char *err, size_t errlen)
 {
-	int cores = online_cores();
+	int cores = host_cores();
 	*out = NULL;
 	*n = 0;
 	const char *p = text;
@@ -39,9 +50,9 @@ static int parse_threads(const char *text, int **out, size_t *n, char *err, size
 			v = 2 * cores;
 		else {
 			long l = strtol(item, &end, 10);
-			if (end == item || *end || l < 1 || l > 4096) {
-				snprintf(err, errlen, "--threads takes counts from 1 to 4096, 'all' or '2xall', not '%s'",
-					 item);
+			if (end == item || *end || l < 1 || l > MAX_THREADS) {
+				snprintf(err, errlen, "--threads takes counts from 1 to %d, 'all' or '2xall', not '%s'",
+					 MAX_THREADS, item);
 				free(*out);
 				return -1;
 			}
@@ -60,6 +71,39 @@ static int parse_threads(const char *text, int **out, size_t *n, char *err, size
 	}
 	if (!*n) {
 		snprintf(err, errlen, "--threads needs at least one count");
+		return -1;
+	}
+	return 0;
+}
+
+/* "none,gomp,llvm,/path/libomp.so" -> each checked by name (a path is tried by the worker),
+ * duplicates removed; "none" is a runtime like the others (the cells without one). */
+static int parse_omps(const char *text, char ***out, size_t *n, char *err, size_t errlen)
+{
+	*out = NULL;
+	*n = 0;
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, ",");
+		char *item = bb_xasprintf("%.*s", (int)len, p);
+		p += len + (p[len] == ',');
+		char why[256];
+		if (!*item || bb_omp_name_check(item, why, sizeof(why))) {
+			snprintf(err, errlen, "--omp: %s", *item ? why : "empty item in the list");
+			free(item);
+			return -1;
+		}
+		int dup = 0;
+		for (size_t i = 0; i < *n; i++)
+			dup |= !strcmp((*out)[i], item);
+		if (dup) {
+			free(item);
+			continue;
+		}
+		*out = bb_xrealloc(*out, (*n + 1) * sizeof(char *));
+		(*out)[(*n)++] = item;
+	}
+	if (!*n) {
+		snprintf(err, errlen, "--omp needs at least one runtime (%s)", bb_omp_names());
 		return -1;
 	}
 	return 0;
@@ -116,6 +160,9 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 	const char *threads = bb_opt_str(o, "threads", threads_default);
 	if (parse_threads(threads, &plan->threads, &plan->n_threads, err, sizeof(err)))
 		return bb_usage_error(cmd, "%s", err);
+	const char *omp = bb_opt_str(o, "omp", NULL);
+	if (omp && parse_omps(omp, &plan->omps, &plan->n_omps, err, sizeof(err)))
+		return bb_usage_error(cmd, "%s", err);
 
 	bb_engine_opts *eo = &plan->eo;
 	bb_measure_opts_default(&eo->measure);
@@ -142,6 +189,8 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 	eo->n_cells = plan->n_cells;
 	eo->threads = plan->threads;
 	eo->n_threads = plan->n_threads;
+	eo->omps = (const char *const *)plan->omps;
+	eo->n_omps = plan->n_omps;
 
 	/* what --resume needs to plan the same cells again */
 	bb_strbuf sb = BB_STRBUF_INIT;
@@ -156,6 +205,7 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 	bb_jw_kv_string(&w, "workloads", workloads);
 	bb_jw_kv_string(&w, "sizes", sizes);
 	bb_jw_kv_string(&w, "threads", threads);
+	bb_jw_kv_string(&w, "omp", omp);
 	bb_jw_kv_double(&w, "budget", eo->measure.budget_s);
 	bb_jw_kv_double(&w, "target", eo->measure.target_rel);
 	bb_jw_kv_double(&w, "timeout", eo->cell_timeout);
@@ -172,6 +222,9 @@ void bb_run_plan_release(bb_run_plan *plan)
 	bb_spec_list_free(plan->specs, plan->n_specs);
 	free(plan->cells);
 	free(plan->threads);
+	for (size_t i = 0; i < plan->n_omps; i++)
+		free(plan->omps[i]);
+	free(plan->omps);
 	free(plan->options_json);
 	free(plan->command);
 	memset(plan, 0, sizeof(*plan));

@@ -1,6 +1,8 @@
 /*
  * What `run` and `suite` share: the options they both take, turned into engine options.
  * The resulting bb_engine_opts points into a bb_run_plan, which owns the memory.
+ * The options a run was planned with are recorded as its options_json (what --resume
+ * replays): {"backends":[...],"workloads":W,"sizes":S,"threads":T,"omp":R,"budget":..,...}.
  */
 #ifndef BB_HARNESS_RUN_OPTIONS_H
 #define BB_HARNESS_RUN_OPTIONS_H
@@ -12,7 +14,8 @@
 #define BB_RUN_COMMON_OPTIONS                                                                       \
 	{"backends", 'b', "B", "comma-separated backend specs ([alias=]name-or-path[+VAR=VALUE...])"}, \
 	{"sizes", 's', "S", "sizes for workloads that give no n: 64,128 or 64..4096 (doubling)"},     \
-	{"threads", 't', "T", "thread counts: 1,2 or 'all' (the cores) or '2xall'"},                   \
+	{"threads", 't', "T", "thread counts 1..256: 1,2, 'all' (the cores), '2xall'; above the cores: marked *"}, \
+	{"omp", 0, "R", "OpenMP runtimes co-loaded in the worker: none (default), gomp, llvm, iomp, a path"}, \
 	{"db", 0, "FILE", "results database (default $BLASBENCH_DB or ./blasbench.db)"},               \
 	{"label", 'l', "L", "a label for the run (compare and report find runs by it)"},               \
 	{"budget", 0, "SEC", "sampling time per cell before it stops short of the target"},            \
@@ -30,6 +33,8 @@ typedef struct bb_run_plan {
 	size_t n_cells;
 	int *threads;
 	size_t n_threads;
+	char **omps;
+	size_t n_omps;
 	char *options_json;
 	char *command;
 } bb_run_plan;

@@ -10,13 +10,20 @@ BB_PACKAGES_BACKENDS="libopenblas0-pthread libopenblas0-openmp libopenblas0-seri
   libblis4-pthread libblis4-openmp libblis4-serial libflame1 libatlas3-base libblas3 liblapack3
   libgomp1 libomp5"
 BB_PACKAGES_TOOLS="gnuplot-nox libblas-test"
+# Only the tests need these: the report test opens the HTML page in headless Chromium and reads
+# JSON with python3.  Installed by the test command (scripts/run-tests.sh) or `bb_setup test`.
+BB_PACKAGES_TEST="chromium python3"
 
 bb_say() { printf '==> %s\n' "$*" >&2; }
 
 # Install the Debian packages that are not installed yet (apt-get update only if needed).
+# The test packages too when asked (`bb_setup test`) or when the caller is run-tests.sh.
 bb_setup() {
-	local missing=()
-	for p in $BB_PACKAGES_BUILD $BB_PACKAGES_BACKENDS $BB_PACKAGES_TOOLS; do
+	local missing=() lists="$BB_PACKAGES_BUILD $BB_PACKAGES_BACKENDS $BB_PACKAGES_TOOLS"
+	if [ "${1:-}" = test ] || [ "$(basename -- "$0")" = run-tests.sh ]; then
+		lists="$lists $BB_PACKAGES_TEST"
+	fi
+	for p in $lists; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 	done
 	if [ ${#missing[@]} -eq 0 ]; then

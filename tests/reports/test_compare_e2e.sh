@@ -4,7 +4,8 @@
 #   - `compare --pair base=slow` calls dgemm a regression of roughly +300%, names the env
 #     override as the difference, leaves ddot unchanged, exits 1; --junit is well-formed XML;
 #   - an A/A compare (the same library twice) flags no regression and exits 0;
-#   - `gate` exits 0 on a pass, 1 on a regression, 2 when it cannot run.
+#   - `gate` on recorded runs exits 0 on a pass, 1 on a regression, 2 when it cannot run
+#     (gate measuring its own candidate: test_gate.sh).
 # Usage: test_compare_e2e.sh BLASBENCH FIXTURE_DIR
 set -u
 bb=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") fix=$2/libbbfix_wrap.so
@@ -95,9 +96,9 @@ check 'xml_ok "$tmp/g1.xml" && grep -q "<failure " "$tmp/g1.xml"' "gate JUnit ha
 rc=$?
 check '[ $rc -eq 2 ]' "gate on a missing database exits 2 (rc $rc): $(cat "$tmp/g2")"
 check '[ ! -e "$tmp/missing.db" ]' "the missing database is not created"
-"$bb" gate --baseline "$db" >"$tmp/g3" 2>&1
+"$bb" gate --baseline "$db" --candidate "$db" --threads 1 >"$tmp/g3" 2>&1
 rc=$?
-check '[ $rc -eq 2 ] && grep -q candidate "$tmp/g3"' "gate without --candidate exits 2 and says why"
+check '[ $rc -eq 2 ] && grep -q candidate "$tmp/g3"' "gate with --candidate and a suite option exits 2 and says why"
 "$bb" compare --db "$db" nosuchlabel latest >"$tmp/c4" 2>&1
 rc=$?
 check '[ $rc -eq 2 ]' "compare of an unknown run exits 2 (rc $rc)"
