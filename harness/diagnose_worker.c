@@ -2,7 +2,7 @@
  * The worker's `scenario JOBFILE` task: set the environment, load the application's OpenMP
  * runtime(s) and the backend (and, for dual-pool, a private copy of its library file), run one
  * threading scenario (workloads/scenario*.c) and report its raw times and resource use.
- * The job file is JSON written by the controller (harness/diagnose.c):
+ * The job file is JSON written by the controller (harness/diagnose_exec.c):
  *   {"scenario": "dual-pool", "spec": "openblas", "threads": 2, "inner_threads": 0,
  *    "omp": "gomp", "omp2": "llvm", "shared_copy": false, "n": 256, "block_s": 0.2,
  *    "rounds": 3, "settle_s": 0.25, "fork_timeout_s": 5}
@@ -160,6 +160,7 @@ static void emit_result(const bb_scenario_result *r, const bb_backend *b,
 	usage_json(&w, "path_use", &r->path_use);
 	bb_jw_kv_int(&w, "hung", r->hung);
 	bb_jw_kv_int(&w, "hung_children", r->hung_children);
+	bb_jw_kv_bool(&w, "wrong", r->wrong);
 	bb_jw_kv_string(&w, "note", r->note[0] ? r->note : NULL);
 	bb_jw_kv_string(&w, "error", r->error[0] ? r->error : NULL);
 	bb_jw_kv_int(&w, "threads_effective", b->threads_effective);
@@ -167,6 +168,15 @@ static void emit_result(const bb_scenario_result *r, const bb_backend *b,
 	bb_jw_kv_string(&w, "omp_realpath", omp && omp->handle ? omp->realpath : NULL);
 	bb_jw_kv_bool(&w, "omp_shared", omp && omp->handle ? omp->was_loaded : 0);
 	bb_jw_kv_string(&w, "omp2_realpath", omp2 && omp2->handle ? omp2->realpath : NULL);
+	/* what a standalone reproducer needs: the file and symbol that served dgemm */
+	Dl_info info;
+	const bb_slot *dgemm = &b->slots[BB_R_dgemm];
+	char *file = NULL;
+	if (dgemm->supported && dladdr(*(void **)&dgemm->fn, &info) && info.dli_fname)
+		file = realpath(info.dli_fname, NULL);
+	bb_jw_kv_string(&w, "dgemm_file", file);
+	bb_jw_kv_string(&w, "dgemm_symbol", dgemm->supported ? dgemm->symbol : NULL);
+	free(file);
 	bb_jw_object_end(&w);
 	emit_json(&sb);
 	bb_strbuf_release(&sb);
@@ -219,8 +229,13 @@ int bb_worker_task_scenario(const char *jobfile)
 	    .settle_s = bb_json_num(bb_json_get(job, "settle_s"), 0.25),
 	    .fork_timeout_s = bb_json_num(bb_json_get(job, "fork_timeout_s"), 5),
 	};
-	/* the environment first: the spec's overrides and thread counts act only before load */
-	bb_worker_set_env(&spec, ctx.threads);
+	/* the environment first: the spec's overrides and thread counts act only before load.
+	 * inner_threads outside `nested` (which sets it inside its region) is the BLAS's own
+	 * thread count for the whole worker: the "BLAS on one thread" mitigation. */
+	int blas_threads = ctx.threads;
+	if (s && s->run != bb_scn_nested && ctx.inner_threads > 0)
+		blas_threads = ctx.inner_threads;
+	bb_worker_set_env(&spec, blas_threads);
 	const char *omp_name = bb_json_str(bb_json_get(job, "omp"), "none");
 	const char *omp2_name = bb_json_str(bb_json_get(job, "omp2"), "none");
 	if (s && (s->needs & BB_SCN_OMP) && bb_omp_load(&omp, omp_name, err, sizeof(err))) {
@@ -232,7 +247,7 @@ int bb_worker_task_scenario(const char *jobfile)
 		goto release_spec;
 	}
 	have_b = 1;
-	if (load_probed(&b, &spec, ctx.threads, 1))
+	if (load_probed(&b, &spec, blas_threads, 1))
 		goto release_b;
 	ctx.b = &b;
 	ctx.omp = omp.handle ? &omp : NULL;
@@ -248,7 +263,7 @@ int bb_worker_task_scenario(const char *jobfile)
 				goto release_b;
 			}
 			have_b2 = 1;
-			int bad = load_probed(&b2, &cspec, ctx.threads, 0);
+			int bad = load_probed(&b2, &cspec, blas_threads, 0);
 			bb_spec_release(&cspec);
 			if (bad)
 				goto release_b;

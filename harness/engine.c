@@ -17,7 +17,7 @@
 #include "common/json.h"
 #include "harness/command.h"
 #include "harness/engine_internal.h"
-#include "harness/host/host.h"
+#include "harness/host_record.h"
 
 void bb_engine_cell_key(const char *alias, const bb_cell_workload *c, int threads, const char *omp,
 			char *buf, size_t len)
@@ -28,43 +28,6 @@ void bb_engine_cell_key(const char *alias, const bb_cell_workload *c, int thread
 		snprintf(buf, len, "%s|%s|t=%d|omp=%s", alias, wk, threads, omp);
 	else
 		snprintf(buf, len, "%s|%s|t=%d", alias, wk, threads);
-}
-
-/* Host record and peak: the peak is measured once per host and kept in the database. */
-static int setup_host(bb_engine_state *e, int64_t *host_id)
-{
-	bb_host host;
-	bb_host_probe(&host);
-	e->cores = host.have_topology && host.topology.cores > 0 ? host.topology.cores
-								  : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	char err[512];
-	char *peak_json = NULL;
-	if (bb_db_host_peak(e->db, host.fingerprint, &peak_json, err, sizeof(err)) != 0 || !peak_json) {
-		if (!e->o->json)
-			fprintf(stderr, "measuring this host's peak FLOP/s (once per host)...\n");
-		bb_peak_measure(&e->peak, e->cores, 0);
-		bb_strbuf sb = BB_STRBUF_INIT;
-		bb_json_writer w;
-		bb_jw_init(&w, &sb, 0);
-		bb_peak_to_json(&e->peak, &w);
-		peak_json = bb_strbuf_detach(&sb, NULL);
-	} else {
-		bb_peak_from_json(peak_json, &e->peak);
-	}
-
-	bb_strbuf hs = BB_STRBUF_INIT;
-	bb_json_writer w;
-	bb_jw_init(&w, &hs, 0);
-	bb_jw_object_begin(&w);
-	bb_host_to_json(&host, &w);
-	bb_jw_object_end(&w);
-	int rc = bb_db_host_upsert(e->db, host.fingerprint, hs.buf, peak_json, host_id, err, sizeof(err));
-	if (rc)
-		bb_error("%s", err);
-	bb_strbuf_release(&hs);
-	free(peak_json);
-	bb_host_release(&host);
-	return rc;
 }
 
 /* ---- the run ---------------------------------------------------------------------------- */
@@ -149,7 +112,7 @@ int bb_engine_run(const bb_engine_opts *o)
 	if (bb_db_open(o->db_path, &e.db, err, sizeof(err)))
 		return bb_error("%s", err), BB_EXIT_INTERNAL;
 	int64_t host_id = 0;
-	if (setup_host(&e, &host_id)) {
+	if (bb_host_record(e.db, o->json, &e.peak, &e.cores, &host_id)) {
 		bb_db_close(e.db);
 		return BB_EXIT_INTERNAL;
 	}

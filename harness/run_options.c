@@ -127,7 +127,7 @@ static int parse_positive(const bb_command *cmd, const bb_opts *o, const char *n
 /* Default backends: one stack per family found, not every flavour (they are named on request). */
 static const char *const default_backends[] = {"openblas", "blis", "flame", "atlas", "netlib", "mkl"};
 
-static int default_specs(bb_backend_spec **specs, size_t *n)
+int bb_default_specs(bb_backend_spec **specs, size_t *n)
 {
 	char err[256];
 	*specs = bb_xcalloc(sizeof(default_backends) / sizeof(default_backends[0]), sizeof(bb_backend_spec));
@@ -149,7 +149,7 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 	if (backends) {
 		if (bb_spec_parse_list(backends, &plan->specs, &plan->n_specs, err, sizeof(err)))
 			return bb_usage_error(cmd, "%s", err);
-	} else if (default_specs(&plan->specs, &plan->n_specs)) {
+	} else if (bb_default_specs(&plan->specs, &plan->n_specs)) {
 		return bb_usage_error(cmd, "no backend installed; name one with --backends");
 	}
 	const char *sizes = bb_opt_str(o, "sizes", NULL);

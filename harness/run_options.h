@@ -47,6 +47,11 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 		      int passes_default, const char *kind, bb_run_plan *plan);
 void bb_run_plan_release(bb_run_plan *plan);
 
+/* The default backends: one stack per family installed here (openblas, blis, flame, atlas,
+ * netlib, mkl), not every flavour.  Returns 0 (free with bb_spec_list_free), or -1 when none
+ * is installed. */
+int bb_default_specs(bb_backend_spec **specs, size_t *n);
+
 /* The command line, shell-quoted, for the record. */
 char *bb_command_line(int argc, char **argv);
 

@@ -193,8 +193,10 @@ int bb_scn_gemm_check(bb_scn_gemm *g, char *err, size_t errlen)
 int bb_scn_gemms_check(bb_scn_gemm *g, int n, bb_scenario_result *r)
 {
 	for (int i = 0; i < n; i++)
-		if (g[i].in && bb_scn_gemm_check(&g[i], r->error, sizeof(r->error)))
+		if (g[i].in && bb_scn_gemm_check(&g[i], r->error, sizeof(r->error))) {
+			r->wrong = 1;
 			return -1;
+		}
 	return 0;
 }
 

@@ -61,6 +61,7 @@ typedef struct bb_scenario_result {
 	bb_scn_usage base_use, path_use;
 	int hung;              /* fork: a child never finished (killed at the timeout) */
 	int hung_children;     /* how many of the forks hung */
+	int wrong;             /* a BLAS result failed its check (error says which) */
 	char note[512];        /* what the scenario saw besides times, "" if nothing */
 	char error[512];       /* non-empty: the scenario could not run, and why */
 } bb_scenario_result;
