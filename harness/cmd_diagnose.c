@@ -23,10 +23,13 @@
 
 #define MAX_SCENARIOS 32
 
-/* --scenarios: names from the list, comma-separated ("all" or absent: every one). */
+/* --scenarios: names from the list, comma-separated ("all" or absent: every one; "none": the
+ * probes' flags only). */
 static int parse_scenarios(const char *text, const bb_scenario **out, size_t *n)
 {
 	*n = 0;
+	if (text && !strcmp(text, "none")) /* the probes' flags only */
+		return 0;
 	if (!text || !strcmp(text, "all")) {
 		for (size_t i = 0; i < bb_scenario_count() && *n < MAX_SCENARIOS; i++)
 			out[(*n)++] = bb_scenario_at(i);
@@ -122,8 +125,8 @@ static int cmd_diagnose(bb_opts *o)
 	bb_diag_defaults *d = &c.d;
 	d->threads = (int)bb_opt_long(o, "threads", ncpu > 0 ? ncpu : 1, 1, 256);
 	d->omp = bb_opt_str(o, "omp", "gomp");
-	d->n = bb_opt_long(o, "size", 256, 8, 8192);
-	d->kernel_n = bb_opt_long(o, "kernel-size", 1000, 64, 8192);
+	d->n = bb_opt_long(o, "size", 0, 8, 8192);
+	d->kernel_n = bb_opt_long(o, "kernel-size", 0, 64, 8192);
 	d->rounds = (int)bb_opt_long(o, "rounds", 3, 1, 50);
 	d->settle_s = 0.25;
 	if (parse_seconds(o, "block", 0.2, 60, &d->block_s) ||
@@ -200,10 +203,10 @@ done:
 
 static const bb_option diagnose_options[] = {
 	{"backends", 'b', "B", "backend specs, comma-separated (default: one of each family installed)"},
-	{"scenarios", 'S', "S", "scenarios, comma-separated (default all): dual-pool, omp-handover, nested, mixed-omp, fork, background-load, kernel-selection"},
+	{"scenarios", 'S', "S", "scenarios, comma-separated: dual-pool, omp-handover, nested, mixed-omp, fork, background-load, kernel-selection; all (default); none (probe flags only)"},
 	{"threads", 't', "N", "cores the scenarios use: BLAS threads and OpenMP team size (default: all)"},
 	{"omp", 0, "R", "the application's OpenMP runtime: gomp (default), llvm, iomp or a path"},
-	{"size", 0, "N", "dgemm size of the threading scenarios (default 256)"},
+	{"size", 0, "N", "dgemm size of the threading scenarios (default: 64 for dual-pool, 256 for the others)"},
 	{"kernel-size", 0, "N", "dgemm size of kernel-selection (default 1000)"},
 	{"rounds", 0, "R", "baseline/pathology block pairs per scenario (default 3)"},
 	{"block", 0, "SEC", "time of one measured block (default 0.2)"},

@@ -190,11 +190,6 @@ void bb_diag_outcome_release(bb_diag_outcome *o)
 	memset(o, 0, sizeof(*o));
 }
 
-int bb_diag_outcome_measured(const bb_diag_outcome *o)
-{
-	return !strcmp(o->status, "ok") || (!strcmp(o->status, "hang") && o->hung_children > 0);
-}
-
 /* ---- the record --------------------------------------------------------------------------- */
 
 static void use_json(bb_json_writer *w, const char *key, const bb_diag_use *u)

@@ -51,7 +51,8 @@ int bb_diag_exec(const bb_diag_job *j, double timeout, bb_diag_outcome *o);
 void bb_diag_outcome_release(bb_diag_outcome *o);
 
 /* A hung fork scenario is still a measurement: 1 when o carries a finding (ok, or hang with
- * children killed), 0 when the job could not run (error, crash, worker hang, wrong). */
+ * children killed), 0 when the job could not run (error, crash, worker hang, wrong).
+ * (In diagnose_findings.c, with the judging.) */
 int bb_diag_outcome_measured(const bb_diag_outcome *o);
 
 /* Record o as one cell of run_id under backend_id: key "alias|scenario|mitigation", the

@@ -72,6 +72,11 @@ bb_diag_finding *bb_diag_add_finding(bb_diag_report *r, bb_diag_level level, dou
 
 /* ---- judging ---------------------------------------------------------------------------------- */
 
+int bb_diag_outcome_measured(const bb_diag_outcome *o)
+{
+	return !strcmp(o->status, "ok") || (!strcmp(o->status, "hang") && o->hung_children > 0);
+}
+
 int bb_diag_judge(const bb_diag_outcome *o)
 {
 	if (!strcmp(o->status, "hang") && o->hung_children > 0)

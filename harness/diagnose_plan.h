@@ -26,8 +26,8 @@ typedef struct bb_diag_defaults {
 	int threads;           /* cores the scenario may use (BLAS threads, OpenMP team) */
 	int cores;             /* this host's cores */
 	const char *omp;       /* the application's OpenMP runtime: "gomp", "llvm", a path */
-	long n;                /* dgemm size of the threading scenarios */
-	long kernel_n;         /* dgemm size of the kernel-selection probe */
+	long n;                /* dgemm size of the threading scenarios; 0: each one's default */
+	long kernel_n;         /* dgemm size of the kernel-selection probe; 0: its default */
 	double block_s;        /* time per measured block */
 	double settle_s;       /* pause before each block */
 	int rounds;            /* baseline/pathology block pairs */

@@ -125,6 +125,10 @@ static char *reproduce_line(const bb_diag_ctx *c, const diag_backend *b, const c
 		       b->spec->text, scenario, c->d.threads);
 	if (strcmp(c->d.omp, "gomp"))
 		bb_strbuf_addf(&sb, " --omp '%s'", c->d.omp);
+	if (c->d.n > 0)
+		bb_strbuf_addf(&sb, " --size %ld", c->d.n);
+	if (c->d.kernel_n > 0)
+		bb_strbuf_addf(&sb, " --kernel-size %ld", c->d.kernel_n);
 	return bb_strbuf_detach(&sb, NULL);
 }
 

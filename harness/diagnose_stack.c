@@ -105,14 +105,21 @@ static void same_library_twice(bb_diag_report *r, const char *alias, const char 
 		}
 }
 
-/* 1 when path is the real path of one of the backend's own objects. */
-static int own_file(const bb_json *objects, const char *path)
+/* 1 when path is the real path of one of the files the backend names (its own library, or a
+ * dependency its catalog entry loads on purpose, as libflame's BLIS). */
+static int backend_file(const bb_json *record, const char *path)
 {
+	const bb_json *files = bb_json_get(record, "files"), *objects = bb_json_get(record, "objects");
 	for (size_t i = 0; i < bb_json_len(objects); i++) {
 		const bb_json *o = bb_json_at(objects, i);
-		if (bb_json_bool(bb_json_get(o, "own"), 0) && obj_str(o, "realpath") &&
-		    !strcmp(obj_str(o, "realpath"), path))
+		const char *rp = obj_str(o, "realpath"), *p = obj_str(o, "path");
+		if (!rp || strcmp(rp, path))
+			continue;
+		if (bb_json_bool(bb_json_get(o, "own"), 0))
 			return 1;
+		for (size_t k = 0; p && k < bb_json_len(files); k++)
+			if (!strcmp(bb_json_str(bb_json_get(bb_json_at(files, k), "path"), ""), p))
+				return 1;
 	}
 	return 0;
 }
@@ -155,15 +162,10 @@ void bb_diag_stack_flags(bb_diag_report *r, const char *alias, const char *spec,
 
 	/* LAPACK bound to another BLAS than the backend's own */
 	if (lapack_blas && bb_json_bool(bb_json_get(bb_json_get(record, "abi"), "lapack"), 0) &&
-	    !own_file(objects, lapack_blas)) {
-		int listed = 0;
-		for (size_t i = 0; i < bb_json_len(objects); i++)
-			listed |= obj_str(bb_json_at(objects, i), "realpath") &&
-				  !strcmp(obj_str(bb_json_at(objects, i), "realpath"), lapack_blas);
-		snprintf(seen, sizeof(seen), "LAPACK's calls to dgemm go to %s, not to a file of '%s'%s",
-			 lapack_blas, spec,
-			 listed ? " (a dependency it loads)" : "");
-		flag(r, listed ? BB_DIAG_INFO : BB_DIAG_WARNING, alias, spec, "lapack-other-blas",
+	    !backend_file(record, lapack_blas)) {
+		snprintf(seen, sizeof(seen), "LAPACK's calls to dgemm go to %s, not to a file of '%s'",
+			 lapack_blas, spec);
+		flag(r, BB_DIAG_WARNING, alias, spec, "lapack-other-blas",
 		     "LAPACK bound to another BLAS", seen,
 		     "the dynamic linker resolved LAPACK's BLAS symbols to the first library "
 		     "that defines them (Debian's alternatives may point libblas.so.3 elsewhere): "

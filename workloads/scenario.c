@@ -18,8 +18,8 @@
 #include "common/suggest.h"
 
 static const bb_scenario scenarios[] = {
-#define BB_SCENARIO(name, fn, needs, summary, base, path, mech, mit, ref)                          \
-	{name, needs, summary, base, path, mech, mit, ref, fn},
+#define BB_SCENARIO(name, fn, needs, size, summary, base, path, mech, mit, ref)                    \
+	{name, needs, size, summary, base, path, mech, mit, ref, fn},
 #include "workloads/scenarios.def"
 #undef BB_SCENARIO
 };

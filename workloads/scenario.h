@@ -69,6 +69,7 @@ typedef struct bb_scenario_result {
 typedef struct bb_scenario {
 	const char *name;
 	unsigned needs;          /* BB_SCN_* */
+	long size;               /* default dgemm n (diagnose --size overrides it) */
 	const char *summary;     /* one line for help */
 	const char *baseline;    /* what the clean baseline does */
 	const char *pathology;   /* what the pathological arrangement does */

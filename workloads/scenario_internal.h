@@ -63,7 +63,7 @@ double bb_scn_time_op(bb_scn_op op, void *arg, int calls);
 void bb_scn_result_set(bb_scenario_result *r, bb_scn_samples *base, bb_scn_samples *path);
 
 /* The scenario functions of scenarios.def. */
-#define BB_SCENARIO(name, fn, needs, summary, base, path, mech, mit, ref)                          \
+#define BB_SCENARIO(name, fn, needs, size, summary, base, path, mech, mit, ref)                    \
 	void fn(const bb_scenario_ctx *ctx, bb_scenario_result *r);
 #include "workloads/scenarios.def"
 #undef BB_SCENARIO

@@ -1,0 +1,265 @@
+/* The parts of `diagnose` that need no worker: every mitigation a scenario names exists and
+ * applies as documented, kernel overrides follow the library version, outcomes are judged by
+ * their CI, findings rank most severe first, and the probes' flags fire on synthetic records
+ * (and stay quiet on a clean one). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/diagnose_findings.h"
+#include "harness/diagnose_plan.h"
+#include "kernels/isa.h"
+#include "test_util.h"
+
+static void every_named_mitigation_exists(void)
+{
+	for (size_t i = 0; i < bb_scenario_count(); i++) {
+		const bb_scenario *s = bb_scenario_at(i);
+		char *copy = strdup(s->mitigations), *save = NULL;
+		for (char *m = strtok_r(copy, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+			if (!bb_mitigation_known(m))
+				fprintf(stderr, "  scenario %s names unknown mitigation '%s'\n", s->name, m);
+			BB_CHECK(bb_mitigation_known(m));
+		}
+		free(copy);
+		BB_CHECK(s->size > 0);
+	}
+}
+
+static bb_json *parse(const char *text)
+{
+	char err[128];
+	bb_json *j = bb_json_parse(text, strlen(text), err, sizeof(err));
+	if (!j)
+		fprintf(stderr, "  bad test JSON: %s\n", err);
+	return j;
+}
+
+static void mitigations_apply(void)
+{
+	bb_diag_defaults d = {.threads = 2, .cores = 2, .omp = "gomp", .block_s = 0.1, .rounds = 2};
+	bb_backend_spec spec;
+	char err[256], why[256];
+	BB_CHECK(bb_spec_parse("ob=openblas+X=1", &spec, err, sizeof(err)) == 0);
+	bb_json *pthreads = parse("{\"family\":\"openblas\",\"threads\":{\"layer\":\"pthreads\"}}");
+	bb_json *serial = parse("{\"family\":\"atlas\",\"threads\":{\"layer\":\"serial\"}}");
+
+	bb_diag_job j;
+	bb_diag_job_init(&j, bb_scenario_find("mixed-omp"), &spec, &d);
+	BB_CHECK(!strcmp(j.omp, "gomp") && !strcmp(j.omp2, "llvm"));
+	BB_CHECK_INT(j.n, bb_scenario_find("mixed-omp")->size);
+	BB_CHECK(bb_diag_mitigate(&j, "passive", pthreads, why, sizeof(why)) == 0);
+	BB_CHECK(!strcmp(j.spec, "ob=openblas+X=1+OMP_WAIT_POLICY=passive"));
+	BB_CHECK(!strcmp(j.alias, "ob"));
+	BB_CHECK(!strcmp(j.mitigation, "passive"));
+	bb_diag_job_release(&j);
+
+	bb_diag_job_init(&j, bb_scenario_find("fork"), &spec, &d);
+	BB_CHECK(bb_diag_mitigate(&j, "llvm-runtime", pthreads, why, sizeof(why)) == 0);
+	BB_CHECK(!strcmp(j.omp, "llvm"));
+	BB_CHECK(bb_diag_mitigate(&j, "llvm-runtime", pthreads, why, sizeof(why)) == 1);
+	bb_diag_job_release(&j);
+
+	/* the OpenMP build keeps the alias and the environment; only catalog names have one */
+	bb_diag_job_init(&j, bb_scenario_find("nested"), &spec, &d);
+	int rc = bb_diag_mitigate(&j, "omp-flavour", pthreads, why, sizeof(why));
+	if (rc == 0)
+		BB_CHECK(!strcmp(j.spec, "openblas-openmp+X=1"));
+	else
+		BB_CHECK(strstr(why, "not installed") != NULL);
+	BB_CHECK(!strcmp(j.alias, "ob"));
+	bb_diag_job_release(&j);
+	bb_backend_spec path;
+	BB_CHECK(bb_spec_parse("/opt/x/libblas.so", &path, err, sizeof(err)) == 0);
+	bb_diag_job_init(&j, bb_scenario_find("nested"), &path, &d);
+	BB_CHECK(bb_diag_mitigate(&j, "omp-flavour", pthreads, why, sizeof(why)) == 1);
+	BB_CHECK(strstr(why, "by path") != NULL);
+	bb_diag_job_release(&j);
+	bb_spec_release(&path);
+
+	bb_diag_job_init(&j, bb_scenario_find("background-load"), &spec, &d);
+	BB_CHECK(bb_diag_mitigate(&j, "one-core-free", pthreads, why, sizeof(why)) == 0);
+	BB_CHECK_INT(j.threads, 1);
+	BB_CHECK(bb_diag_mitigate(&j, "inner-1", serial, why, sizeof(why)) == 1);
+	BB_CHECK(bb_diag_mitigate(&j, "no-such-thing", pthreads, why, sizeof(why)) == -1);
+	bb_diag_job_release(&j);
+
+	/* OpenBLAS's variables are not offered to other libraries */
+	bb_diag_job_init(&j, bb_scenario_find("dual-pool"), &spec, &d);
+	BB_CHECK(bb_diag_mitigate(&j, "thread-timeout", serial, why, sizeof(why)) == 1);
+	BB_CHECK(bb_diag_mitigate(&j, "shared-copy", pthreads, why, sizeof(why)) == 0);
+	BB_CHECK(j.shared_copy == 1);
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_diag_job_json(&j, &sb);
+	bb_json *job = parse(sb.buf);
+	BB_CHECK(bb_json_bool(bb_json_get(job, "shared_copy"), 0) == 1);
+	BB_CHECK(!strcmp(bb_json_str(bb_json_get(job, "scenario"), ""), "dual-pool"));
+	bb_json_free(job);
+	bb_strbuf_release(&sb);
+	bb_diag_job_release(&j);
+
+	bb_json_free(pthreads);
+	bb_json_free(serial);
+	bb_spec_release(&spec);
+}
+
+static int has_value(const bb_kernel_override **o, size_t n, const char *value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(o[i]->value, value))
+			return 1;
+	return 0;
+}
+
+static void kernel_overrides(void)
+{
+	const bb_kernel_override *o[16];
+	size_t n = bb_kernel_overrides("blis", "0.9.0", o, 16);
+	BB_CHECK(n > 0 || !bb_isa_supported(BB_ISA_AVX2));
+	BB_CHECK(!has_value(o, n, "skx") && !has_value(o, n, "haswell")); /* 0.9 reads numbers */
+	if (bb_isa_supported(BB_ISA_AVX2))
+		BB_CHECK(has_value(o, n, "3"));
+	n = bb_kernel_overrides("blis", "1.0.1", o, 16);
+	BB_CHECK(!has_value(o, n, "0") && !has_value(o, n, "3"));
+	if (bb_isa_supported(BB_ISA_AVX512))
+		BB_CHECK(has_value(o, n, "skx"));
+	n = bb_kernel_overrides("openblas", "0.3.21", o, 16);
+	if (bb_isa_supported(BB_ISA_AVX512))
+		BB_CHECK(!strcmp(o[0]->value, "SapphireRapids"));
+	for (size_t i = 0; i < n; i++)
+		BB_CHECK(!strcmp(o[i]->var, "OPENBLAS_CORETYPE"));
+	BB_CHECK_INT(bb_kernel_overrides("atlas", "3.10.3", o, 16), 0);
+	BB_CHECK_INT(bb_kernel_overrides(NULL, NULL, o, 16), 0);
+}
+
+static bb_diag_outcome outcome(const char *status, double s, double lo, double hi, int hung)
+{
+	bb_diag_outcome o;
+	memset(&o, 0, sizeof(o));
+	snprintf(o.status, sizeof(o.status), "%s", status);
+	o.slowdown = s;
+	o.ci_low = lo;
+	o.ci_high = hi;
+	o.hung_children = hung;
+	o.base_median = 1e-3;
+	o.path_median = s * 1e-3;
+	return o;
+}
+
+static void judging(void)
+{
+	bb_diag_outcome o = outcome("ok", 3.0, 2.5, 3.5, 0);
+	BB_CHECK_INT(bb_diag_judge(&o), BB_DIAG_SEVERE);
+	o = outcome("ok", 1.6, 1.3, 1.9, 0);
+	BB_CHECK_INT(bb_diag_judge(&o), BB_DIAG_MODERATE);
+	o = outcome("ok", 1.6, 1.2, 1.9, 0); /* the CI reaches below 1.25: not confident */
+	BB_CHECK_INT(bb_diag_judge(&o), BB_DIAG_MILD_LVL);
+	o = outcome("ok", 1.3, 0.9, 1.8, 0);
+	BB_CHECK_INT(bb_diag_judge(&o), -1);
+	o = outcome("hang", NAN, NAN, NAN, 2);
+	BB_CHECK_INT(bb_diag_judge(&o), BB_DIAG_SEVERE);
+	o = outcome("hang", NAN, NAN, NAN, 0); /* the worker itself hung: not a finding */
+	BB_CHECK_INT(bb_diag_judge(&o), -1);
+	BB_CHECK(!bb_diag_outcome_measured(&o));
+
+	/* a mitigation helps when it removes most of the excess time */
+	bb_diag_outcome patho = outcome("ok", 3.0, 2.8, 3.2, 0), m = outcome("ok", 1.1, 1.0, 1.2, 0);
+	bb_diag_try t;
+	bb_diag_try_fill(&t, "passive", "OMP_WAIT_POLICY=passive", &m, NULL, 1e-3, &patho);
+	BB_CHECK(t.helps);
+	BB_CHECK(fabs(t.vs_clean - 1.1) < 1e-9);
+	free(t.name), free(t.setting), free(t.status);
+	m = outcome("ok", 2.7, 2.5, 2.9, 0);
+	bb_diag_try_fill(&t, "x", NULL, &m, NULL, 1e-3, &patho);
+	BB_CHECK(!t.helps);
+	free(t.name), free(t.setting), free(t.status);
+	bb_diag_outcome hang = outcome("hang", NAN, NAN, NAN, 1), fixed = outcome("ok", 1, 1, 1, 0);
+	bb_diag_try_fill(&t, "llvm-runtime", NULL, &fixed, NULL, 1e-3, &hang);
+	BB_CHECK(t.helps);
+	free(t.name), free(t.setting), free(t.status);
+}
+
+static bb_diag_report flags_of(const char *record)
+{
+	bb_diag_report r;
+	memset(&r, 0, sizeof(r));
+	bb_json *j = parse(record);
+	bb_diag_stack_flags(&r, "b", "b", j, NULL);
+	bb_json_free(j);
+	return r;
+}
+
+static int flagged(const bb_diag_report *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (!strcmp(r->findings[i].name, name))
+			return 1;
+	return 0;
+}
+
+static void stack_flags(void)
+{
+	bb_diag_report r = flags_of(
+	    "{\"threads\":{\"layer\":\"pthreads\",\"requested\":2,\"effective\":2},"
+	    "\"omp_runtime\":\"libgomp.so.1\",\"abi\":{\"lapack\":true},"
+	    "\"lapack_blas\":\"/other/libblas.so.3\",\"files\":[{\"path\":\"/x/libb.so\"}],"
+	    "\"objects\":[{\"path\":\"/x/libb.so\",\"realpath\":\"/x/libb.so\",\"own\":true,"
+	    "\"soname\":\"libb.so\",\"sha256\":\"aa\"},"
+	    "{\"path\":\"/l/libgomp.so.1\",\"realpath\":\"/l/libgomp.so.1\",\"soname\":\"libgomp.so.1\",\"sha256\":\"bb\"},"
+	    "{\"path\":\"/l/libomp.so.5\",\"realpath\":\"/l/libomp.so.5\",\"soname\":\"libomp.so.5\",\"sha256\":\"cc\"},"
+	    "{\"path\":\"/y/libb.so\",\"realpath\":\"/y/libb.so\",\"soname\":\"libb2.so\",\"sha256\":\"aa\"},"
+	    "{\"path\":\"/other/libblas.so.3\",\"realpath\":\"/other/libblas.so.3\",\"soname\":\"libblas.so.3\",\"sha256\":\"dd\"}]}");
+	BB_CHECK(flagged(&r, "two-openmp-runtimes"));
+	BB_CHECK(flagged(&r, "library-twice"));
+	BB_CHECK(flagged(&r, "mixed-layers"));
+	BB_CHECK(flagged(&r, "lapack-other-blas"));
+	BB_CHECK(!flagged(&r, "threads-not-set"));
+	bb_diag_report_release(&r);
+
+	r = flags_of("{\"threads\":{\"layer\":\"pthreads\",\"requested\":4,\"effective\":2},"
+		     "\"abi\":{\"lapack\":true},\"lapack_blas\":\"/x/libb.so\","
+		     "\"objects\":[{\"path\":\"/x/libb.so\",\"realpath\":\"/x/libb.so\",\"own\":true}]}");
+	BB_CHECK_INT(r.n_findings, 1);
+	BB_CHECK(flagged(&r, "threads-not-set") && r.findings[0].level == BB_DIAG_WARNING);
+	bb_diag_report_release(&r);
+
+	r = flags_of("{\"threads\":{\"layer\":\"openmp\",\"requested\":2,\"effective\":2},"
+		     "\"omp_runtime\":\"libgomp.so.1\",\"abi\":{\"lapack\":false},"
+		     "\"objects\":[{\"path\":\"/x/libb.so\",\"realpath\":\"/x/libb.so\",\"own\":true},"
+		     "{\"path\":\"/l/libgomp.so.1\",\"realpath\":\"/l/libgomp.so.1\",\"soname\":\"libgomp.so.1\"}]}");
+	BB_CHECK_INT(r.n_findings, 0); /* an OpenMP BLAS with its one runtime is clean */
+	bb_diag_report_release(&r);
+}
+
+static void ranking(void)
+{
+	bb_diag_report r;
+	memset(&r, 0, sizeof(r));
+	bb_diag_add_finding(&r, BB_DIAG_WARNING, 1, "stack", "a", "mixed-layers");
+	bb_diag_add_finding(&r, BB_DIAG_MODERATE, 1.5, "slowdown", "a", "nested");
+	bb_diag_add_finding(&r, BB_DIAG_SEVERE, 1001, "hang", "a", "fork");
+	bb_diag_add_finding(&r, BB_DIAG_SEVERE, 3.0, "slowdown", "a", "dual-pool");
+	bb_diag_report_sort(&r);
+	BB_CHECK(!strcmp(r.findings[0].name, "fork"));
+	BB_CHECK(!strcmp(r.findings[1].name, "dual-pool"));
+	BB_CHECK(!strcmp(r.findings[2].name, "nested"));
+	BB_CHECK(!strcmp(r.findings[3].name, "mixed-layers"));
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_diag_report_json(&r, &sb);
+	bb_json *j = parse(sb.buf);
+	BB_CHECK(j && bb_json_len(bb_json_get(j, "findings")) == 4);
+	bb_json_free(j);
+	bb_strbuf_release(&sb);
+	bb_diag_report_release(&r);
+}
+
+int main(void)
+{
+	every_named_mitigation_exists();
+	mitigations_apply();
+	kernel_overrides();
+	judging();
+	stack_flags();
+	ranking();
+	return bb_test_done();
+}
