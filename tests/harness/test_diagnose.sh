@@ -193,7 +193,7 @@ interrupt)
 	kill -INT $pid
 	wait $pid
 	r=$?
-	check '[ "$r" = 130 ]' "SIGINT exits 130 (got $r)"
+	check '[ "$r" = 130 ]' "SIGINT exits 130 (got $r: $(tail -n 3 "$tmp/err" "$tmp/out"))"
 	status=$(sqlite3 "$db" "select status from run order by id desc limit 1")
 	check '[ "$status" = interrupted ]' "the run is marked interrupted ($status)"
 	cells=$(sqlite3 "$db" "select count(*) from cell")
