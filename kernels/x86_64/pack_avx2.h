@@ -30,16 +30,19 @@ static inline __m256i bb_x86_lanes4(long n)
 static inline void bb_x86_transpose8_ps(__m256 r[8])
 {
 	__m256 t[8], u[8];
+	#pragma GCC unroll 8
 	for (int q = 0; q < 8; q += 2) {
 		t[q] = _mm256_unpacklo_ps(r[q], r[q + 1]);
 		t[q + 1] = _mm256_unpackhi_ps(r[q], r[q + 1]);
 	}
+	#pragma GCC unroll 8
 	for (int q = 0; q < 8; q += 4) {
 		u[q] = _mm256_shuffle_ps(t[q], t[q + 2], _MM_SHUFFLE(1, 0, 1, 0));
 		u[q + 1] = _mm256_shuffle_ps(t[q], t[q + 2], _MM_SHUFFLE(3, 2, 3, 2));
 		u[q + 2] = _mm256_shuffle_ps(t[q + 1], t[q + 3], _MM_SHUFFLE(1, 0, 1, 0));
 		u[q + 3] = _mm256_shuffle_ps(t[q + 1], t[q + 3], _MM_SHUFFLE(3, 2, 3, 2));
 	}
+	#pragma GCC unroll 8
 	for (int q = 0; q < 4; q++) {
 		r[q] = _mm256_permute2f128_ps(u[q], u[q + 4], 0x20);
 		r[q + 4] = _mm256_permute2f128_ps(u[q], u[q + 4], 0x31);

@@ -43,6 +43,7 @@ static void pack_trans_panel(int w, long rows, long k, const double *s, long rs,
 		for (int v = 0; v < w; v += 4) {
 			const __m256i sm = bb_x86_lanes4(w - v);
 			__m256d r[4];
+			#pragma GCC unroll 8
 			for (int q = 0; q < 4; q++) {
 				const double *row = s + (v + q) * rs + p;
 				r[q] = v + q >= rows ? _mm256_setzero_pd()
@@ -50,6 +51,7 @@ static void pack_trans_panel(int w, long rows, long k, const double *s, long rs,
 				                    : _mm256_maskload_pd(row, lm);
 			}
 			bb_x86_transpose4_pd(r);
+			#pragma GCC unroll 8
 			for (int q = 0; q < kb; q++)
 				if (w - v >= 4)
 					_mm256_storeu_pd(d + (p + q) * w + v, r[q]);

@@ -28,10 +28,12 @@ static inline __mmask8 lanes(long n)
 static inline void transpose8(__m512d r[8])
 {
 	__m512d t[8], u[8];
+	#pragma GCC unroll 8
 	for (int q = 0; q < 8; q += 2) {
 		t[q] = _mm512_unpacklo_pd(r[q], r[q + 1]);     /* pairs of elements 0, 2, 4, 6 */
 		t[q + 1] = _mm512_unpackhi_pd(r[q], r[q + 1]); /* pairs of elements 1, 3, 5, 7 */
 	}
+	#pragma GCC unroll 8
 	for (int q = 0; q < 8; q += 4) {
 		u[q] = _mm512_shuffle_f64x2(t[q], t[q + 2], 0x88);     /* elements 0, 4 */
 		u[q + 1] = _mm512_shuffle_f64x2(t[q], t[q + 2], 0xdd); /* elements 2, 6 */
@@ -75,11 +77,13 @@ static void pack_trans_panel(int w, long rows, long k, const double *s, long rs,
 		const __mmask8 lm = lanes(kb);
 		for (int v = 0; v < w; v += 8) {
 			__m512d r[8];
+			#pragma GCC unroll 8
 			for (int q = 0; q < 8; q++) {
 				const double *row = s + (v + q) * rs + p;
 				r[q] = v + q < rows ? _mm512_maskz_loadu_pd(lm, row) : _mm512_setzero_pd();
 			}
 			transpose8(r);
+			#pragma GCC unroll 8
 			for (int q = 0; q < kb; q++)
 				_mm512_mask_storeu_pd(d + (p + q) * w + v, lanes(w - v), r[q]);
 		}

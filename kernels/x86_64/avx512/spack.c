@@ -49,6 +49,7 @@ static void pack_trans_panel(int w, long rows, long k, const float *s, long rs, 
 		for (int v = 0; v < w; v += 8) {
 			const __m256i sm = bb_x86_lanes8(w - v);
 			__m256 r[8];
+			#pragma GCC unroll 8
 			for (int q = 0; q < 8; q++) {
 				const float *row = s + (v + q) * rs + p;
 				r[q] = v + q >= rows ? _mm256_setzero_ps()
@@ -56,6 +57,7 @@ static void pack_trans_panel(int w, long rows, long k, const float *s, long rs, 
 				                    : _mm256_maskload_ps(row, lm);
 			}
 			bb_x86_transpose8_ps(r);
+			#pragma GCC unroll 8
 			for (int q = 0; q < kb; q++)
 				if (w - v >= 8)
 					_mm256_storeu_ps(d + (p + q) * w + v, r[q]);
