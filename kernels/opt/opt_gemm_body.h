@@ -70,11 +70,25 @@ static void OPT_FN(macro_)(const OPT_FN(opt_ctx_) * x, const T *ap, long ic, lon
 	const T zero = 0, be = *beta;
 	_Alignas(64) T ebuf[BB_OPT_MAX_MR * BB_OPT_MAX_NR];
 
+	/*
+	 * The next B sliver is prefetched a few lines before each micro-kernel call, spread over
+	 * the ir loop, so the first call on it does not wait for L3: the packed B panel (KC x NC)
+	 * is larger than what L2 keeps next to the A block.  +1-3% on dgemm n=1000 and 2000.
+	 */
+	const long sliver = (long)nr * kc * (long)sizeof(T), tiles = (mc + mr - 1) / mr;
+	const long per_tile = (sliver / 64 + tiles) / tiles * 64;
+
 	for (long jr = 0; jr < nc; jr += nr) {
 		const long ne = nc - jr < nr ? nc - jr : nr;
 		const T *bpp = x->bp + jr * kc;
+		const char *next = jr + nr < nc ? (const char *)(bpp + nr * kc) : NULL;
 		for (long ir = 0; ir < mc; ir += mr) {
 			const long me = mc - ir < mr ? mc - ir : mr;
+			if (next) {
+				const long o0 = ir / mr * per_tile;
+				for (long o = o0; o < o0 + per_tile && o < sliver; o += 64)
+					__builtin_prefetch(next + o, 0, 2);
+			}
 			T *cc = (T *)c->c + (ic + ir) + (jc + jr) * ldc;
 			if (me == mr && ne == nr) {
 				x->ukr(kc, ap + ir * kc, bpp, cc, 1, ldc, alpha, beta);
@@ -128,9 +142,11 @@ static void OPT_FN(task_)(void *arg, int tid, int nt)
 
 /*
  * The block size that cuts total into as many blocks as max does, all of nearly the same size
- * (rounded up to a multiple of q, never above max): k = 1000 with KC = 384 gives three blocks
- * of 336 instead of 384, 384 and 232, and m = 1000 with MC = 816 two of 512 instead of 816
- * and 184: no thin last block whose packing and C update the micro-kernel cannot amortize.
+ * (rounded up to a multiple of q, never above max): k = 1000 with KC = 160 gives seven blocks
+ * of 143 instead of six of 160 and one of 40, m = 1000 with MC = 816 two of 512 and 488
+ * instead of 816 and 184: no thin last block whose packing and C update the micro-kernel
+ * cannot amortize.  (Rounding KC up to 8 as well made k = 2000 twelve blocks of 160 and one
+ * of 80 again: KC is not rounded.)
  */
 static long OPT_FN(even_)(long total, long max, long q)
 {
@@ -150,7 +166,7 @@ static void OPT_FN(drive_)(bb_opt_call *c)
 	     .mr = c->ukr->OPT_CAT(L, _mr),
 	     .nr = c->ukr->OPT_CAT(L, _nr)};
 	/* this call's blocks: the host's blocksizes, evened out over the problem */
-	c->blk.kc = OPT_FN(even_)(c->k, c->blk.kc, 8);
+	c->blk.kc = OPT_FN(even_)(c->k, c->blk.kc, 1); /* the kernels take any k */
 	c->blk.mc = OPT_FN(even_)(c->m, c->blk.mc, x.mr);
 	c->blk.nc = OPT_FN(even_)(c->n, c->blk.nc, x.nr);
 	const long kce = c->k < c->blk.kc ? c->k : c->blk.kc;
