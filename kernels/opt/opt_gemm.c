@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common/error.h"
 #include "kernels/opt/opt_internal.h"
@@ -72,17 +73,34 @@ static const opt_selection *opt_select_locked(const char *who)
 	return s;
 }
 
+/*
+ * A packing buffer of at least bytes bytes.  Buffers of 1 MiB and more are aligned to 2 MiB
+ * and marked for transparent huge pages: the micro-kernels walk a packed A block of about
+ * half of L2 and a packed B panel larger still, which 4 KiB pages spread over hundreds of TLB
+ * entries.  (Where THP is off, madvise fails harmlessly and the buffer stays in small pages.)
+ */
 static void *workspace(void **buf, size_t *size, size_t bytes)
 {
+	const size_t huge = (size_t)2 << 20;
+
 	if (bytes <= *size)
 		return *buf;
 	free(*buf);
+	size_t align = 64;
 	bytes = (bytes + 4095) / 4096 * 4096;
-	*buf = aligned_alloc(64, bytes);
+	if (bytes >= huge / 2) {
+		align = huge;
+		bytes = (bytes + huge - 1) / huge * huge;
+	}
+	*buf = aligned_alloc(align, bytes);
 	if (!*buf) {
 		bb_error("bb_opt: cannot allocate %zu bytes for packing", bytes);
 		abort();
 	}
+#ifdef MADV_HUGEPAGE
+	if (align == huge)
+		madvise(*buf, bytes, MADV_HUGEPAGE);
+#endif
 	*size = bytes;
 	return *buf;
 }

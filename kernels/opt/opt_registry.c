@@ -1,6 +1,6 @@
 /*
- * The registry of GEMM micro-kernels: one row per ISA level, the only place that knows which
- * kernel (and which MR x NR) each level uses.  The choice of level is bb_isa_select()'s.
+ * The registry of GEMM micro-kernels and packing kernels: one row per ISA level, the only place
+ * that knows which kernels (and which MR x NR) each level uses.  The choice of level is bb_isa_select()'s.
  */
 #include "kernels/opt/opt_ukr.h"
 
@@ -9,10 +9,13 @@
 /* clang-format off */
 static const bb_opt_ukr registry[] = {
 #if BB_KERNELS_X86_64
-	{BB_ISA_AVX512, 16, 14, bb_dgemm_ukr_avx512_16x14, 32, 14, bb_sgemm_ukr_avx512_32x14},
-	{BB_ISA_AVX2, 8, 6, bb_dgemm_ukr_avx2_8x6, 16, 6, bb_sgemm_ukr_avx2_16x6},
+	{BB_ISA_AVX512, 16, 14, bb_dgemm_ukr_avx512_16x14, bb_dpack_avx512,
+	                32, 14, bb_sgemm_ukr_avx512_32x14, bb_spack_avx512},
+	{BB_ISA_AVX2,   8, 6, bb_dgemm_ukr_avx2_8x6, bb_dpack_avx2,
+	                16, 6, bb_sgemm_ukr_avx2_16x6, bb_spack_avx2},
 #endif
-	{BB_ISA_GENERIC, 4, 4, bb_dgemm_ukr_generic_4x4, 4, 4, bb_sgemm_ukr_generic_4x4},
+	{BB_ISA_GENERIC, 4, 4, bb_dgemm_ukr_generic_4x4, bb_dpack_generic,
+	                 4, 4, bb_sgemm_ukr_generic_4x4, bb_spack_generic},
 };
 /* clang-format on */
 

@@ -20,6 +20,18 @@ typedef void bb_dgemm_ukr_fn(long k, const double *a, const double *b, double *c
 typedef void bb_sgemm_ukr_fn(long k, const float *a, const float *b, float *c, long rs_c, long cs_c,
                              const float *alpha, const float *beta);
 
+/*
+ * Every packing kernel has one fixed signature too (bb_dpack_fn / bb_spack_fn): it copies an
+ * mn x k block of a matrix, element (i,p) at src[i*rs + p*cs], into ceil(mn/w) micro-panels of
+ * w x k, dst[(i/w)*w*k + p*w + i%w], zero-padding the rows mn.. of the last panel.  w is the
+ * micro-kernel's MR (packing A) or NR (packing B), 1 <= w <= BB_OPT_MAX_MR; mn, k >= 0.
+ * rs == 1 (a copy: op(A) with A not transposed, op(B) with B transposed) and cs == 1 (a
+ * transposition: the other two) are the cases worth vectorizing; any stride must work.
+ */
+typedef void bb_dpack_fn(int w, long mn, long k, const double *src, long rs, long cs,
+                         double *dst);
+typedef void bb_spack_fn(int w, long mn, long k, const float *src, long rs, long cs, float *dst);
+
 /* The largest MR and NR of any kernel: sizes the edge-tile buffers. */
 #define BB_OPT_MAX_MR 32
 #define BB_OPT_MAX_NR 16
@@ -29,8 +41,10 @@ typedef struct bb_opt_ukr {
 	bb_isa isa;
 	int d_mr, d_nr;
 	bb_dgemm_ukr_fn *d;
+	bb_dpack_fn *d_pack;
 	int s_mr, s_nr;
 	bb_sgemm_ukr_fn *s;
+	bb_spack_fn *s_pack;
 } bb_opt_ukr;
 
 /* The registry row of isa, or NULL when this build has no kernels for it (non-x86_64). */
@@ -42,5 +56,11 @@ bb_dgemm_ukr_fn bb_dgemm_ukr_avx2_8x6;
 bb_sgemm_ukr_fn bb_sgemm_ukr_avx2_16x6;
 bb_dgemm_ukr_fn bb_dgemm_ukr_generic_4x4;
 bb_sgemm_ukr_fn bb_sgemm_ukr_generic_4x4;
+bb_dpack_fn bb_dpack_avx512;
+bb_spack_fn bb_spack_avx512;
+bb_dpack_fn bb_dpack_avx2;
+bb_spack_fn bb_spack_avx2;
+bb_dpack_fn bb_dpack_generic;
+bb_spack_fn bb_spack_generic;
 
 #endif

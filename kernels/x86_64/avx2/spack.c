@@ -1,0 +1,80 @@
+/*
+ * The AVX2 sgemm packing kernel: an mn x k block (element (i,p) at src[i*rs + p*cs]) into
+ * micro-panels of w rows, dst[(i/w)*w*k + p*w + i%w], the last panel zero-padded.
+ *
+ * Copy case (rs == 1): each column of the block is read whole and dealt out to the panels, 8
+ * floats per ymm, masked (AVX vmaskmov) only at the panel edge.  Transposition case (cs == 1):
+ * 8 rows x 8 k steps transposed in registers (kernels/x86_64/pack_avx2.h).  Other strides:
+ * scalar.  Compiled with -mavx2 -mfma -O2 (kernels/CMakeLists.txt).
+ * Contract: see bb_spack_fn in kernels/opt/opt_ukr.h.
+ */
+#include <immintrin.h>
+
+#include "kernels/opt/opt_ukr.h"
+#include "kernels/x86_64/pack_avx2.h"
+
+static void pack_copy(int w, long mn, long k, const float *src, long cs, float *dst)
+{
+	for (long p = 0; p < k; p++) {
+		const float *s = src + p * cs;
+		float *d = dst + p * w;
+		for (long i0 = 0; i0 < mn; i0 += w, d += (long)w * k)
+			for (int v = 0; v < w; v += 8) {
+				const long n = mn - i0 - v;
+				const __m256 x = n >= 8 ? _mm256_loadu_ps(s + i0 + v)
+				                        : _mm256_maskload_ps(s + i0 + v, bb_x86_lanes8(n));
+				if (w - v >= 8)
+					_mm256_storeu_ps(d + v, x);
+				else
+					_mm256_maskstore_ps(d + v, bb_x86_lanes8(w - v), x);
+			}
+	}
+}
+
+/*
+ * One panel, rows (<= w) rows read along k (cs == 1): 8 x 8 blocks transposed in registers,
+ * the 8-row strips of one k block side by side so every row of the panel streams at once.
+ */
+static void pack_trans_panel(int w, long rows, long k, const float *s, long rs, float *d)
+{
+	for (long p = 0; p < k; p += 8) {
+		const long kb = k - p < 8 ? k - p : 8;
+		const __m256i lm = bb_x86_lanes8(kb);
+		for (int v = 0; v < w; v += 8) {
+			const __m256i sm = bb_x86_lanes8(w - v);
+			__m256 r[8];
+			#pragma GCC unroll 8
+			for (int q = 0; q < 8; q++) {
+				const float *row = s + (v + q) * rs + p;
+				r[q] = v + q >= rows ? _mm256_setzero_ps()
+				       : kb == 8  ? _mm256_loadu_ps(row)
+				                    : _mm256_maskload_ps(row, lm);
+			}
+			bb_x86_transpose8_ps(r);
+			#pragma GCC unroll 8
+			for (int q = 0; q < kb; q++)
+				if (w - v >= 8)
+					_mm256_storeu_ps(d + (p + q) * w + v, r[q]);
+				else
+					_mm256_maskstore_ps(d + (p + q) * w + v, sm, r[q]);
+		}
+	}
+}
+
+void bb_spack_avx2(int w, long mn, long k, const float *src, long rs, long cs, float *dst)
+{
+	if (rs == 1) {
+		pack_copy(w, mn, k, src, cs, dst);
+		return;
+	}
+	for (long i0 = 0; i0 < mn; i0 += w, dst += (long)w * k) {
+		const long rows = mn - i0 < w ? mn - i0 : w;
+		if (cs == 1) {
+			pack_trans_panel(w, rows, k, src + i0 * rs, rs, dst);
+			continue;
+		}
+		for (long p = 0; p < k; p++)
+			for (long i = 0; i < w; i++)
+				dst[p * w + i] = i < rows ? src[(i0 + i) * rs + p * cs] : 0;
+	}
+}
