@@ -53,12 +53,14 @@ static const char *outcome_brief(const bb_diag_outcome *o, char *buf, size_t len
 	return buf;
 }
 
-/* Run a job and record it.  vs_clean: see bb_diag_record.  Returns -1 if interrupted. */
+/* Run a job and record it.  vs_clean: see bb_diag_record.  Returns -1 if interrupted (o is
+ * then released); otherwise the caller releases o. */
 static int exec_record(bb_diag_ctx *c, diag_backend *b, const bb_diag_job *j, double clean_median,
 		       bb_diag_outcome *o)
 {
-	if (bb_diag_exec(j, c->timeout, o)) {
+	if (bb_diag_exec(j, c->timeout, o)) { /* interrupted: nothing to record */
 		c->interrupted = 1;
+		bb_diag_outcome_release(o);
 		return -1;
 	}
 	double vs_clean = clean_median > 0 && isfinite(o->path_median) ? o->path_median / clean_median
