@@ -134,8 +134,12 @@ static void check_busy(const bb_counters_info *ci)
 		BB_CHECK(wall >= w1 - w0 && wall <= 1.5 * (w1 - w0) + 0.05);
 		BB_CHECK(fabs(cpu - (p1 - p0)) <= 0.1 * (p1 - p0) + 0.002);
 		if (find_status(ci, "task-clock")->available) {
+			/* perf's task-clock and the process CPU clock come from different
+			 * accounting: on this VM, while the host held the vCPU, task-clock
+			 * counted 49.8 ms of a 54 ms interval and the CPU clock 38 ms.  Both
+			 * bound it: at least the CPU time, at most the wall time. */
 			double tc = bb_counter_values_get(&v, "perf_task_clock", -1) * 1e-9;
-			BB_CHECK(fabs(tc - (p1 - p0)) <= 0.1 * (p1 - p0) + 0.002);
+			BB_CHECK(tc >= 0.9 * (p1 - p0) - 0.002 && tc <= (w1 - w0) + 0.002);
 		}
 		if ((p1 - p0) / (w1 - w0) >= 0.6) {
 			got_cpu = 1;
@@ -218,6 +222,7 @@ static void check_threads(void)
 	BB_CHECK_INT(pthread_create(&before, NULL, worker, &cpu_before), 0);
 	BB_CHECK_INT(bb_counters_open(&c, BB_COUNTERS_SOFTWARE), 0);
 	BB_CHECK_INT(bb_counters_start(&c), 0);
+	double w0 = now(CLOCK_MONOTONIC);
 	pthread_mutex_lock(&go_lock);
 	go = 1;
 	pthread_cond_broadcast(&go_cond);
@@ -225,6 +230,7 @@ static void check_threads(void)
 	BB_CHECK_INT(pthread_create(&after, NULL, worker, &cpu_after), 0);
 	pthread_join(before, NULL);
 	pthread_join(after, NULL);
+	double w1 = now(CLOCK_MONOTONIC);
 	BB_CHECK_INT(bb_counters_stop(&c, &v), 0);
 	print_values("two threads, 50 ms CPU each", &v);
 
@@ -234,7 +240,9 @@ static void check_threads(void)
 	if (tc >= 0) {
 		printf("task-clock %.4f s, the threads' own clocks %.4f s\n", tc * 1e-9, threads);
 		BB_CHECK(tc * 1e-9 >= 0.9 * threads);
-		BB_CHECK(tc * 1e-9 <= 1.5 * threads + 0.05);
+		/* not above two threads' worth of wall time: task-clock also counts the time the
+		 * host held the vCPU, which the threads' CPU clocks leave out (seen here: 1.5x) */
+		BB_CHECK(tc * 1e-9 <= 2 * (w1 - w0) + 0.01);
 	}
 	bb_counters_close(&c);
 }
