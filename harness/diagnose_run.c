@@ -134,6 +134,23 @@ static char *reproduce_line(const bb_diag_ctx *c, const diag_backend *b, const c
 	return bb_strbuf_detach(&sb, NULL);
 }
 
+/* The unmitigated job of scenario s (NULL: kernel-selection), with its progress line.
+ * Returns 0 with j and o to release, or -1 when interrupted (nothing to release). */
+static int first_job(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s, bb_diag_job *j,
+		     bb_diag_outcome *o)
+{
+	bb_diag_job_init(j, s, b->spec, &c->d);
+	progress(c, "[%zu/%zu] %-16s %-16s ", ++c->step, c->steps, b->spec->alias,
+		 s ? s->name : "kernel-selection");
+	if (exec_record(c, b, j, 0, o)) {
+		bb_diag_job_release(j);
+		return -1;
+	}
+	char brief[600];
+	progress(c, "%s\n", outcome_brief(o, brief, sizeof(brief)));
+	return 0;
+}
+
 /* ---- the threading scenarios ------------------------------------------------------------------ */
 
 /* Why scenario s is not run on this backend, or NULL when it is. */
@@ -197,15 +214,9 @@ static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
 		return;
 	}
 	bb_diag_job j;
-	bb_diag_job_init(&j, s, b->spec, &c->d);
-	progress(c, "[%zu/%zu] %-16s %-16s ", ++c->step, c->steps, b->spec->alias, s->name);
 	bb_diag_outcome o;
-	if (exec_record(c, b, &j, 0, &o)) {
-		bb_diag_job_release(&j);
+	if (first_job(c, b, s, &j, &o))
 		return;
-	}
-	char brief[600];
-	progress(c, "%s\n", outcome_brief(&o, brief, sizeof(brief)));
 	int level = bb_diag_judge(&o);
 	if (level < 0 && !bb_diag_outcome_measured(&o)) {
 		c->failed++;
@@ -234,15 +245,10 @@ static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
 static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 {
 	bb_diag_job j;
-	bb_diag_job_init(&j, NULL, b->spec, &c->d);
-	progress(c, "[%zu/%zu] %-16s %-16s ", ++c->step, c->steps, b->spec->alias, "kernel-selection");
 	bb_diag_outcome o;
-	if (exec_record(c, b, &j, 0, &o)) {
-		bb_diag_job_release(&j);
-		return;
-	}
 	char brief[600];
-	progress(c, "%s\n", outcome_brief(&o, brief, sizeof(brief)));
+	if (first_job(c, b, NULL, &j, &o))
+		return;
 	const char *kernel = bb_json_str(bb_json_get(o.result, "kernel"), "unknown");
 	double pct = c->peak_core > 0 ? 100 * o.gflops / c->peak_core : NAN;
 	if (strcmp(o.status, "ok") || !isfinite(o.gflops)) {
@@ -305,7 +311,8 @@ static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 	bb_diag_set(&f->mechanism, "%s", n_ov ? s->mechanism
 					       : "blasbench knows no documented kernel override for "
 						 "this library");
-	bb_diag_set(&f->reference, "%s", s->reference);
+	if (n_ov)
+		bb_diag_set(&f->reference, "%s", s->reference);
 	if (best)
 		bb_diag_set(&f->fix, "%s (%s, kernel %s): %.1f GFLOP/s, %.0f%% of peak", best->name,
 			    best->setting, best->kernel, best->gflops, best->pct_peak);

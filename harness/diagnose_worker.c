@@ -29,6 +29,7 @@
 #include "common/json.h"
 #include "harness/worker.h"
 #include "harness/worker_env.h"
+#include "harness/worker_run.h"
 #include "workloads/scenario_internal.h"
 
 static void emit_json(bb_strbuf *sb)
@@ -55,18 +56,8 @@ static int load_probed(bb_backend *b, const bb_backend_spec *spec, int threads, 
 	}
 	bb_backend_probe_info(b, threads);
 	bb_backend_probe_stack(b);
-	if (!report)
-		return 0;
-	bb_strbuf sb = BB_STRBUF_INIT;
-	bb_json_writer w;
-	bb_jw_init(&w, &sb, 0);
-	bb_jw_object_begin(&w);
-	bb_jw_kv_string(&w, "type", "backend");
-	bb_jw_key(&w, "backend");
-	bb_backend_to_json(b, &w);
-	bb_jw_object_end(&w);
-	emit_json(&sb);
-	bb_strbuf_release(&sb);
+	if (report)
+		bb_worker_emit_backend(b);
 	return 0;
 }
 

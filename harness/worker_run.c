@@ -91,6 +91,12 @@ static int load_backend(const bb_backend_spec *spec, int threads, bb_backend *b)
 	}
 	bb_backend_probe_info(b, threads);
 	bb_backend_probe_stack(b);
+	bb_worker_emit_backend(b);
+	return 0;
+}
+
+void bb_worker_emit_backend(const bb_backend *b)
+{
 	bb_strbuf sb = BB_STRBUF_INIT;
 	bb_json_writer w;
 	bb_jw_init(&w, &sb, 0);
@@ -101,7 +107,6 @@ static int load_backend(const bb_backend_spec *spec, int threads, bb_backend *b)
 	bb_jw_object_end(&w);
 	emit(&sb);
 	bb_strbuf_release(&sb);
-	return 0;
 }
 
 int bb_worker_task_probe(const char *spec_text, int threads)
