@@ -10,20 +10,23 @@
 
 #include "harness/diagnose_findings.h"
 
-/* The OpenMP runtimes by soname prefix, once: what each is called in a finding. */
+/* The OpenMP runtimes by soname stem, once: what each is called in a finding.  Wheels vendor
+ * renamed copies ("libgomp-a34b3233.so.1.0.0"), so the stem may be followed by '.' or '-'. */
 static const struct {
-	const char *prefix, *name;
+	const char *stem, *name;
 } omp_runtimes[] = {
-    {"libgomp.so", "GCC libgomp"},
-    {"libomp.so", "LLVM libomp"},
-    {"libiomp5.so", "Intel libiomp5"},
+    {"libgomp", "GCC libgomp"},
+    {"libomp", "LLVM libomp"},
+    {"libiomp5", "Intel libiomp5"},
 };
 
 static const char *omp_runtime_of(const char *soname)
 {
-	for (size_t i = 0; soname && i < sizeof(omp_runtimes) / sizeof(omp_runtimes[0]); i++)
-		if (!strncmp(soname, omp_runtimes[i].prefix, strlen(omp_runtimes[i].prefix)))
+	for (size_t i = 0; soname && i < sizeof(omp_runtimes) / sizeof(omp_runtimes[0]); i++) {
+		size_t n = strlen(omp_runtimes[i].stem);
+		if (!strncmp(soname, omp_runtimes[i].stem, n) && (soname[n] == '.' || soname[n] == '-'))
 			return omp_runtimes[i].name;
+	}
 	return NULL;
 }
 
@@ -46,7 +49,7 @@ static void flag(bb_diag_report *r, bb_diag_level level, const char *alias, cons
 	bb_diag_set(&f->reproduce, "blasbench list --backends '%s' --json", spec);
 }
 
-/* Two different OpenMP runtimes among the objects. */
+/* Two OpenMP runtimes among the objects: two kinds, or two copies of one kind. */
 static void two_runtimes(bb_diag_report *r, const char *alias, const char *spec,
 			 const bb_json *objects)
 {
@@ -54,23 +57,29 @@ static void two_runtimes(bb_diag_report *r, const char *alias, const char *spec,
 	for (size_t i = 0; i < bb_json_len(objects); i++) {
 		const bb_json *o = bb_json_at(objects, i);
 		const char *rt = omp_runtime_of(obj_str(o, "soname"));
+		const char *path = obj_str(o, "realpath") ? obj_str(o, "realpath") : "?";
 		if (!rt)
 			continue;
 		if (!first) {
 			first = rt;
-			first_path = obj_str(o, "realpath");
-		} else if (strcmp(first, rt)) {
-			char seen[1200];
-			snprintf(seen, sizeof(seen), "the stack loads %s (%s) and %s (%s)", first,
-				 first_path ? first_path : "?", rt, obj_str(o, "realpath") ? obj_str(o, "realpath") : "?");
-			flag(r, BB_DIAG_WARNING, alias, spec, "two-openmp-runtimes",
-			     "two OpenMP runtimes in one stack", seen,
-			     "each runtime keeps its own thread team; with both active the process runs "
-			     "twice as many threads as cores, each spinning while the other works "
-			     "(see the mixed-omp scenario)",
-			     "build every part against one runtime, or set OMP_WAIT_POLICY=passive");
-			return;
+			first_path = path;
+			continue;
 		}
+		if (!strcmp(first_path, path))
+			continue;
+		char seen[1200], title[128];
+		snprintf(seen, sizeof(seen), "the stack loads %s (%s) and %s (%s)", first, first_path,
+			 rt, path);
+		if (strcmp(first, rt))
+			snprintf(title, sizeof(title), "two OpenMP runtimes in one stack");
+		else
+			snprintf(title, sizeof(title), "two copies of %s in one stack", rt);
+		flag(r, BB_DIAG_WARNING, alias, spec, "two-openmp-runtimes", title, seen,
+		     "each runtime keeps its own thread team; with both active the process runs "
+		     "twice as many threads as cores, each spinning while the other works "
+		     "(see the mixed-omp scenario)",
+		     "build every part against one runtime, or set OMP_WAIT_POLICY=passive");
+		return;
 	}
 }
 

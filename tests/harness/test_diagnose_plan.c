@@ -216,6 +216,14 @@ static void stack_flags(void)
 	BB_CHECK(!flagged(&r, "threads-not-set"));
 	bb_diag_report_release(&r);
 
+	/* a wheel's renamed copy of libgomp next to the system's: two copies of one runtime */
+	r = flags_of("{\"threads\":{\"layer\":\"openmp\"},\"omp_runtime\":\"libgomp.so.1\","
+		     "\"objects\":[{\"realpath\":\"/l/libgomp.so.1\",\"soname\":\"libgomp.so.1\"},"
+		     "{\"realpath\":\"/w/libgomp-a34b3233.so.1.0.0\",\"soname\":\"libgomp-a34b3233.so.1.0.0\"}]}");
+	BB_CHECK(flagged(&r, "two-openmp-runtimes"));
+	BB_CHECK(r.n_findings && strstr(r.findings[0].title, "two copies of GCC libgomp") != NULL);
+	bb_diag_report_release(&r);
+
 	r = flags_of("{\"threads\":{\"layer\":\"pthreads\",\"requested\":4,\"effective\":2},"
 		     "\"abi\":{\"lapack\":true},\"lapack_blas\":\"/x/libb.so\","
 		     "\"objects\":[{\"path\":\"/x/libb.so\",\"realpath\":\"/x/libb.so\",\"own\":true}]}");
