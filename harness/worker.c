@@ -69,6 +69,10 @@ int bb_worker_start(bb_worker *w, const char *const *args)
 		argv[1] = "__worker";
 		for (size_t i = 0; i < argc; i++)
 			argv[i + 2] = (char *)args[i];
+		/* /proc/self/exe is this very program even when its file was replaced or removed
+		 * since it started (a rebuild during a run): the run goes on with one version.
+		 * The path is the fallback where /proc/self/exe cannot be executed. */
+		execv("/proc/self/exe", argv);
 		execv(exe, argv);
 		_exit(127);
 	}

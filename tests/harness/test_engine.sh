@@ -6,6 +6,8 @@
 #   interrupt  SIGINT marks the run interrupted and keeps finished cells; --resume completes it
 #   writers    two runs writing one database at once both complete, nothing lost
 #   refusal    a foreign or newer database is refused and left untouched
+#   replaced   the executable replaced on disk mid-run (a rebuild): workers still start, from
+#              the program that is running
 # Usage: test_engine.sh BLASBENCH FIXTURE_DIR CASE
 set -u
 bb=$1 fix=$2/libbbfix_wrap.so case=$3
@@ -97,6 +99,21 @@ refusal)
 	rc=$?
 	check '[ $rc -ne 0 ] && grep -q newer "$tmp/out"' "newer schema refused: $(cat $tmp/out)"
 	check '[ "$(sha256sum <"$db")" = "$sum" ]' "newer database untouched"
+	;;
+replaced)
+	cp "$bb" "$tmp/bb"
+	"$tmp/bb" run --db "$db" $fast --passes 1 --threads 1 --workloads dgemm:n=32..256 -b "a=$fix,b=$fix" \
+		>"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	for _ in $(seq 1 100); do # until the first cell is committed
+		[ "$(q "select count(*) from cell" 2>/dev/null)" -ge 1 ] 2>/dev/null && break
+		sleep 0.05
+	done
+	cp "$bb" "$tmp/bb.new" && mv "$tmp/bb.new" "$tmp/bb" # the old file is gone, as after a relink
+	wait $pid
+	rc=$?
+	check '[ $rc -eq 0 ]' "the run completes (got $rc: $(tail -n 2 "$tmp/err"))"
+	check '[ "$(q "select count(*) from cell where status = \"ok\"")" = 8 ]' "every cell measured, by workers started after the replacement too"
 	;;
 suite_quick)
 	# the CI preset against the real libraries, the database inspected by SQL
