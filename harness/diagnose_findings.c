@@ -279,10 +279,12 @@ void bb_diag_report_print(const bb_diag_report *r, FILE *out)
 				 text);
 			field(out, k ? "" : "tried", line);
 		}
-		if (f->n_tries || !strcmp(f->kind, "hang") || !strcmp(f->kind, "slowdown"))
-			field(out, "fix", f->fix ? f->fix : "none of the mitigations tried removes it");
-		else
+		if (f->fix)
 			field(out, "fix", f->fix);
+		else if (f->n_tries)
+			field(out, "fix", "none of the mitigations tried removes it");
+		else if (!strcmp(f->kind, "hang") || !strcmp(f->kind, "slowdown"))
+			field(out, "fix", "no mitigation tried (a mild finding, or --no-mitigations)");
 		field(out, "reference", f->reference);
 		field(out, "reproduce", f->reproduce);
 		if (f->repro_file) {
