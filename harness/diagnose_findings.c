@@ -295,7 +295,8 @@ void bb_diag_report_print(const bb_diag_report *r, FILE *out)
 		}
 	}
 	if (r->n_clean) {
-		fprintf(out, "\nNo pathology (slowdown against the scenario's own baseline, 95%% CI):\n");
+		fprintf(out, "\nNo pathology found (slowdown against the scenario's own baseline, "
+			     "95%% CI), or not run:\n");
 		for (size_t i = 0; i < r->n_clean; i++)
 			fprintf(out, "   %s\n", r->clean[i]);
 	}

@@ -223,8 +223,12 @@ static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
 		bb_diag_add_error(&c->report, "%s on %s: %s: %s", s->name, b->spec->alias, o.status,
 				  o.error ? o.error : "?");
 	} else if (level < 0) {
-		bb_diag_add_clean(&c->report, "%s on %s: %.2fx (%.2f-%.2f)", s->name, b->spec->alias,
-				  o.slowdown, o.ci_low, o.ci_high);
+		/* a CI spanning more than a factor 2 says the times scattered (a thread pool
+		 * waiting on a descheduled thread, a host taking the CPU): no verdict either way */
+		int noisy = !(o.ci_high <= 2 * o.ci_low);
+		bb_diag_add_clean(&c->report, "%s on %s: %.2fx (%.2f-%.2f)%s", s->name, b->spec->alias,
+				  o.slowdown, o.ci_low, o.ci_high,
+				  noisy ? ": inconclusive, the times scatter too much here to tell" : "");
 	} else {
 		bb_diag_try *tries = NULL;
 		size_t n_tries = 0;
