@@ -76,14 +76,19 @@ void *bb_xcalloc(size_t n, size_t size) { return checked(calloc(n ? n : 1, size 
 void *bb_xrealloc(void *p, size_t n) { return checked(realloc(p, n ? n : 1), n); }
 char *bb_xstrdup(const char *s) { return s ? checked(strdup(s), strlen(s) + 1) : NULL; }
 
+char *bb_xvasprintf(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+	if (vasprintf(&s, fmt, ap) < 0)
+		bb_die("out of memory formatting a string");
+	return s;
+}
+
 char *bb_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
 	va_start(ap, fmt);
-	int n = vasprintf(&s, fmt, ap);
+	char *s = bb_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		bb_die("out of memory formatting a string");
 	return s;
 }

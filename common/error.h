@@ -9,6 +9,7 @@
 #ifndef BB_COMMON_ERROR_H
 #define BB_COMMON_ERROR_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #define BB_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -28,5 +29,6 @@ void *bb_xcalloc(size_t n, size_t size);
 void *bb_xrealloc(void *p, size_t n);
 char *bb_xstrdup(const char *s);
 char *bb_xasprintf(const char *fmt, ...) BB_PRINTF(1, 2);
+char *bb_xvasprintf(const char *fmt, va_list ap) BB_PRINTF(1, 0);
 
 #endif

@@ -83,6 +83,9 @@ void bb_json_free(bb_json *v);
 
 /* Object member by name (first match), or NULL. */
 const bb_json *bb_json_get(const bb_json *obj, const char *key);
+/* Object member by name taken out of obj (its slot left NULL): the caller owns and frees
+ * the result; NULL when obj has no such member. */
+bb_json *bb_json_take(bb_json *obj, const char *key);
 /* Array/object length (0 for anything else) and member by index (NULL out of range). */
 size_t bb_json_len(const bb_json *v);
 const bb_json *bb_json_at(const bb_json *v, size_t i);

@@ -351,6 +351,17 @@ void bb_json_free(bb_json *v)
 
 /* ---- accessors ------------------------------------------------------------------------- */
 
+bb_json *bb_json_take(bb_json *obj, const char *key)
+{
+	for (size_t i = 0; obj && obj->type == BB_JSON_OBJECT && i < obj->n; i++)
+		if (obj->items[i] && !strcmp(obj->keys[i], key)) {
+			bb_json *v = obj->items[i];
+			obj->items[i] = NULL;
+			return v;
+		}
+	return NULL;
+}
+
 const bb_json *bb_json_get(const bb_json *obj, const char *key)
 {
 	if (!obj || obj->type != BB_JSON_OBJECT || !key)

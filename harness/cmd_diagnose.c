@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/fs.h"
 #include "harness/command.h"
 #include "harness/diagnose_run.h"
 #include "harness/host_record.h"
@@ -55,45 +55,6 @@ static int parse_scenarios(const char *text, const bb_scenario **out, size_t *n)
 	return rc;
 }
 
-static int parse_seconds(const bb_opts *o, const char *name, double dflt, double max, double *out)
-{
-	const char *s = bb_opt_str(o, name, NULL);
-	if (!s) {
-		*out = dflt;
-		return 0;
-	}
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !(v > 0) || v > max)
-		return bb_usage_error(&bb_cmd_diagnose, "--%s takes seconds above 0 and at most %g, not '%s'",
-				      name, max, s);
-	*out = v;
-	return 0;
-}
-
-/* mkdir -p for --emit-repro, before anything is measured. */
-static int make_dir(const char *dir)
-{
-	char *p = bb_xstrdup(dir);
-	int rc = 0;
-	for (char *s = p + 1; ; s++) {
-		if (*s == '/' || !*s) {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, 0777) && errno != EEXIST)
-				rc = -1;
-			*s = c;
-			if (!c)
-				break;
-		}
-	}
-	struct stat st;
-	if (stat(dir, &st) || !S_ISDIR(st.st_mode) || access(dir, W_OK))
-		rc = -1;
-	free(p);
-	return rc;
-}
-
 static char *options_json(const bb_opts *o, const bb_diag_defaults *d)
 {
 	bb_strbuf sb = BB_STRBUF_INIT;
@@ -129,9 +90,10 @@ static int cmd_diagnose(bb_opts *o)
 	d->kernel_n = bb_opt_long(o, "kernel-size", 0, 64, 8192);
 	d->rounds = (int)bb_opt_long(o, "rounds", 3, 1, 50);
 	d->settle_s = 0.25;
-	if (parse_seconds(o, "block", 0.2, 60, &d->block_s) ||
-	    parse_seconds(o, "fork-timeout", 5, 600, &d->fork_timeout_s) ||
-	    parse_seconds(o, "timeout", 120, 86400, &c.timeout))
+	const bb_command *cmd = &bb_cmd_diagnose;
+	if (bb_opt_positive(cmd, o, "block", "seconds", 0.2, 60, &d->block_s) ||
+	    bb_opt_positive(cmd, o, "fork-timeout", "seconds", 5, 600, &d->fork_timeout_s) ||
+	    bb_opt_positive(cmd, o, "timeout", "seconds", 120, 86400, &c.timeout))
 		return BB_EXIT_USAGE;
 	if (bb_omp_name_check(d->omp, err, sizeof(err)) || bb_omp_is_none(d->omp))
 		return bb_usage_error(&bb_cmd_diagnose, "%s",
@@ -139,9 +101,17 @@ static int cmd_diagnose(bb_opts *o)
 							       "the scenarios are about one"
 							     : err);
 	c.emit_dir = bb_opt_str(o, "emit-repro", NULL);
-	if (c.emit_dir && make_dir(c.emit_dir))
-		return bb_usage_error(&bb_cmd_diagnose, "cannot create or write to '%s' (--emit-repro): %s",
-				      c.emit_dir, strerror(errno ? errno : EACCES));
+	/* before anything is measured: a directory that cannot take the programs is refused */
+	if (c.emit_dir) {
+		int bad = bb_mkdir_p(c.emit_dir, err, sizeof(err));
+		if (!bad && access(c.emit_dir, W_OK)) {
+			snprintf(err, sizeof(err), "%s", strerror(errno));
+			bad = 1;
+		}
+		if (bad)
+			return bb_usage_error(cmd, "cannot create or write to '%s' (--emit-repro): %s",
+					      c.emit_dir, err);
+	}
 	bb_backend_spec *specs = NULL;
 	size_t n_specs = 0;
 	const char *backends = bb_opt_str(o, "backends", NULL);

@@ -116,6 +116,22 @@ int bb_opt_flag(const bb_opts *o, const char *name)
 	return o->given[i];
 }
 
+int bb_opt_positive(const bb_command *cmd, const bb_opts *o, const char *name, const char *what,
+		    double dflt, double max, double *out)
+{
+	const char *s = bb_opt_str(o, name, NULL);
+	*out = dflt;
+	if (!s)
+		return 0;
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !(v > 0) || v > max)
+		return bb_usage_error(cmd, "--%s takes %s above 0 and at most %g, not '%s'", name, what,
+				      max, s);
+	*out = v;
+	return 0;
+}
+
 long bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max)
 {
 	const char *s = bb_opt_str(o, name, NULL);

@@ -82,6 +82,11 @@ void bb_help_overview(FILE *out);
 /* The visible command closest to a mistyped name, or NULL. */
 const char *bb_command_suggest(const char *word);
 
+/* A number option above 0 and at most max: dflt when absent, else a usage error
+ * ("--NAME takes WHAT above 0 and at most MAX, not 'x'") returning BB_EXIT_USAGE. */
+int bb_opt_positive(const bb_command *cmd, const bb_opts *o, const char *name, const char *what,
+		    double dflt, double max, double *out);
+
 /* Usage error: prints "error: ..." plus a hint and returns BB_EXIT_USAGE. */
 int bb_usage_error(const bb_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -23,18 +23,6 @@ typedef struct exec_ctx {
 	char *worker_error; /* an {"type":"error"} line */
 } exec_ctx;
 
-/* Take member `key` of obj out of it (the caller owns the result). */
-static bb_json *detach(bb_json *obj, const char *key)
-{
-	for (size_t i = 0; obj && i < obj->n; i++)
-		if (!strcmp(obj->keys[i], key)) {
-			bb_json *v = obj->items[i];
-			obj->items[i] = NULL;
-			return v;
-		}
-	return NULL;
-}
-
 static int on_line(const char *line, size_t len, void *arg)
 {
 	exec_ctx *c = arg;
@@ -45,7 +33,7 @@ static int on_line(const char *line, size_t len, void *arg)
 	const char *type = bb_json_str(bb_json_get(msg, "type"), "");
 	if (!strcmp(type, "backend")) {
 		bb_json_free(c->o->backend);
-		c->o->backend = detach(msg, "backend");
+		c->o->backend = bb_json_take(msg, "backend");
 	} else if (!strcmp(type, "scenario")) {
 		bb_json_free(c->o->result);
 		c->o->result = msg;
@@ -60,21 +48,11 @@ static int on_line(const char *line, size_t len, void *arg)
 
 static char *write_job(const bb_diag_job *j)
 {
-	char path[] = "/tmp/blasbench-diag-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return NULL;
 	bb_strbuf sb = BB_STRBUF_INIT;
 	bb_diag_job_json(j, &sb);
-	size_t len = sb.len;
-	ssize_t wr = write(fd, sb.buf, len);
-	close(fd);
+	char *path = bb_worker_job_write(sb.buf, sb.len);
 	bb_strbuf_release(&sb);
-	if (wr < 0 || (size_t)wr != len) {
-		unlink(path);
-		return NULL;
-	}
-	return bb_xstrdup(path);
+	return path;
 }
 
 /* ---- turning the result into figures ----------------------------------------------------- */

@@ -15,19 +15,11 @@ static const char *const level_names[] = {"info", "warning", "mild", "moderate",
 
 const char *bb_diag_level_name(bb_diag_level l) { return level_names[l]; }
 
-static char *vformat(const char *fmt, va_list ap)
-{
-	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) < 0)
-		bb_die("out of memory");
-	return s;
-}
-
 void bb_diag_set(char **field, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = vformat(fmt, ap);
+	char *s = bb_xvasprintf(fmt, ap);
 	va_end(ap);
 	free(*field);
 	*field = s;
@@ -43,7 +35,7 @@ void bb_diag_add_clean(bb_diag_report *r, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add_line(&r->clean, &r->n_clean, vformat(fmt, ap));
+	add_line(&r->clean, &r->n_clean, bb_xvasprintf(fmt, ap));
 	va_end(ap);
 }
 
@@ -51,7 +43,7 @@ void bb_diag_add_error(bb_diag_report *r, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add_line(&r->errors, &r->n_errors, vformat(fmt, ap));
+	add_line(&r->errors, &r->n_errors, bb_xvasprintf(fmt, ap));
 	va_end(ap);
 }
 

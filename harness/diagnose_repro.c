@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "common/error.h"
+#include "common/fs.h"
 #include "common/strbuf.h"
 #include "harness/diagnose_repro_internal.h"
 #include "workloads/scenario.h"
@@ -411,36 +412,6 @@ static void add_params(bb_strbuf *sb, const bb_repro_input *in, const bb_repro_t
 	bb_strbuf_adds(sb, "NULL};\n");
 }
 
-/* mkdir -p; 0, or -1 with the reason in err. */
-static int make_dir(const char *dir, char *err, size_t errlen)
-{
-	char *p = bb_xstrdup(dir);
-	int rc = 0;
-	for (char *slash = p + 1;; slash++) {
-		if (*slash && *slash != '/')
-			continue;
-		char c = *slash;
-		*slash = '\0';
-		if (mkdir(p, 0777) && errno != EEXIST) {
-			snprintf(err, errlen, "cannot create directory '%s': %s", p, strerror(errno));
-			rc = -1;
-			break;
-		}
-		*slash = c;
-		if (!c)
-			break;
-	}
-	struct stat st;
-	errno = 0;
-	if (!rc && (stat(dir, &st) || !S_ISDIR(st.st_mode))) {
-		snprintf(err, errlen, "cannot use '%s' as a directory: %s", dir,
-			 errno ? strerror(errno) : "not a directory");
-		rc = -1;
-	}
-	free(p);
-	return rc;
-}
-
 int bb_repro_write(const char *dir, const bb_repro_input *in, char **path_out, char *err,
 		   size_t errlen)
 {
@@ -475,7 +446,7 @@ int bb_repro_write(const char *dir, const bb_repro_input *in, char **path_out, c
 		bb_strbuf_adds(&sb, bb_repro_calibrate);
 	bb_strbuf_adds(&sb, t->main);
 
-	if (make_dir(dir, err, errlen))
+	if (bb_mkdir_p(dir, err, errlen))
 		goto cleanup;
 	FILE *f = fopen(path, "w");
 	if (!f) {

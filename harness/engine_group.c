@@ -254,10 +254,6 @@ static int on_group_line(const char *line, size_t len, void *arg)
 static char *write_job(const bb_engine_group *g)
 {
 	const bb_engine_state *e = g->e;
-	char path[] = "/tmp/blasbench-job-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return NULL;
 	bb_strbuf sb = BB_STRBUF_INIT;
 	bb_json_writer w;
 	bb_jw_init(&w, &sb, 0);
@@ -282,14 +278,9 @@ static char *write_job(const bb_engine_group *g)
 	bb_jw_kv_double(&w, "seed", (double)m->seed);
 	bb_jw_object_end(&w);
 	bb_jw_object_end(&w);
-	ssize_t wr = write(fd, sb.buf, sb.len);
-	close(fd);
+	char *path = bb_worker_job_write(sb.buf, sb.len);
 	bb_strbuf_release(&sb);
-	if (wr < 0) {
-		unlink(path);
-		return NULL;
-	}
-	return bb_xstrdup(path);
+	return path;
 }
 
 static size_t left_in(const bb_engine_group *g)

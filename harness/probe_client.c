@@ -30,14 +30,14 @@ static int on_line(const char *line, size_t len, void *arg)
 		free(c->error);
 		c->error = bb_xstrdup(bb_json_str(bb_json_get(msg, "message"), "unknown error"));
 	} else if (!strcmp(type, "backend")) {
-		/* keep the record: detach it from the message */
-		for (size_t i = 0; i < msg->n; i++)
-			if (!strcmp(msg->keys[i], "backend") && msg->items[i]->type == BB_JSON_OBJECT) {
-				bb_json_free(c->record);
-				c->record = msg->items[i];
-				msg->items[i] = NULL;
-				break;
-			}
+		/* keep the record: take it out of the message */
+		bb_json *rec = bb_json_take(msg, "backend");
+		if (rec && rec->type == BB_JSON_OBJECT) {
+			bb_json_free(c->record);
+			c->record = rec;
+		} else {
+			bb_json_free(rec);
+		}
 	}
 	bb_json_free(msg);
 	return 0;

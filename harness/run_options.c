@@ -109,21 +109,6 @@ static int parse_omps(const char *text, char ***out, size_t *n, char *err, size_
 	return 0;
 }
 
-static int parse_positive(const bb_command *cmd, const bb_opts *o, const char *name, double dflt,
-			  double max, double *out)
-{
-	const char *s = bb_opt_str(o, name, NULL);
-	*out = dflt;
-	if (!s)
-		return 0;
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !(v > 0) || v > max)
-		return bb_usage_error(cmd, "--%s takes a number above 0 and at most %g, not '%s'", name, max, s);
-	*out = v;
-	return 0;
-}
-
 /* Default backends: one stack per family found, not every flavour (they are named on request). */
 static const char *const default_backends[] = {"openblas", "blis", "flame", "atlas", "netlib", "mkl"};
 
@@ -167,15 +152,15 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 	bb_engine_opts *eo = &plan->eo;
 	bb_measure_opts_default(&eo->measure);
 	double target_pct;
-	if (parse_positive(cmd, o, "budget", budget_default, 3600, &eo->measure.budget_s) ||
-	    parse_positive(cmd, o, "target", target_default * 100, 100, &target_pct) ||
-	    parse_positive(cmd, o, "timeout", 120, 86400, &eo->cell_timeout))
+	if (bb_opt_positive(cmd, o, "budget", "a number", budget_default, 3600, &eo->measure.budget_s) ||
+	    bb_opt_positive(cmd, o, "target", "a number", target_default * 100, 100, &target_pct) ||
+	    bb_opt_positive(cmd, o, "timeout", "a number", 120, 86400, &eo->cell_timeout))
 		return BB_EXIT_USAGE;
 	eo->measure.target_rel = target_pct / 100;
 	eo->passes = (int)bb_opt_long(o, "passes", passes_default, 1, BB_ENGINE_MAX_PASSES);
 	double half_ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE) / 2;
 	double gib;
-	if (parse_positive(cmd, o, "max-memory", half_ram / (1 << 30), 1 << 20, &gib))
+	if (bb_opt_positive(cmd, o, "max-memory", "a number", half_ram / (1 << 30), 1 << 20, &gib))
 		return BB_EXIT_USAGE;
 	eo->max_memory = gib * (1 << 30);
 

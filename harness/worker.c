@@ -29,6 +29,20 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+char *bb_worker_job_write(const char *json, size_t len)
+{
+	char path[] = "/tmp/blasbench-job-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	ssize_t wr = write(fd, json, len);
+	if (close(fd) || wr < 0 || (size_t)wr != len) {
+		unlink(path);
+		return NULL;
+	}
+	return bb_xstrdup(path);
+}
+
 int bb_worker_start(bb_worker *w, const char *const *args)
 {
 	memset(w, 0, sizeof(*w));

@@ -35,6 +35,11 @@ typedef struct bb_worker_end {
  * reading and kill the worker. */
 typedef int (*bb_worker_line_fn)(const char *line, size_t len, void *ctx);
 
+/* Write a worker's JSON job (len bytes of json) to a new private file under /tmp.  Returns
+ * its malloc'd path (the caller unlinks and frees it once the worker has read it), or NULL
+ * when it cannot be written (nothing is left behind). */
+char *bb_worker_job_write(const char *json, size_t len);
+
 /* Start a worker with argv = {"__worker", args..., NULL} (args NULL-terminated).
  * Returns 0, or -1 after printing why (fork/pipe failure). */
 int bb_worker_start(bb_worker *w, const char *const *args);

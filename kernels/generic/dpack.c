@@ -7,37 +7,6 @@
  */
 #include "kernels/opt/opt_ukr.h"
 
-void bb_dpack_generic(int w, long mn, long k, const double *src, long rs, long cs, double *dst)
-{
-	if (rs == 1) {
-		/*
-		 * The panels' direction is contiguous: read each column of the block whole (one
-		 * stream the hardware prefetcher follows) and deal it out to the panels; a panel
-		 * at a time would touch k pages for a cache line or two each and wait on each.
-		 */
-		for (long p = 0; p < k; p++) {
-			const double *s = src + p * cs;
-			double *d = dst + p * w;
-			for (long i0 = 0; i0 < mn; i0 += w, d += (long)w * k) {
-				const long rows = mn - i0 < w ? mn - i0 : w;
-				for (long i = 0; i < rows; i++)
-					d[i] = s[i0 + i];
-				for (long i = rows; i < w; i++)
-					d[i] = 0;
-			}
-		}
-		return;
-	}
-	/* k is contiguous (cs == 1) or nothing is: read along k, write with stride w */
-	for (long i0 = 0; i0 < mn; i0 += w, dst += (long)w * k) {
-		const long rows = mn - i0 < w ? mn - i0 : w;
-		for (long i = 0; i < rows; i++) {
-			const double *s = src + (i0 + i) * rs;
-			for (long p = 0; p < k; p++)
-				dst[p * w + i] = s[p * cs];
-		}
-		for (long i = rows; i < w; i++)
-			for (long p = 0; p < k; p++)
-				dst[p * w + i] = 0;
-	}
-}
+#define T double
+#define BB_PACK_NAME bb_dpack_generic
+#include "kernels/generic/pack_body.h"

@@ -7,37 +7,6 @@
  */
 #include "kernels/opt/opt_ukr.h"
 
-void bb_spack_generic(int w, long mn, long k, const float *src, long rs, long cs, float *dst)
-{
-	if (rs == 1) {
-		/*
-		 * The panels' direction is contiguous: read each column of the block whole (one
-		 * stream the hardware prefetcher follows) and deal it out to the panels; a panel
-		 * at a time would touch k pages for a cache line or two each and wait on each.
-		 */
-		for (long p = 0; p < k; p++) {
-			const float *s = src + p * cs;
-			float *d = dst + p * w;
-			for (long i0 = 0; i0 < mn; i0 += w, d += (long)w * k) {
-				const long rows = mn - i0 < w ? mn - i0 : w;
-				for (long i = 0; i < rows; i++)
-					d[i] = s[i0 + i];
-				for (long i = rows; i < w; i++)
-					d[i] = 0;
-			}
-		}
-		return;
-	}
-	/* k is contiguous (cs == 1) or nothing is: read along k, write with stride w */
-	for (long i0 = 0; i0 < mn; i0 += w, dst += (long)w * k) {
-		const long rows = mn - i0 < w ? mn - i0 : w;
-		for (long i = 0; i < rows; i++) {
-			const float *s = src + (i0 + i) * rs;
-			for (long p = 0; p < k; p++)
-				dst[p * w + i] = s[p * cs];
-		}
-		for (long i = rows; i < w; i++)
-			for (long p = 0; p < k; p++)
-				dst[p * w + i] = 0;
-	}
-}
+#define T float
+#define BB_PACK_NAME bb_spack_generic
+#include "kernels/generic/pack_body.h"
