@@ -7,6 +7,7 @@
 #include "kernels/gemm_args.h"
 #include "kernels/opt_kernels.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 typedef struct opt_selection {
 	const bb_opt_ukr *ukr; /* NULL: the choice failed, see name */
 	bb_opt_blocks d, s;
+	double direct_max; /* bb_opt_call.direct_max */
 	char name[256];
 } opt_selection;
 
@@ -33,6 +35,30 @@ static opt_selection opt_sel;
 
 static void *ws_b, *ws_a[BB_OPT_MAX_THREADS];
 static size_t ws_b_size, ws_a_size[BB_OPT_MAX_THREADS];
+
+/*
+ * Up to this many multiply-adds (m n k; 256^3 unless BLASBENCH_GEMM_DIRECT says otherwise) a
+ * one-thread dgemm with A not transposed runs the ISA's direct kernel, where it has one:
+ * packing A and B would cost more than it saves.  Measured on a Zen 4 core (GFLOP/s, direct
+ * vs packed): 64^3 53 vs 39, 128^3 56 vs 44, 256^3 55 vs 49, m=2000 n=k=64 50 vs 45; beyond
+ * it packing wins (320^3 47 vs 50; n=m=2000 k=32 35 vs 42, where C streams from memory).
+ */
+static int opt_direct_max(double *out)
+{
+	*out = 256.0 * 256.0 * 256.0;
+	const char *env = getenv(BB_OPT_DIRECT_ENV);
+	if (!env || !*env)
+		return 0;
+	char *end;
+	errno = 0;
+	double v = strtod(env, &end);
+	if (errno || *end || !(v >= 0) || v > 1e30)
+		return bb_error("invalid %s '%s': expected the largest m*n*k to run unpacked "
+		                "(0: never)",
+		                BB_OPT_DIRECT_ENV, env);
+	*out = v;
+	return 0;
+}
 
 /*
  * Choose kernels and blocksizes once (BLASBENCH_KERNEL, CPU features, BLASBENCH_GEMM_BLOCKS).
@@ -57,6 +83,9 @@ static const opt_selection *opt_select_locked(const char *who)
 		           bb_opt_blocks_for(s->ukr->s_mr, s->ukr->s_nr, sizeof(float), &s->s)) {
 			s->ukr = NULL;
 			snprintf(s->name, sizeof(s->name), "none: invalid %s", BB_OPT_BLOCKS_ENV);
+		} else if (opt_direct_max(&s->direct_max)) {
+			s->ukr = NULL;
+			snprintf(s->name, sizeof(s->name), "none: invalid %s", BB_OPT_DIRECT_ENV);
 		} else {
 			snprintf(s->name, sizeof(s->name),
 			         "%s dgemm %dx%d, sgemm %dx%d; blocks d MC=%ld KC=%ld NC=%ld, "
@@ -64,6 +93,11 @@ static const opt_selection *opt_select_locked(const char *who)
 			         bb_isa_name(isa), s->ukr->d_mr, s->ukr->d_nr, s->ukr->s_mr,
 			         s->ukr->s_nr, s->d.mc, s->d.kc, s->d.nc, s->s.mc, s->s.kc,
 			         s->s.nc);
+			if (s->ukr->d_direct && s->direct_max > 0) {
+				size_t len = strlen(s->name);
+				snprintf(s->name + len, sizeof(s->name) - len,
+				         "; dgemm unpacked up to m*n*k=%.3g", s->direct_max);
+			}
 		}
 	}
 	if (who && !s->ukr) {
@@ -117,6 +151,7 @@ void *bb_opt_workspace_a(int tid, size_t bytes)
 
 #define T double
 #define L d
+#define OPT_DIRECT d_direct
 #define LSTR "d"
 #include "kernels/opt/opt_gemm_body.h"
 

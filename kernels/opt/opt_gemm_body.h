@@ -165,6 +165,22 @@ static void OPT_FN(drive_)(bb_opt_call *c)
 	     .pack = c->ukr->OPT_CAT(L, _pack),
 	     .mr = c->ukr->OPT_CAT(L, _mr),
 	     .nr = c->ukr->OPT_CAT(L, _nr)};
+	/* one thread per ~1 M multiply-adds and per MR rows at most: waking workers costs µs */
+	double work = (double)c->m * (double)c->n * (double)c->k;
+	int nt = c->threads;
+	if (nt > 1 + work / (1 << 20))
+		nt = 1 + (int)(work / (1 << 20));
+	if (nt > (c->m + x.mr - 1) / x.mr)
+		nt = (int)((c->m + x.mr - 1) / x.mr);
+#ifdef OPT_DIRECT
+	/* small, on one thread, A not transposed: no packing (see opt_direct_max) */
+	if (nt == 1 && !c->ta && c->ukr->OPT_DIRECT && work <= c->direct_max) {
+		const long rs_b = c->tb ? c->ldb : 1, cs_b = c->tb ? 1 : c->ldb;
+		c->ukr->OPT_DIRECT(c->m, c->n, c->k, *(const T *)c->alpha, c->a, c->lda, c->b,
+		                   rs_b, cs_b, *(const T *)c->beta, c->c, c->ldc);
+		return;
+	}
+#endif
 	/* this call's blocks: the host's blocksizes, evened out over the problem */
 	c->blk.kc = OPT_FN(even_)(c->k, c->blk.kc, 1); /* the kernels take any k */
 	c->blk.mc = OPT_FN(even_)(c->m, c->blk.mc, x.mr);
@@ -175,13 +191,6 @@ static void OPT_FN(drive_)(bb_opt_call *c)
 	T *ap[BB_OPT_MAX_THREADS];
 	pthread_barrier_t bar;
 
-	/* one thread per ~1 M multiply-adds and per MR rows at most: waking workers costs µs */
-	double work = (double)c->m * (double)c->n * (double)c->k;
-	int nt = c->threads;
-	if (nt > 1 + work / (1 << 20))
-		nt = 1 + (int)(work / (1 << 20));
-	if (nt > (c->m + x.mr - 1) / x.mr)
-		nt = (int)((c->m + x.mr - 1) / x.mr);
 	nt = bb_opt_pool_size(nt);
 
 	x.bp =
@@ -254,6 +263,7 @@ int OPT_CAT(OPT_CAT(bb_opt_, L), gemm_info)(const char *transa, const char *tran
 	const opt_selection *s = opt_select_locked(LSTR "gemm");
 	call.ukr = s->ukr;
 	call.blk = s->L;
+	call.direct_max = s->direct_max;
 	call.threads = opt_threads;
 	OPT_FN(drive_)(&call);
 	pthread_mutex_unlock(&opt_lock);
@@ -276,6 +286,7 @@ void OPT_CAT(OPT_CAT(bb_opt_, L), gemm)(const char *transa, const char *transb, 
 #undef OPT_FN
 #undef OPT_UKR_FN
 #undef OPT_PACK_FN
+#undef OPT_DIRECT
 #undef T
 #undef L
 #undef LSTR

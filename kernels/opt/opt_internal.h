@@ -13,6 +13,11 @@
 #define BB_OPT_BLOCKS_ENV "BLASBENCH_GEMM_BLOCKS"
 /* Set to 1 (libbbopt.so only): say once on stderr that blasbench's GEMM is the one called. */
 #define BB_OPT_ANNOUNCE_ENV "BLASBENCH_OPT_ANNOUNCE"
+/*
+ * The environment variable that sets how large (m n k multiply-adds) a one-thread dgemm may be
+ * to run the direct, unpacked kernel where the ISA level has one; 0 turns it off.
+ */
+#define BB_OPT_DIRECT_ENV "BLASBENCH_GEMM_DIRECT"
 #define BB_OPT_MAX_THREADS 256
 
 /* Cache blocksizes of the three outer loops, in elements. */
@@ -58,6 +63,7 @@ typedef struct bb_opt_call {
 	int threads; /* requested: the driver uses fewer on small problems */
 	const bb_opt_ukr *ukr;
 	bb_opt_blocks blk;
+	double direct_max; /* m n k up to which a small call may skip packing; 0: never */
 } bb_opt_call;
 
 /*

@@ -32,6 +32,16 @@ typedef void bb_dpack_fn(int w, long mn, long k, const double *src, long rs, lon
                          double *dst);
 typedef void bb_spack_fn(int w, long mn, long k, const float *src, long rs, long cs, float *dst);
 
+/*
+ * A small-matrix dgemm that works on the caller's matrices without packing (bb_dgemm_direct_fn):
+ *   C(m x n) := alpha * A(m x k) op(B)(k x n) + beta * C
+ * with A not transposed (a[i + p*lda]), op(B)(p,j) at b[p*rs_b + j*cs_b], c[i + j*ldc];
+ * m, n, k >= 1; beta == 0 means C is written without being read.  Optional per ISA level.
+ */
+typedef void bb_dgemm_direct_fn(long m, long n, long k, double alpha, const double *a, long lda,
+                                const double *b, long rs_b, long cs_b, double beta, double *c,
+                                long ldc);
+
 /* The largest MR and NR of any kernel: sizes the edge-tile buffers. */
 #define BB_OPT_MAX_MR 32
 #define BB_OPT_MAX_NR 16
@@ -42,6 +52,7 @@ typedef struct bb_opt_ukr {
 	int d_mr, d_nr;
 	bb_dgemm_ukr_fn *d;
 	bb_dpack_fn *d_pack;
+	bb_dgemm_direct_fn *d_direct; /* NULL: every dgemm goes through packing */
 	int s_mr, s_nr;
 	bb_sgemm_ukr_fn *s;
 	bb_spack_fn *s_pack;
@@ -51,6 +62,7 @@ typedef struct bb_opt_ukr {
 const bb_opt_ukr *bb_opt_ukr_for(bb_isa isa);
 
 bb_dgemm_ukr_fn bb_dgemm_ukr_avx512_16x14;
+bb_dgemm_direct_fn bb_dgemm_direct_avx512;
 bb_sgemm_ukr_fn bb_sgemm_ukr_avx512_32x14;
 bb_dgemm_ukr_fn bb_dgemm_ukr_avx2_8x6;
 bb_sgemm_ukr_fn bb_sgemm_ukr_avx2_16x6;
