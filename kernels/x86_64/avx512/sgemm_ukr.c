@@ -4,8 +4,8 @@
  * A is a packed micro-panel (32 contiguous floats per k step: two zmm loads), B a packed
  * micro-panel (14 contiguous floats per k step, each broadcast into two FMAs).  The 28 accumulators
  * (2 zmm of 16 floats x 14 columns) hide the 4-cycle FMA latency on two 512-bit FMA ports
- * (8 in flight) with room to spare; with the two A registers that is 30 of
- * the 32 zmm, nothing spills.  Compiled with -mavx512f -mfma -O2 (kernels/CMakeLists.txt); called
+ * (8 in flight) with room to spare; with the two A registers and one broadcast
+ * that is 31 of the 32 zmm.  Compiled with -mavx512f -mfma -O2 (kernels/CMakeLists.txt); called
  * through the registry in kernels/opt/opt_registry.c only, which checks the CPU first. Contract
  * (every bb_?gemm_ukr_*): k >= 0; c(i,j) is c[i*rs_c + j*cs_c]; beta == 0 means C is written
  * without being read.  Edge tiles are the caller's business (kernels/opt/).
@@ -26,16 +26,20 @@
 
 #define DECL(j) __m512 c0_##j = _mm512_setzero_ps(), c1_##j = _mm512_setzero_ps();
 /*
- * acc += av * b[j], b[j] broadcast from memory inside the FMA ({1to16}): one fused uop per FMA.
- * A separate broadcast shared by two FMAs is 3 uops for 2 FMAs; with the other hyperthread
- * busy, allocation width is what runs out first, and this form measured up to 10% faster
- * there (as fast on a quiet core).  GCC does not fold a broadcast with two uses, hence asm.
+ * b[j] broadcast once into a register and used by both FMAs of column j: per k step 2 loads
+ * of A, 14 broadcasts and 28 FMAs, so a load port is free 3 cycles in 7.  Folding the
+ * broadcast into each FMA ({1to16} memory operand, one uop per FMA) needs 30 loads per 28
+ * FMAs instead, more than the two FP loads a Zen 5 core issues per cycle next to two FMAs: that
+ * form ran the kernel at 89% of the FMA peak, this one at 97% (cpu 0 of the 2-core Zen 5 VM,
+ * k = 160 and 256, A from L2).  It needs 30 + 1 registers: GCC spills nothing (checked with
+ * objdump: no stack access in the k loop).
  */
-#define FMA_BCAST(acc, av, bp)                                                                     \
-	__asm__("vfmadd231ps %[b]%{1to16%}, %[a], %[c]" : [c] "+v"(acc) : [a] "v"(av), [b] "m"(*(bp)))
 #define STEP(j)                                                                                    \
-	FMA_BCAST(c0_##j, a0, b + (j));                                                            \
-	FMA_BCAST(c1_##j, a1, b + (j));
+	{                                                                                          \
+		const __m512 bj = _mm512_set1_ps(b[j]);                                            \
+		c0_##j = _mm512_fmadd_ps(a0, bj, c0_##j);                                          \
+		c1_##j = _mm512_fmadd_ps(a1, bj, c1_##j);                                          \
+	}
 /* unit row stride: vector update of column j */
 #define STORE_COL(j)                                                                               \
 	{                                                                                          \
