@@ -4,7 +4,8 @@
  *
  * Copy case (rs == 1): each column of the block is read whole and dealt out to the panels, 16
  * floats per zmm, with masked loads for the panel edge (they also write the zero padding) and
- * masked stores for a w that is not a multiple of 16.  Transposition case (cs == 1): 8 rows x 8
+ * masked stores for a w that is not a multiple of 16; whole panels of the kernel's MR rows
+ * take plain loads and stores (see avx512/dpack.c).  Transposition case (cs == 1): 8 rows x 8
  * k steps transposed in ymm registers (kernels/x86_64/pack_avx2.h).  Other strides: scalar.
  * Compiled with -mavx512f -O2 (kernels/CMakeLists.txt).
  * Contract: see bb_spack_fn in kernels/opt/opt_ukr.h.
@@ -24,14 +25,28 @@ static inline __mmask16 lanes16(long n)
 	return n >= 16 ? (__mmask16)0xffff : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
 }
 
+/* Whole panels of w = 16 v rows: plain loads and stores only, unrolled for the kernel's MR. */
+static inline __attribute__((always_inline)) long copy_whole(int v, long mn, const float *s,
+                                                             float *d, long step)
+{
+	long i0 = 0;
+	for (; i0 + 16 * v <= mn; i0 += 16 * v, d += step)
+		#pragma GCC unroll 4
+		for (int q = 0; q < v; q++)
+			_mm512_storeu_ps(d + 16 * q, _mm512_loadu_ps(s + i0 + 16 * q));
+	return i0;
+}
+
 static void pack_copy(int w, long mn, long k, const float *src, long cs, float *dst)
 {
 	for (long p = 0; p < k; p++) {
 		const float *s = src + p * cs;
 		float *d = dst + p * w;
-		for (long i0 = 0; i0 < mn; i0 += w, d += (long)w * k)
+		long i0 = w == 32 ? copy_whole(2, mn, s, d, 32 * k) : 0;
+		for (d += i0 * k; i0 < mn; i0 += w, d += (long)w * k)
 			for (int v = 0; v < w; v += 16) {
-				const __m512 x = _mm512_maskz_loadu_ps(lanes16(mn - i0 - v), s + i0 + v);
+				const __m512 x =
+				    _mm512_maskz_loadu_ps(lanes16(mn - i0 - v), s + i0 + v);
 				_mm512_mask_storeu_ps(d + v, lanes16(w - v), x);
 			}
 	}
@@ -53,8 +68,8 @@ static void pack_trans_panel(int w, long rows, long k, const float *s, long rs, 
 			for (int q = 0; q < 8; q++) {
 				const float *row = s + (v + q) * rs + p;
 				r[q] = v + q >= rows ? _mm256_setzero_ps()
-				       : kb == 8  ? _mm256_loadu_ps(row)
-				                    : _mm256_maskload_ps(row, lm);
+				       : kb == 8     ? _mm256_loadu_ps(row)
+				                     : _mm256_maskload_ps(row, lm);
 			}
 			bb_x86_transpose8_ps(r);
 			#pragma GCC unroll 8
