@@ -91,6 +91,9 @@ void bb_spack_avx512(int w, long mn, long k, const float *src, long rs, long cs,
 	for (long i0 = 0; i0 < mn; i0 += w, dst += (long)w * k) {
 		const long rows = mn - i0 < w ? mn - i0 : w;
 		if (cs == 1) {
+			if (i0 + w < mn) /* the next panel */
+				bb_x86_prefetch_rows(src + (i0 + w) * rs, mn - i0 - w < w ? mn - i0 - w : w,
+				                     rs * 4, k * 4);
 			pack_trans_panel(w, rows, k, src + i0 * rs, rs, dst);
 			continue;
 		}
