@@ -18,6 +18,8 @@ static void pack_copy(int w, long mn, long k, const double *src, long cs, double
 	for (long p = 0; p < k; p++) {
 		const double *s = src + p * cs;
 		double *d = dst + p * w;
+		if (p + 1 < k) /* the next column: runs of MC elements are short too */
+			bb_x86_prefetch_rows(s + cs, 1, 0, mn * 8);
 		for (long i0 = 0; i0 < mn; i0 += w, d += (long)w * k)
 			for (int v = 0; v < w; v += 4) {
 				const long n = mn - i0 - v;

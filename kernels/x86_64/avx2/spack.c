@@ -18,6 +18,8 @@ static void pack_copy(int w, long mn, long k, const float *src, long cs, float *
 	for (long p = 0; p < k; p++) {
 		const float *s = src + p * cs;
 		float *d = dst + p * w;
+		if (p + 1 < k) /* the next column: runs of MC elements are short too */
+			bb_x86_prefetch_rows(s + cs, 1, 0, mn * 4);
 		for (long i0 = 0; i0 < mn; i0 += w, d += (long)w * k)
 			for (int v = 0; v < w; v += 8) {
 				const long n = mn - i0 - v;

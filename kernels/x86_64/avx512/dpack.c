@@ -70,9 +70,8 @@ static void pack_copy(int w, long mn, long k, const double *src, long cs, double
 	for (long p = 0; p < k; p++) {
 		const double *s = src + p * cs;
 		double *d = dst + p * w;
-		if (p + 1 < k) /* the next column: +20% from memory */
-			for (long i = 0; i < mn; i += 8)
-				_mm_prefetch((const char *)(s + cs + i), _MM_HINT_T0);
+		if (p + 1 < k) /* the next column: runs of MC elements are short too */
+			bb_x86_prefetch_rows(s + cs, 1, 0, mn * 8);
 		long i0 = w == 16 ? copy_whole(2, mn, s, d, 16 * k) : 0;
 		for (d += i0 * k; i0 < mn; i0 += w, d += (long)w * k)
 			for (int v = 0; v < w; v += 8) {
