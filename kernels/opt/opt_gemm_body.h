@@ -11,9 +11,12 @@
  *       ir over MC by MR ... while A micro-panels stream from L2 through the micro-kernel.
  * Threads share the packing of B and then take MR-aligned blocks of rows of C (the ic loop)
  * from a shared counter, so a thread slowed down by another process on its core does not hold
- * the others back; a barrier separates packing B from using it and using it from repacking it.
- * Edge tiles (fewer than MR rows or NR columns left) are computed by the same micro-kernel
- * into an MR x NR buffer, with zero-padded packed panels, and copied out here, once.
+ * the others back.  No barrier (kernels/opt/opt_sync.c): B panels alternate between two buffers, a
+ * thread done with its blocks of one (jc, pc) iteration packs chunks of the next panel while the
+ * others finish theirs, and waits only for that panel to be complete; a block of C waits for its
+ * own previous iteration only, which has long ended in practice. Edge tiles (fewer than MR rows or
+ * NR columns left) are computed by the same micro-kernel into an MR x NR buffer, with zero-padded
+ * packed panels, and copied out here, once.
  */
 #define OPT_CAT_(a, b) a##b
 #define OPT_CAT(a, b) OPT_CAT_(a, b)
@@ -27,42 +30,38 @@ typedef struct OPT_FN(opt_ctx_) {
 	OPT_UKR_FN *ukr;
 	OPT_PACK_FN *pack;
 	int mr, nr;
-	T *bp;                  /* packed B panel */
-	T **ap;                 /* packed A block of each thread */
-	pthread_barrier_t *bar; /* NULL with one thread */
-	long unit;              /* rows per ic block: mc, or less to give each thread several */
-	atomic_long *next;      /* per (jc, pc) iteration: next ic block to take; NULL: 1 thread */
+	T *bp[2];  /* packed B panels, for even and odd (jc, pc) iterations (one with one thread) */
+	T **ap;    /* packed A block of each thread */
+	long unit; /* rows per ic block: mc, or less to give each thread several */
+	bb_opt_sync *sync; /* NULL with one thread */
 } OPT_FN(opt_ctx_);
 
 /* Pack op(A)(ic:ic+mc, pc:pc+kc) into micro-panels of mr rows, zero-padding the last one. */
 static void OPT_FN(pack_a_)(const OPT_FN(opt_ctx_) * x, long ic, long pc, long mc, long kc, T *dst)
 {
 	const bb_opt_call *c = x->call;
-	const long rs = c->ta ? c->lda : 1, cs = c->ta ? 1 : c->lda; /* op(A)(i,p) = a[i*rs + p*cs] */
+	const long rs = c->ta ? c->lda : 1,
+	           cs = c->ta ? 1 : c->lda; /* op(A)(i,p) = a[i*rs + p*cs] */
 	x->pack(x->mr, mc, kc, (const T *)c->a + ic * rs + pc * cs, rs, cs, dst);
 }
 
-/*
- * Pack this thread's share of op(B)(pc:pc+kc, jc:jc+nc) into micro-panels of nr columns: a
- * contiguous run of about 1/nt of the panels, so each thread reads its own columns of B.
- */
-static void OPT_FN(pack_b_)(const OPT_FN(opt_ctx_) * x, long pc, long jc, long kc, long nc,
-                            int tid, int nt)
+/* Pack micro-panels p0..p1-1 of op(B)(pc:pc+kc, jc:jc+nc) (nr columns each) into bp. */
+static void OPT_FN(pack_b_)(const OPT_FN(opt_ctx_) * x, long pc, long jc, long kc, long nc, long p0,
+                            long p1, T *bp)
 {
 	const bb_opt_call *c = x->call;
-	const long rs = c->tb ? 1 : c->ldb, cs = c->tb ? c->ldb : 1; /* op(B)(p,j) = b[j*rs + p*cs] */
+	const long rs = c->tb ? 1 : c->ldb,
+	           cs = c->tb ? c->ldb : 1; /* op(B)(p,j) = b[j*rs + p*cs] */
 	const int nr = x->nr;
-	const long np = (nc + nr - 1) / nr, p0 = np * tid / nt, p1 = np * (tid + 1) / nt;
-	if (p0 >= p1)
-		return;
 	const long j0 = p0 * nr, j1 = p1 * nr < nc ? p1 * nr : nc;
-	x->pack(nr, j1 - j0, kc, (const T *)c->b + (jc + j0) * rs + pc * cs, rs, cs,
-	        x->bp + j0 * kc);
+	if (j0 < j1)
+		x->pack(nr, j1 - j0, kc, (const T *)c->b + (jc + j0) * rs + pc * cs, rs, cs,
+		        bp + j0 * kc);
 }
 
 /* C(ic.., jc..) tile loops over one packed A block and one packed B panel. */
-static void OPT_FN(macro_)(const OPT_FN(opt_ctx_) * x, const T *ap, long ic, long jc, long mc,
-                           long nc, long kc, const T *alpha, const T *beta)
+static void OPT_FN(macro_)(const OPT_FN(opt_ctx_) * x, const T *ap, const T *bp, long ic, long jc,
+                           long mc, long nc, long kc, const T *alpha, const T *beta)
 {
 	const bb_opt_call *c = x->call;
 	const int mr = x->mr, nr = x->nr;
@@ -80,7 +79,7 @@ static void OPT_FN(macro_)(const OPT_FN(opt_ctx_) * x, const T *ap, long ic, lon
 
 	for (long jr = 0; jr < nc; jr += nr) {
 		const long ne = nc - jr < nr ? nc - jr : nr;
-		const T *bpp = x->bp + jr * kc;
+		const T *bpp = bp + jr * kc;
 		const char *next = jr + nr < nc ? (const char *)(bpp + nr * kc) : NULL;
 		for (long ir = 0; ir < mc; ir += mr) {
 			const long me = mc - ir < mr ? mc - ir : mr;
@@ -109,33 +108,59 @@ static void OPT_FN(task_)(void *arg, int tid, int nt)
 {
 	const OPT_FN(opt_ctx_) *x = arg;
 	const bb_opt_call *c = x->call;
+	bb_opt_sync *sy = x->sync;
 	const long m = c->m, n = c->n, k = c->k;
 	const long kc = c->blk.kc, nc = c->blk.nc;
 	const T one = 1;
 	const long unit = x->unit, nblocks = (m + unit - 1) / unit;
 	long it = 0; /* (jc, pc) iteration number */
+	(void)nt;
 
 	for (long jc = 0; jc < n; jc += nc) {
 		const long nce = n - jc < nc ? n - jc : nc;
-		for (long pc = 0; pc < k; pc += kc) {
+		const long npanels = (nce + x->nr - 1) / x->nr;
+		for (long pc = 0; pc < k; pc += kc, it++) {
 			const long kce = k - pc < kc ? k - pc : kc;
 			const T *beta = pc == 0 ? (const T *)c->beta : &one;
-			OPT_FN(pack_b_)(x, pc, jc, kce, nce, tid, nt);
-			if (x->bar)
-				pthread_barrier_wait(x->bar);
+			T *bp = x->bp[it & 1];
+			if (!sy) {
+				OPT_FN(pack_b_)(x, pc, jc, kce, nce, 0, npanels, bp);
+			} else {
+				/* bp held iteration it - 2: every thread must be done with it */
+				if (it >= 2)
+					bb_opt_sync_wait(&sy->it[it - 2].computed, sy->nt);
+				bb_opt_iter *si = &sy->it[it];
+				const long nch =
+				    (npanels + BB_OPT_SYNC_CHUNK - 1) / BB_OPT_SYNC_CHUNK;
+				for (long q; (q = atomic_fetch_add(&si->chunk, 1)) < nch;) {
+					const long p0 = q * BB_OPT_SYNC_CHUNK,
+					           p1 = p0 + BB_OPT_SYNC_CHUNK;
+					const long pe = p1 < npanels ? p1 : npanels;
+					OPT_FN(pack_b_)(x, pc, jc, kce, nce, p0, pe, bp);
+					atomic_fetch_add_explicit(&si->packed, 1,
+					                          memory_order_release);
+				}
+				bb_opt_sync_wait(&si->packed, nch);
+			}
 			for (long q = 0;; q++) {
-				if (x->next)
-					q = atomic_fetch_add(&x->next[it], 1);
+				if (sy)
+					q = atomic_fetch_add(&sy->it[it].block, 1);
 				if (q >= nblocks)
 					break;
 				const long ic = q * unit, mce = m - ic < unit ? m - ic : unit;
 				T *ap = x->ap[tid];
 				OPT_FN(pack_a_)(x, ic, pc, mce, kce, ap);
-				OPT_FN(macro_)(x, ap, ic, jc, mce, nce, kce, c->alpha, beta);
+				/* these rows of C: their previous iteration must be over */
+				if (sy && it >= 1)
+					bb_opt_sync_wait(&sy->done[q], it);
+				OPT_FN(macro_)(x, ap, bp, ic, jc, mce, nce, kce, c->alpha, beta);
+				if (sy)
+					atomic_store_explicit(&sy->done[q], it + 1,
+					                      memory_order_release);
 			}
-			it++;
-			if (x->bar && (pc + kc < k || jc + nc < n))
-				pthread_barrier_wait(x->bar);
+			if (sy)
+				atomic_fetch_add_explicit(&sy->it[it].computed, 1,
+				                          memory_order_release);
 		}
 	}
 }
@@ -176,8 +201,8 @@ static void OPT_FN(drive_)(bb_opt_call *c)
 	/* small, on one thread, A not transposed: no packing (see opt_direct_max) */
 	if (nt == 1 && !c->ta && c->ukr->OPT_DIRECT && work <= c->direct_max) {
 		const long rs_b = c->tb ? c->ldb : 1, cs_b = c->tb ? 1 : c->ldb;
-		c->ukr->OPT_DIRECT(c->m, c->n, c->k, *(const T *)c->alpha, c->a, c->lda, c->b,
-		                   rs_b, cs_b, *(const T *)c->beta, c->c, c->ldc);
+		c->ukr->OPT_DIRECT(c->m, c->n, c->k, *(const T *)c->alpha, c->a, c->lda, c->b, rs_b,
+		                   cs_b, *(const T *)c->beta, c->c, c->ldc);
 		return;
 	}
 #endif
@@ -189,12 +214,14 @@ static void OPT_FN(drive_)(bb_opt_call *c)
 	const long nce = c->n < c->blk.nc ? c->n : c->blk.nc;
 	const long mce = c->m < c->blk.mc ? c->m : c->blk.mc;
 	T *ap[BB_OPT_MAX_THREADS];
-	pthread_barrier_t bar;
 
 	nt = bb_opt_pool_size(nt);
 
-	x.bp =
-	    bb_opt_workspace_b((size_t)kce * (size_t)((nce + x.nr - 1) / x.nr * x.nr) * sizeof(T));
+	/* two B panels with several threads (see task_), the second one 64-byte aligned too */
+	size_t bsize = (size_t)kce * (size_t)((nce + x.nr - 1) / x.nr * x.nr) * sizeof(T);
+	bsize = (bsize + 63) / 64 * 64;
+	x.bp[0] = bb_opt_workspace_b(nt > 1 ? 2 * bsize : bsize);
+	x.bp[1] = (T *)((char *)x.bp[0] + (nt > 1 ? bsize : 0));
 	for (int t = 0; t < nt; t++)
 		ap[t] = bb_opt_workspace_a(
 		    t, (size_t)kce * (size_t)((mce + x.mr - 1) / x.mr * x.mr) * sizeof(T));
@@ -205,23 +232,12 @@ static void OPT_FN(drive_)(bb_opt_call *c)
 		long u = (c->m + 4L * nt - 1) / (4L * nt);
 		u = (u + x.mr - 1) / x.mr * x.mr;
 		x.unit = u < x.unit ? u : x.unit;
-		size_t iters = (size_t)((c->n + c->blk.nc - 1) / c->blk.nc) *
-		               (size_t)((c->k + c->blk.kc - 1) / c->blk.kc);
-		x.next = calloc(iters, sizeof(*x.next));
-		if (!x.next) {
-			bb_error("bb_opt: out of memory");
-			abort();
-		}
-		for (size_t i = 0; i < iters; i++)
-			atomic_init(&x.next[i], 0);
-		pthread_barrier_init(&bar, NULL, (unsigned)nt);
-		x.bar = &bar;
+		const long iters =
+		    (c->n + c->blk.nc - 1) / c->blk.nc * ((c->k + c->blk.kc - 1) / c->blk.kc);
+		x.sync = bb_opt_sync_new(nt, iters, (c->m + x.unit - 1) / x.unit);
 	}
 	bb_opt_pool_run(nt, OPT_FN(task_), &x);
-	if (nt > 1) {
-		pthread_barrier_destroy(&bar);
-		free(x.next);
-	}
+	bb_opt_sync_free(x.sync);
 }
 
 int OPT_CAT(OPT_CAT(bb_opt_, L), gemm_info)(const char *transa, const char *transb, const int *m,

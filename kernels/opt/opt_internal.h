@@ -5,6 +5,7 @@
 #ifndef BB_KERNELS_OPT_INTERNAL_H
 #define BB_KERNELS_OPT_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "kernels/opt/opt_ukr.h"
@@ -73,6 +74,30 @@ typedef struct bb_opt_call {
  */
 void *bb_opt_workspace_b(size_t bytes);
 void *bb_opt_workspace_a(int tid, size_t bytes);
+
+/*
+ * How the threads of one multi-threaded call meet without barriers (opt_sync.c; the protocol
+ * is in opt_gemm_body.h).  Per (jc, pc) iteration: chunks of BB_OPT_SYNC_CHUNK micro-panels
+ * of the B panel handed out and counted when packed, ic blocks handed out, threads that are
+ * done with their blocks counted.  Per ic block: the iterations completed on those rows of C.
+ */
+#define BB_OPT_SYNC_CHUNK 8
+
+typedef struct bb_opt_iter {
+	atomic_long chunk, packed, block, computed;
+} bb_opt_iter;
+
+typedef struct bb_opt_sync {
+	int nt;
+	bb_opt_iter *it;   /* per (jc, pc) iteration */
+	atomic_long *done; /* per ic block */
+} bb_opt_sync;
+
+/* All counters zero; out of memory is fatal, as for the workspaces. */
+bb_opt_sync *bb_opt_sync_new(int nt, long iters, long blocks);
+void bb_opt_sync_free(bb_opt_sync *s); /* NULL is fine */
+/* Until *v >= target: spin a few microseconds, then yield the core between looks. */
+void bb_opt_sync_wait(atomic_long *v, long target);
 
 /* Forget the selected kernel level and blocksizes: the next call reads BLASBENCH_KERNEL and
  * BLASBENCH_GEMM_BLOCKS again (tests force each level this way).  Thread count is kept. */
