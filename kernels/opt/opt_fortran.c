@@ -1,11 +1,12 @@
 /*
- * libbbopt.so's Fortran entry points: dgemm_ and sgemm_ (LP64, gfortran conventions, the
+ * libbbopt.so's Fortran entry points: dgemm_, sgemm_, cgemm_ and zgemm_ (LP64, gfortran conventions, the
  * hidden string lengths accepted and ignored), so any program linked against a BLAS can run
  * blasbench's optimized GEMM through LD_PRELOAD.  Invalid arguments go to xerbla_ as in
  * reference BLAS (the program's own xerbla_ when it has one, as BLAS test programs do).
  * BLASBENCH_OPT_ANNOUNCE=1 prints one line on stderr on the first call, so a test can tell the
  * preload really took effect.
  */
+#include <complex.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -55,4 +56,30 @@ void sgemm_(const char *transa, const char *transb, const int *m, const int *n, 
 	int info = bb_opt_sgemm_info(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 	if (info)
 		bad_argument("SGEMM ", info);
+}
+
+void cgemm_(const char *transa, const char *transb, const int *m, const int *n, const int *k,
+            const float _Complex *alpha, const float _Complex *a, const int *lda,
+            const float _Complex *b, const int *ldb, const float _Complex *beta,
+            float _Complex *c, const int *ldc, size_t la, size_t lb)
+{
+	(void)la;
+	(void)lb;
+	announce("cgemm_");
+	int info = bb_opt_cgemm_info(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+	if (info)
+		bad_argument("CGEMM ", info);
+}
+
+void zgemm_(const char *transa, const char *transb, const int *m, const int *n, const int *k,
+            const double _Complex *alpha, const double _Complex *a, const int *lda,
+            const double _Complex *b, const int *ldb, const double _Complex *beta,
+            double _Complex *c, const int *ldc, size_t la, size_t lb)
+{
+	(void)la;
+	(void)lb;
+	announce("zgemm_");
+	int info = bb_opt_zgemm_info(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+	if (info)
+		bad_argument("ZGEMM ", info);
 }

@@ -2,12 +2,14 @@
  * The optimized GEMM's public entry points (kernels/opt_kernels.h): argument checks, the lazy
  * choice of kernels and blocksizes, the GEMM lock, the packing buffers and the thread count.
  * The algorithm itself is opt_gemm_body.h, instantiated below for double and float; cgemm and
- * zgemm call the reference GEMM (correct, not fast).
+ * zgemm run on those through the 1m method (opt_1m_body.h).
  */
 #include "kernels/gemm_args.h"
 #include "kernels/opt_kernels.h"
 
+#include <complex.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -160,21 +162,24 @@ void *bb_opt_workspace_a(int tid, size_t bytes)
 #define LSTR "s"
 #include "kernels/opt/opt_gemm_body.h"
 
-void bb_opt_cgemm(const char *transa, const char *transb, const int *m, const int *n, const int *k,
-                  const float _Complex *alpha, const float _Complex *a, const int *lda,
-                  const float _Complex *b, const int *ldb, const float _Complex *beta,
-                  float _Complex *c, const int *ldc)
-{
-	bb_ref_cgemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-}
+/* k of the complex product per real GEMM call in the 1m method (opt_1m_body.h) */
+#define OPT_1M_KB 256
 
-void bb_opt_zgemm(const char *transa, const char *transb, const int *m, const int *n, const int *k,
-                  const double _Complex *alpha, const double _Complex *a, const int *lda,
-                  const double _Complex *b, const int *ldb, const double _Complex *beta,
-                  double _Complex *c, const int *ldc)
-{
-	bb_ref_zgemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-}
+#define T float
+#define CT float _Complex
+#define OPT1M_CONJ_SUFFIX f
+#define L c
+#define R s
+#define LSTR "c"
+#include "kernels/opt/opt_1m_body.h"
+
+#define T double
+#define CT double _Complex
+#define OPT1M_CONJ_SUFFIX
+#define L z
+#define R d
+#define LSTR "z"
+#include "kernels/opt/opt_1m_body.h"
 
 void bb_opt_set_threads(int n)
 {

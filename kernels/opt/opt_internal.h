@@ -104,7 +104,7 @@ void bb_opt_sync_wait(atomic_long *v, long target);
 void bb_opt_reset(void);
 
 /*
- * bb_opt_dgemm / bb_opt_sgemm without the warning: returns 0, or the position of the first
+ * bb_opt_?gemm without the warning: returns 0, or the position of the first
  * invalid argument (as xerbla's INFO) with C untouched.  libbbopt.so's dgemm_ calls xerbla_.
  */
 int bb_opt_dgemm_info(const char *transa, const char *transb, const int *m, const int *n,
@@ -114,5 +114,13 @@ int bb_opt_dgemm_info(const char *transa, const char *transb, const int *m, cons
 int bb_opt_sgemm_info(const char *transa, const char *transb, const int *m, const int *n,
                       const int *k, const float *alpha, const float *a, const int *lda,
                       const float *b, const int *ldb, const float *beta, float *c, const int *ldc);
+int bb_opt_cgemm_info(const char *transa, const char *transb, const int *m, const int *n,
+                      const int *k, const float _Complex *alpha, const float _Complex *a,
+                      const int *lda, const float _Complex *b, const int *ldb,
+                      const float _Complex *beta, float _Complex *c, const int *ldc);
+int bb_opt_zgemm_info(const char *transa, const char *transb, const int *m, const int *n,
+                      const int *k, const double _Complex *alpha, const double _Complex *a,
+                      const int *lda, const double _Complex *b, const int *ldb,
+                      const double _Complex *beta, double _Complex *c, const int *ldc);
 
 #endif

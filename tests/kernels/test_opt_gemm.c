@@ -208,7 +208,7 @@ int main(void)
 				char what[300];
 				snprintf(what, sizeof(what), "%s, %d thread(s)", name, nt);
 				bb_opt_set_threads(nt);
-				sweep(what, 150, tiny ? 0 : 6);
+				sweep(what, 150, tiny ? 20 : 30);
 				big_sizes = 1;
 				sweep(what, 4, 0);
 				big_sizes = 0;

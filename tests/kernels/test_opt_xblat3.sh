@@ -1,9 +1,9 @@
 #!/bin/sh
-# test_opt_xblat3: netlib's Level 3 BLAS test programs (Debian libblas-test: xblat3d, xblat3s)
-# run against libbbopt.so through LD_PRELOAD, so their DGEMM/SGEMM calls reach blasbench's
-# optimized GEMM while everything else stays netlib's.  Passes only when each program says
-# ?GEMM "PASSED THE COMPUTATIONAL TESTS" and "PASSED THE TESTS OF ERROR-EXITS", no line says
-# FAIL, and libbbopt announced itself on stderr (BLASBENCH_OPT_ANNOUNCE=1): a preload that did
+# test_opt_xblat3: netlib's Level 3 BLAS test programs (Debian libblas-test: xblat3d, xblat3s,
+# xblat3c, xblat3z) run against libbbopt.so through LD_PRELOAD, so their ?GEMM calls reach
+# blasbench's optimized GEMM while everything else stays netlib's.  Passes only when each
+# program says ?GEMM "PASSED THE COMPUTATIONAL TESTS" and "PASSED THE TESTS OF ERROR-EXITS", no
+# line says FAIL, and libbbopt announced itself on stderr (BLASBENCH_OPT_ANNOUNCE=1): a preload that did
 # not take effect would otherwise test netlib's own GEMM and pass vacuously.
 # usage: test_opt_xblat3.sh LIBBBOPT SANITIZE(ON/OFF)     exit 0 pass, 1 fail, 77 skipped
 set -u
@@ -11,8 +11,8 @@ lib=$1
 sanitize=${2:-OFF}
 dir=/usr/lib/x86_64-linux-gnu/blas
 
-if [ ! -x "$dir/xblat3d" ] || [ ! -x "$dir/xblat3s" ]; then
-	echo "SKIP: $dir/xblat3d or xblat3s absent (Debian package libblas-test)"
+if [ ! -x "$dir/xblat3d" ] || [ ! -x "$dir/xblat3z" ]; then
+	echo "SKIP: $dir/xblat3d or xblat3z absent (Debian package libblas-test)"
 	exit 77
 fi
 case "$sanitize" in
@@ -26,8 +26,8 @@ esac
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 status=0
-for p in d s; do
-	P=$(echo $p | tr ds DS)
+for p in d s c z; do
+	P=$(echo $p | tr dscz DSCZ)
 	cp "$dir/${p}blat3.in" "$tmp/" || exit 1
 	# the summary file is named on the first line of the input: 'dblat3.out'
 	out=$(sed -n "1s/^'\([^']*\)'.*/\1/p" "$tmp/${p}blat3.in")
