@@ -23,7 +23,8 @@ static void OPT1M_FN(expand_a_)(int ta, long m, long kb, long p0, const CT *a, l
 	for (long q = 0; q < kb; q++) {
 		T *c0 = ae + 2 * q * 2 * m, *c1 = c0 + 2 * m;
 		for (long i = 0; i < m; i++) {
-			CT v = ta == BB_GEMM_NOTRANS ? a[i + (p0 + q) * lda] : a[(p0 + q) + i * lda];
+			CT v =
+			    ta == BB_GEMM_NOTRANS ? a[i + (p0 + q) * lda] : a[(p0 + q) + i * lda];
 			if (ta == BB_GEMM_CONJTRANS)
 				v = OPT1M_CAT(conj, OPT1M_CONJ_SUFFIX)(v);
 			v *= alpha;
@@ -50,11 +51,10 @@ static void OPT1M_FN(expand_b_)(int tb, long n, long kb, long p0, const CT *b, l
 		}
 }
 
-int OPT1M_CAT(OPT1M_CAT(bb_opt_, L), gemm_info)(const char *transa, const char *transb,
-                                                 const int *m, const int *n, const int *k,
-                                                 const CT *alpha, const CT *a, const int *lda,
-                                                 const CT *b, const int *ldb, const CT *beta,
-                                                 CT *c, const int *ldc)
+int OPT1M_CAT(OPT1M_CAT(bb_opt_, L),
+              gemm_info)(const char *transa, const char *transb, const int *m, const int *n,
+                         const int *k, const CT *alpha, const CT *a, const int *lda, const CT *b,
+                         const int *ldb, const CT *beta, CT *c, const int *ldc)
 {
 	const int ta = bb_gemm_trans(*transa), tb = bb_gemm_trans(*transb);
 	const int bad = bb_gemm_check(ta, tb, *m, *n, *k, *lda, *ldb, *ldc);
@@ -64,8 +64,8 @@ int OPT1M_CAT(OPT1M_CAT(bb_opt_, L), gemm_info)(const char *transa, const char *
 	 * the reference GEMM */
 	if (*m == 0 || *n == 0 || *k == 0 || *alpha == 0 || *m > INT_MAX / 2 ||
 	    *ldc > INT_MAX / 2 || (tb == BB_GEMM_NOTRANS && *ldb > INT_MAX / 2)) {
-		OPT1M_CAT(bb_ref_, OPT1M_CAT(L, gemm))(transa, transb, m, n, k, alpha, a, lda, b, ldb,
-		                                        beta, c, ldc);
+		OPT1M_CAT(bb_ref_, OPT1M_CAT(L, gemm))
+		(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 		return 0;
 	}
 	const long M = *m, N = *n, K = *k, kbmax = K < OPT_1M_KB ? K : OPT_1M_KB;
@@ -96,8 +96,9 @@ int OPT1M_CAT(OPT1M_CAT(bb_opt_, L), gemm_info)(const char *transa, const char *
 			br = be;
 			ldb2 = k2;
 		}
-		OPT1M_CAT(OPT1M_CAT(bb_opt_, R), gemm)("N", "N", &m2, n, &k2, &one, ae, &m2, br, &ldb2,
-		                                        p0 == 0 ? &beta_r : &one, (T *)c, &ldc2);
+		OPT1M_CAT(OPT1M_CAT(bb_opt_, R), gemm)
+		("N", "N", &m2, n, &k2, &one, ae, &m2, br, &ldb2, p0 == 0 ? &beta_r : &one, (T *)c,
+		 &ldc2);
 	}
 	free(ae);
 	free(be);
@@ -109,8 +110,8 @@ void OPT1M_CAT(OPT1M_CAT(bb_opt_, L), gemm)(const char *transa, const char *tran
                                             const CT *a, const int *lda, const CT *b,
                                             const int *ldb, const CT *beta, CT *c, const int *ldc)
 {
-	int bad = OPT1M_CAT(OPT1M_CAT(bb_opt_, L), gemm_info)(transa, transb, m, n, k, alpha, a, lda,
-	                                                      b, ldb, beta, c, ldc);
+	int bad = OPT1M_CAT(OPT1M_CAT(bb_opt_, L), gemm_info)(transa, transb, m, n, k, alpha, a,
+	                                                      lda, b, ldb, beta, c, ldc);
 	if (bad)
 		bb_warning("bb_opt_" LSTR "gemm: parameter %d had an illegal value", bad);
 }

@@ -1,8 +1,8 @@
 /*
- * libbbopt.so's Fortran entry points: dgemm_, sgemm_, cgemm_ and zgemm_ (LP64, gfortran conventions, the
- * hidden string lengths accepted and ignored), so any program linked against a BLAS can run
- * blasbench's optimized GEMM through LD_PRELOAD.  Invalid arguments go to xerbla_ as in
- * reference BLAS (the program's own xerbla_ when it has one, as BLAS test programs do).
+ * libbbopt.so's Fortran entry points: dgemm_, sgemm_, cgemm_ and zgemm_ (LP64, gfortran
+ * conventions, the hidden string lengths accepted and ignored), so any program linked against a
+ * BLAS can run blasbench's optimized GEMM through LD_PRELOAD.  Invalid arguments go to xerbla_ as
+ * in reference BLAS (the program's own xerbla_ when it has one, as BLAS test programs do).
  * BLASBENCH_OPT_ANNOUNCE=1 prints one line on stderr on the first call, so a test can tell the
  * preload really took effect.
  */
@@ -60,8 +60,8 @@ void sgemm_(const char *transa, const char *transb, const int *m, const int *n, 
 
 void cgemm_(const char *transa, const char *transb, const int *m, const int *n, const int *k,
             const float _Complex *alpha, const float _Complex *a, const int *lda,
-            const float _Complex *b, const int *ldb, const float _Complex *beta,
-            float _Complex *c, const int *ldc, size_t la, size_t lb)
+            const float _Complex *b, const int *ldb, const float _Complex *beta, float _Complex *c,
+            const int *ldc, size_t la, size_t lb)
 {
 	(void)la;
 	(void)lb;
