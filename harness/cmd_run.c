@@ -56,5 +56,7 @@ const bb_command bb_cmd_run = {
 		"with the 'none' cells.  A runtime that cannot be loaded makes its cells 'error'.\n"
 		"Thread counts above the cores are measured and marked '*' (oversubscribed).\n"
 		"Recorded with each cell: OMP_WAIT_POLICY, GOMP_SPINCOUNT, OPENBLAS_THREAD_TIMEOUT\n"
-		"and KMP_BLOCKTIME when set (in the environment or as a spec's +VAR=VALUE).",
+		"and KMP_BLOCKTIME when set (in the environment or as a spec's +VAR=VALUE).\n"
+		"Matrices of 4 MiB and more are advised for transparent huge pages, as NumPy\n"
+		"does with its arrays; BLASBENCH_MADVISE_HUGEPAGE=0 in the environment turns that off.",
 };
