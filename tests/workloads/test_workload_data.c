@@ -2,9 +2,13 @@
  * The workloads' shared data and ABI helpers, no library needed: the generator is
  * deterministic and in range, buffers aligned and zeroed, element access round-trips for
  * every precision, the long-double matrix-vector products and norms agree with a hand
- * computation, and integer arguments take the backend's width.
+ * computation, integer arguments take the backend's width, and a large buffer gets huge
+ * pages where the kernel gives them on request.
  */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "test_util.h"
 #include "workloads/abi.h"
@@ -139,11 +143,65 @@ static void test_fint(void)
 	bb_fint_array_free(a64);
 }
 
+/* THP mode from sysfs: 1 when madvise can get huge pages ("always" or "madvise"), else 0. */
+static int thp_on_request(void)
+{
+	char line[256] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	if (!f)
+		return 0;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	return strstr(line, "[always]") || strstr(line, "[madvise]");
+}
+
+/* kB of AnonHugePages in the mapping of /proc/self/smaps that contains p, -1 if not found. */
+static long huge_kb_at(const void *p)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	char line[512];
+	int inside = 0;
+	long kb = -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+			inside = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+		else if (inside && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+/* 32 MiB of workload data: 2 MiB-aligned and on huge pages (unless THP is off here). */
+static void test_hugepages(void)
+{
+	if (getenv("BLASBENCH_MADVISE_HUGEPAGE")) {
+		printf("skip: BLASBENCH_MADVISE_HUGEPAGE set\n");
+		return;
+	}
+	const size_t bytes = (size_t)32 << 20;
+	unsigned char *p = bb_buf_alloc(bytes);
+	BB_CHECK((uintptr_t)p % ((size_t)2 << 20) == 0);
+	if (thp_on_request()) {
+		long kb = huge_kb_at(p);
+		printf("AnonHugePages of the 32 MiB buffer: %ld kB\n", kb);
+		BB_CHECK(kb >= 16 << 10); /* at least half of it */
+	} else {
+		printf("skip: transparent huge pages are off on this host\n");
+	}
+	bb_buf_free(p);
+}
+
 int main(void)
 {
 	test_rng();
 	test_buffers();
 	test_matvec();
 	test_fint();
+	test_hugepages();
 	return bb_test_done();
 }
