@@ -4,13 +4,15 @@
  * BLAS can run blasbench's optimized GEMM through LD_PRELOAD.  Invalid arguments go to xerbla_ as
  * in reference BLAS (the program's own xerbla_ when it has one, as BLAS test programs do).
  * BLASBENCH_OPT_ANNOUNCE=1 prints one line on stderr on the first call, so a test can tell the
- * preload really took effect.
+ * preload really took effect; BLASBENCH_OPT_THREADS=N lets its GEMMs use N threads (default 1).
  */
 #include <complex.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "kernels/opt/opt_internal.h"
+#include "kernels/opt_kernels.h"
 
 /* Weak: a program without BLAS's xerbla_ still loads libbbopt; the message is ours then. */
 void xerbla_(const char *name, const int *info, size_t name_len) __attribute__((weak));
@@ -24,8 +26,27 @@ static void bad_argument(const char *name, int info)
 		        name, info);
 }
 
-static void announce(const char *name)
+/* BLASBENCH_OPT_THREADS, read once: a bad value is said on stderr and leaves one thread. */
+static void read_threads(void)
 {
+	const char *env = getenv(BB_OPT_THREADS_ENV);
+	if (!env || !*env)
+		return;
+	char *end;
+	long n = strtol(env, &end, 10);
+	if (*end || n < 1 || n > BB_OPT_MAX_THREADS) {
+		fprintf(stderr, "libbbopt: invalid %s '%s': expected 1..%d; using 1 thread\n",
+		        BB_OPT_THREADS_ENV, env, BB_OPT_MAX_THREADS);
+		return;
+	}
+	bb_opt_set_threads((int)n);
+}
+
+/* Every entry point first: the thread count once, the announcement if asked for. */
+static void on_call(const char *name)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, read_threads);
 	static int done;
 	const char *env = getenv(BB_OPT_ANNOUNCE_ENV);
 	if (done || !env || env[0] != '1')
@@ -40,7 +61,7 @@ void dgemm_(const char *transa, const char *transb, const int *m, const int *n, 
 {
 	(void)la;
 	(void)lb;
-	announce("dgemm_");
+	on_call("dgemm_");
 	int info = bb_opt_dgemm_info(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 	if (info)
 		bad_argument("DGEMM ", info);
@@ -52,7 +73,7 @@ void sgemm_(const char *transa, const char *transb, const int *m, const int *n, 
 {
 	(void)la;
 	(void)lb;
-	announce("sgemm_");
+	on_call("sgemm_");
 	int info = bb_opt_sgemm_info(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 	if (info)
 		bad_argument("SGEMM ", info);
@@ -65,7 +86,7 @@ void cgemm_(const char *transa, const char *transb, const int *m, const int *n, 
 {
 	(void)la;
 	(void)lb;
-	announce("cgemm_");
+	on_call("cgemm_");
 	int info = bb_opt_cgemm_info(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 	if (info)
 		bad_argument("CGEMM ", info);
@@ -78,7 +99,7 @@ void zgemm_(const char *transa, const char *transb, const int *m, const int *n, 
 {
 	(void)la;
 	(void)lb;
-	announce("zgemm_");
+	on_call("zgemm_");
 	int info = bb_opt_zgemm_info(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 	if (info)
 		bad_argument("ZGEMM ", info);

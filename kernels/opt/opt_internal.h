@@ -14,6 +14,8 @@
 #define BB_OPT_BLOCKS_ENV "BLASBENCH_GEMM_BLOCKS"
 /* Set to 1 (libbbopt.so only): say once on stderr that blasbench's GEMM is the one called. */
 #define BB_OPT_ANNOUNCE_ENV "BLASBENCH_OPT_ANNOUNCE"
+/* libbbopt.so only: the threads its GEMMs may use, 1..BB_OPT_MAX_THREADS (default 1). */
+#define BB_OPT_THREADS_ENV "BLASBENCH_OPT_THREADS"
 /*
  * The environment variable that sets how large (m n k multiply-adds) a one-thread dgemm may be
  * to run the direct, unpacked kernel where the ISA level has one; 0 turns it off.
