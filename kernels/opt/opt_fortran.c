@@ -8,6 +8,7 @@
  */
 #include <complex.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -26,9 +27,16 @@ static void bad_argument(const char *name, int info)
 		        name, info);
 }
 
-/* BLASBENCH_OPT_THREADS, read once: a bad value is said on stderr and leaves one thread. */
-static void read_threads(void)
+static int announce_wanted; /* BLASBENCH_OPT_ANNOUNCE=1 */
+
+/*
+ * The environment, read once on the first call: BLASBENCH_OPT_ANNOUNCE, and
+ * BLASBENCH_OPT_THREADS (a bad value is said on stderr and leaves one thread).
+ */
+static void read_env(void)
 {
+	const char *ann = getenv(BB_OPT_ANNOUNCE_ENV);
+	announce_wanted = ann && ann[0] == '1';
 	const char *env = getenv(BB_OPT_THREADS_ENV);
 	if (!env || !*env)
 		return;
@@ -42,17 +50,15 @@ static void read_threads(void)
 	bb_opt_set_threads((int)n);
 }
 
-/* Every entry point first: the thread count once, the announcement if asked for. */
+/* Every entry point first: the environment once (not a getenv per GEMM), the announcement if
+ * asked for, on the first call only. */
 static void on_call(const char *name)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, read_threads);
-	static int done;
-	const char *env = getenv(BB_OPT_ANNOUNCE_ENV);
-	if (done || !env || env[0] != '1')
-		return;
-	done = 1;
-	fprintf(stderr, "libbbopt: %s called (blasbench optimized GEMM)\n", name);
+	static atomic_int done;
+	pthread_once(&once, read_env);
+	if (announce_wanted && !atomic_exchange(&done, 1))
+		fprintf(stderr, "libbbopt: %s called (blasbench optimized GEMM)\n", name);
 }
 
 void dgemm_(const char *transa, const char *transb, const int *m, const int *n, const int *k,
