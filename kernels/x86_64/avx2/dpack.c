@@ -19,12 +19,13 @@ static void pack_copy(int w, long mn, long k, const double *src, long cs, double
 		const double *s = src + p * cs;
 		double *d = dst + p * w;
 		if (p + 1 < k) /* the next column: runs of MC elements are short too */
-			bb_x86_prefetch_rows(s + cs, 1, 0, mn * 8);
+			bb_x86_prefetch_run(s + cs, mn * 8);
 		for (long i0 = 0; i0 < mn; i0 += w, d += (long)w * k)
 			for (int v = 0; v < w; v += 4) {
 				const long n = mn - i0 - v;
-				const __m256d x = n >= 4 ? _mm256_loadu_pd(s + i0 + v)
-				                         : _mm256_maskload_pd(s + i0 + v, bb_x86_lanes4(n));
+				const __m256d x =
+				    n >= 4 ? _mm256_loadu_pd(s + i0 + v)
+				           : _mm256_maskload_pd(s + i0 + v, bb_x86_lanes4(n));
 				if (w - v >= 4)
 					_mm256_storeu_pd(d + v, x);
 				else
@@ -35,12 +36,16 @@ static void pack_copy(int w, long mn, long k, const double *src, long cs, double
 
 /*
  * One panel, rows (<= w) rows read along k (cs == 1): 4 x 4 blocks transposed in registers,
- * the 4-row strips of one k block side by side so every row of the panel streams at once.
+ * the 4-row strips of one k block side by side so every row of the panel streams at once;
+ * each k block asks for the same bytes of the next panel (bb_x86_prefetch_step).
  */
-static void pack_trans_panel(int w, long rows, long k, const double *s, long rs, double *d)
+static void pack_trans_panel(int w, long rows, long k, const double *s, long rs, double *d,
+                             const double *next, long next_rows)
 {
 	for (long p = 0; p < k; p += 4) {
 		const long kb = k - p < 4 ? k - p : 4;
+		bb_x86_prefetch_step((const char *)next, next_rows, rs * (long)sizeof(*s),
+		                     p * (long)sizeof(*s), kb * (long)sizeof(*s));
 		const __m256i lm = bb_x86_lanes4(kb);
 		for (int v = 0; v < w; v += 4) {
 			const __m256i sm = bb_x86_lanes4(w - v);
@@ -49,8 +54,8 @@ static void pack_trans_panel(int w, long rows, long k, const double *s, long rs,
 			for (int q = 0; q < 4; q++) {
 				const double *row = s + (v + q) * rs + p;
 				r[q] = v + q >= rows ? _mm256_setzero_pd()
-				       : kb == 4  ? _mm256_loadu_pd(row)
-				                    : _mm256_maskload_pd(row, lm);
+				       : kb == 4     ? _mm256_loadu_pd(row)
+				                     : _mm256_maskload_pd(row, lm);
 			}
 			bb_x86_transpose4_pd(r);
 			#pragma GCC unroll 8
@@ -72,10 +77,11 @@ void bb_dpack_avx2(int w, long mn, long k, const double *src, long rs, long cs, 
 	for (long i0 = 0; i0 < mn; i0 += w, dst += (long)w * k) {
 		const long rows = mn - i0 < w ? mn - i0 : w;
 		if (cs == 1) {
-			if (i0 + w < mn) /* the next panel */
-				bb_x86_prefetch_rows(src + (i0 + w) * rs, mn - i0 - w < w ? mn - i0 - w : w,
-				                     rs * 8, k * 8);
-			pack_trans_panel(w, rows, k, src + i0 * rs, rs, dst);
+			const long next_rows = mn - i0 - w < 0   ? 0
+			                       : mn - i0 - w < w ? mn - i0 - w
+			                                         : w;
+			pack_trans_panel(w, rows, k, src + i0 * rs, rs, dst, src + (i0 + w) * rs,
+			                 next_rows);
 			continue;
 		}
 		for (long p = 0; p < k; p++)

@@ -71,7 +71,7 @@ static void pack_copy(int w, long mn, long k, const double *src, long cs, double
 		const double *s = src + p * cs;
 		double *d = dst + p * w;
 		if (p + 1 < k) /* the next column: runs of MC elements are short too */
-			bb_x86_prefetch_rows(s + cs, 1, 0, mn * 8);
+			bb_x86_prefetch_run(s + cs, mn * 8);
 		long i0 = w == 16 ? copy_whole(2, mn, s, d, 16 * k) : 0;
 		for (d += i0 * k; i0 < mn; i0 += w, d += (long)w * k)
 			for (int v = 0; v < w; v += 8) {
@@ -85,13 +85,16 @@ static void pack_copy(int w, long mn, long k, const double *src, long cs, double
 /*
  * One panel, rows (<= w) rows read along k (cs == 1): 8 x 8 blocks transposed in registers.
  * The 8-row strips of one k block are done side by side, so every row of the panel streams at
- * once: as many misses in flight as rows (a strip at a time spent 40% more time here); the
- * caller prefetches the next panel (bb_x86_prefetch_rows).
+ * once: as many misses in flight as rows (a strip at a time spent 40% more time here); each k
+ * block asks for the same bytes of the next panel (bb_x86_prefetch_step).
  */
-static void pack_trans_panel(int w, long rows, long k, const double *s, long rs, double *d)
+static void pack_trans_panel(int w, long rows, long k, const double *s, long rs, double *d,
+                             const double *next, long next_rows)
 {
 	for (long p = 0; p < k; p += 8) {
 		const long kb = k - p < 8 ? k - p : 8;
+		bb_x86_prefetch_step((const char *)next, next_rows, rs * (long)sizeof(*s),
+		                     p * (long)sizeof(*s), kb * (long)sizeof(*s));
 		const __mmask8 lm = lanes(kb);
 		for (int v = 0; v < w; v += 8) {
 			__m512d r[8];
@@ -123,10 +126,11 @@ void bb_dpack_avx512(int w, long mn, long k, const double *src, long rs, long cs
 	for (long i0 = 0; i0 < mn; i0 += w, dst += (long)w * k) {
 		const long rows = mn - i0 < w ? mn - i0 : w;
 		if (cs == 1) {
-			if (i0 + w < mn) /* the next panel */
-				bb_x86_prefetch_rows(src + (i0 + w) * rs, mn - i0 - w < w ? mn - i0 - w : w,
-				                     rs * 8, k * 8);
-			pack_trans_panel(w, rows, k, src + i0 * rs, rs, dst);
+			const long next_rows = mn - i0 - w < 0   ? 0
+			                       : mn - i0 - w < w ? mn - i0 - w
+			                                         : w;
+			pack_trans_panel(w, rows, k, src + i0 * rs, rs, dst, src + (i0 + w) * rs,
+			                 next_rows);
 			continue;
 		}
 		for (long p = 0; p < k; p++)
