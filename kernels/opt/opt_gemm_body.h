@@ -15,8 +15,9 @@
  * thread done with its blocks of one (jc, pc) iteration packs chunks of the next panel while the
  * others finish theirs, and waits only for that panel to be complete; a block of C waits for its
  * own previous iteration only, which has long ended in practice. Edge tiles (fewer than MR rows or
- * NR columns left) are computed by the same micro-kernel into an MR x NR buffer, with zero-padded
- * packed panels, and copied out here, once.
+ * NR columns left) are computed by the same micro-kernel (a last panel of MR/2 rows or fewer by
+ * the level's top kernel, where it has one) into an MR x NR buffer, with zero-padded packed
+ * panels, and copied out here, once.
  */
 #define OPT_CAT_(a, b) a##b
 #define OPT_CAT(a, b) OPT_CAT_(a, b)
@@ -28,6 +29,7 @@
 typedef struct OPT_FN(opt_ctx_) {
 	const bb_opt_call *call;
 	OPT_UKR_FN *ukr;
+	OPT_UKR_FN *top; /* the first mr/2 rows only, or NULL */
 	OPT_PACK_FN *pack;
 	int mr, nr;
 	T *bp[2];  /* packed B panels, for even and odd (jc, pc) iterations (one with one thread) */
@@ -93,7 +95,13 @@ static void OPT_FN(macro_)(const OPT_FN(opt_ctx_) * x, const T *ap, const T *bp,
 				x->ukr(kc, ap + ir * kc, bpp, cc, 1, ldc, alpha, beta);
 				continue;
 			}
-			x->ukr(kc, ap + ir * kc, bpp, ebuf, 1, mr, alpha, &zero);
+			/* a last panel of mr/2 rows or fewer: the top kernel, half the work */
+			const int top = x->top && me <= mr / 2;
+			if (top && me == mr / 2 && ne == nr) {
+				x->top(kc, ap + ir * kc, bpp, cc, 1, ldc, alpha, beta);
+				continue;
+			}
+			(top ? x->top : x->ukr)(kc, ap + ir * kc, bpp, ebuf, 1, mr, alpha, &zero);
 			for (long j = 0; j < ne; j++)
 				for (long i = 0; i < me; i++) {
 					T *cij = cc + i + j * ldc;
@@ -187,6 +195,7 @@ static void OPT_FN(drive_)(bb_opt_call *c)
 	OPT_FN(opt_ctx_)
 	x = {.call = c,
 	     .ukr = c->ukr->L,
+	     .top = c->ukr->OPT_CAT(L, _top),
 	     .pack = c->ukr->OPT_CAT(L, _pack),
 	     .mr = c->ukr->OPT_CAT(L, _mr),
 	     .nr = c->ukr->OPT_CAT(L, _nr)};

@@ -6,7 +6,10 @@
  * where a is a packed micro-panel of A (MR contiguous elements per k step), b a packed
  * micro-panel of B (NR contiguous elements per k step), c(i,j) is c[i*rs_c + j*cs_c], k >= 0,
  * and beta == 0 means C is written without being read.  Micro-kernels always compute a full
- * MR x NR tile: edge tiles are handled once, by the caller (kernels/opt/opt_gemm_body.h).
+ * MR x NR tile: edge tiles are handled once, by the caller (kernels/opt/opt_gemm_body.h).  A
+ * level may add a "top" kernel, the same contract for the first MR/2 rows only (a still packed
+ * with MR elements per k step, c with MR/2 rows), which the caller uses for a last panel of A
+ * with MR/2 rows or fewer.
  * The kernels of one ISA level live in kernels/<arch>/<isa>/, one per file; which level runs
  * is decided by bb_isa_select() and mapped to kernels by bb_opt_ukr_for().
  */
@@ -53,17 +56,21 @@ typedef struct bb_opt_ukr {
 	bb_dgemm_ukr_fn *d;
 	bb_dpack_fn *d_pack;
 	bb_dgemm_direct_fn *d_direct; /* NULL: every dgemm goes through packing */
+	bb_dgemm_ukr_fn *d_top;       /* the first MR/2 rows only; NULL: none */
 	int s_mr, s_nr;
 	bb_sgemm_ukr_fn *s;
 	bb_spack_fn *s_pack;
+	bb_sgemm_ukr_fn *s_top;
 } bb_opt_ukr;
 
 /* The registry row of isa, or NULL when this build has no kernels for it (non-x86_64). */
 const bb_opt_ukr *bb_opt_ukr_for(bb_isa isa);
 
 bb_dgemm_ukr_fn bb_dgemm_ukr_avx512_16x14;
+bb_dgemm_ukr_fn bb_dgemm_ukr_avx512_16x14_top8;
 bb_dgemm_direct_fn bb_dgemm_direct_avx512;
 bb_sgemm_ukr_fn bb_sgemm_ukr_avx512_32x14;
+bb_sgemm_ukr_fn bb_sgemm_ukr_avx512_32x14_top16;
 bb_dgemm_ukr_fn bb_dgemm_ukr_avx2_8x6;
 bb_sgemm_ukr_fn bb_sgemm_ukr_avx2_16x6;
 bb_dgemm_ukr_fn bb_dgemm_ukr_generic_4x4;
