@@ -16,8 +16,8 @@
 #include "kernels/isa.h"
 
 /* Length of one timed run in seconds when bb_peak_measure() is given seconds <= 0.  The whole
- * measurement takes about 6 runs (3 core + 3 all cores) per level and precision, plus
- * calibration: ~2 s for three levels. */
+ * measurement takes 10 runs (5 core + 5 all cores) per level and precision, plus calibration:
+ * ~3 s for three levels. */
 #define BB_PEAK_DEFAULT_SECONDS 0.05
 
 typedef struct bb_peak_rate {
