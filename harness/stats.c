@@ -80,7 +80,7 @@ int bb_stats_compute(const double *x, size_t n, bb_stats *st)
 
 int bb_stats_converged(const bb_stats *s, double rel)
 {
-	if (!s->n || !(s->median > 0))
+	if (s->n < 3 || !(s->median > 0))
 		return 0;
 	double half = fmax(s->median - s->ci_low, s->ci_high - s->median);
 	return half <= rel * s->median;

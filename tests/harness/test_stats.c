@@ -43,5 +43,14 @@ int main(void)
 	bb_stats_compute(d, 20, &s);
 	BB_CHECK(bb_stats_converged(&s, 0.01));
 	BB_CHECK_NEAR(bb_median(d, 20), 1.002, 1e-12);
+
+	/* identical samples: no verdict from one or two, converged from three */
+	double e[3] = {2, 2, 2};
+	bb_stats_compute(e, 1, &s);
+	BB_CHECK(!bb_stats_converged(&s, 0.01));
+	bb_stats_compute(e, 2, &s);
+	BB_CHECK(!bb_stats_converged(&s, 0.01));
+	bb_stats_compute(e, 3, &s);
+	BB_CHECK(bb_stats_converged(&s, 0.01));
 	return bb_test_done();
 }
