@@ -89,51 +89,10 @@ void bb_dgemm_ukr_avx512_16x14(long k, const double *a, const double *b, double 
 		}
 }
 
-/*
- * The top 8 rows of the same tile (one zmm per column), for the last micro-panel of A when it
- * holds 8 rows or fewer: a reads the same packed panel (16 elements per k step, the lower
- * half zero padding, not read), c has 8 rows.  Half the FMAs of the full kernel for the same
- * useful work: m = 1000 leaves an 8-row last panel.
- * The 14 accumulators are independent chains, more than the 8 FMAs in flight need.
- */
-#define DECL_TOP(j) __m512d c0_##j = _mm512_setzero_pd();
-#define STEP_TOP(j) c0_##j = _mm512_fmadd_pd(a0, _mm512_set1_pd(b[j]), c0_##j);
-#define STORE_TOP(j)                                                                               \
-	{                                                                                          \
-		double *cj = c + (j)*cs_c;                                                         \
-		__m512d r0 = _mm512_mul_pd(va, c0_##j);                                            \
-		if (be != 0)                                                                       \
-			r0 = _mm512_fmadd_pd(vb, _mm512_loadu_pd(cj), r0);                         \
-		_mm512_storeu_pd(cj, r0);                                                          \
-	}
-#define SPILL_TOP(j) _mm512_storeu_pd(ab + (j) * (MR / 2), c0_##j);
-
-void bb_dgemm_ukr_avx512_16x14_top8(long k, const double *a, const double *b, double *c, long rs_c,
-                                    long cs_c, const double *alpha, const double *beta)
-{
-	for (long j = 0; j < NR; j++)
-		_mm_prefetch((const char *)(c + j * cs_c), _MM_HINT_T0);
-	COLS(DECL_TOP)
-	for (long p = 0; p < k; p++) {
-		const __m512d a0 = _mm512_loadu_pd(a);
-		_mm_prefetch((const char *)(a + 8 * MR), _MM_HINT_T0);
-		COLS(STEP_TOP)
-		a += MR;
-		b += NR;
-	}
-
-	const double al = *alpha, be = *beta;
-	if (rs_c == 1) {
-		const __m512d va = _mm512_set1_pd(al), vb = _mm512_set1_pd(be);
-		COLS(STORE_TOP)
-		return;
-	}
-	double ab[MR / 2 * NR];
-	COLS(SPILL_TOP)
-	for (long j = 0; j < NR; j++)
-		for (long i = 0; i < MR / 2; i++) {
-			double *cij = c + i * rs_c + j * cs_c;
-			*cij =
-			    be == 0 ? al * ab[i + j * MR / 2] : al * ab[i + j * MR / 2] + be * *cij;
-		}
-}
+/* The first MR/2 rows only (see the body) */
+#define TOP_T double
+#define TOP_V __m512d
+#define TOP_SFX pd
+#define TOP_NAME bb_dgemm_ukr_avx512_16x14_top8
+#define TOP_PF 8
+#include "kernels/x86_64/avx512/ukr_top_body.h"

@@ -89,51 +89,10 @@ void bb_sgemm_ukr_avx512_32x14(long k, const float *a, const float *b, float *c,
 		}
 }
 
-/*
- * The top 16 rows of the same tile (one zmm per column), for the last micro-panel of A when it
- * holds 16 rows or fewer: a reads the same packed panel (32 elements per k step, the lower
- * half zero padding, not read), c has 16 rows.  Half the FMAs of the full kernel for the same
- * useful work: m = 1000 leaves an 8-row last panel that the full kernel computed at 32 rows.
- * The 14 accumulators are independent chains, more than the 8 FMAs in flight need.
- */
-#define DECL_TOP(j) __m512 c0_##j = _mm512_setzero_ps();
-#define STEP_TOP(j) c0_##j = _mm512_fmadd_ps(a0, _mm512_set1_ps(b[j]), c0_##j);
-#define STORE_TOP(j)                                                                               \
-	{                                                                                          \
-		float *cj = c + (j)*cs_c;                                                          \
-		__m512 r0 = _mm512_mul_ps(va, c0_##j);                                             \
-		if (be != 0)                                                                       \
-			r0 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cj), r0);                         \
-		_mm512_storeu_ps(cj, r0);                                                          \
-	}
-#define SPILL_TOP(j) _mm512_storeu_ps(ab + (j) * (MR / 2), c0_##j);
-
-void bb_sgemm_ukr_avx512_32x14_top16(long k, const float *a, const float *b, float *c, long rs_c,
-                                     long cs_c, const float *alpha, const float *beta)
-{
-	for (long j = 0; j < NR; j++)
-		_mm_prefetch((const char *)(c + j * cs_c), _MM_HINT_T0);
-	COLS(DECL_TOP)
-	for (long p = 0; p < k; p++) {
-		const __m512 a0 = _mm512_loadu_ps(a);
-		_mm_prefetch((const char *)(a + 4 * MR), _MM_HINT_T0);
-		COLS(STEP_TOP)
-		a += MR;
-		b += NR;
-	}
-
-	const float al = *alpha, be = *beta;
-	if (rs_c == 1) {
-		const __m512 va = _mm512_set1_ps(al), vb = _mm512_set1_ps(be);
-		COLS(STORE_TOP)
-		return;
-	}
-	float ab[MR / 2 * NR];
-	COLS(SPILL_TOP)
-	for (long j = 0; j < NR; j++)
-		for (long i = 0; i < MR / 2; i++) {
-			float *cij = c + i * rs_c + j * cs_c;
-			*cij =
-			    be == 0 ? al * ab[i + j * MR / 2] : al * ab[i + j * MR / 2] + be * *cij;
-		}
-}
+/* The first MR/2 rows only (see the body) */
+#define TOP_T float
+#define TOP_V __m512
+#define TOP_SFX ps
+#define TOP_NAME bb_sgemm_ukr_avx512_32x14_top16
+#define TOP_PF 4
+#include "kernels/x86_64/avx512/ukr_top_body.h"
