@@ -8,8 +8,8 @@
  * and beta == 0 means C is written without being read.  Micro-kernels always compute a full
  * MR x NR tile: edge tiles are handled once, by the caller (kernels/opt/opt_gemm_body.h).  A
  * level may add a "top" kernel, the same contract for the first MR/2 rows only (a still packed
- * with MR elements per k step, c with MR/2 rows), which the caller uses for a last panel of A
- * with MR/2 rows or fewer.
+ * with MR elements per k step, c with MR/2 rows and rs_c == 1), which the caller uses for a
+ * last panel of A with MR/2 rows or fewer.
  * The kernels of one ISA level live in kernels/<arch>/<isa>/, one per file; which level runs
  * is decided by bb_isa_select() and mapped to kernels by bb_opt_ukr_for().
  */

@@ -44,6 +44,13 @@ static inline void bb_x86_prefetch_step(const char *next, long rows, long rs, lo
 	}
 }
 
+/* Rows of the panel after the one at row i0 of an mn-row block cut in panels of w: 0 at the end. */
+static inline long bb_x86_next_panel_rows(long mn, long i0, int w)
+{
+	const long left = mn - i0 - w;
+	return left <= 0 ? 0 : left < w ? left : w;
+}
+
 /* For _mm256_mask{load,store}_ps: the first n of 8 lanes (none for n <= 0, all for n >= 8). */
 static inline __m256i bb_x86_lanes8(long n)
 {

@@ -77,11 +77,9 @@ void bb_dpack_avx2(int w, long mn, long k, const double *src, long rs, long cs, 
 	for (long i0 = 0; i0 < mn; i0 += w, dst += (long)w * k) {
 		const long rows = mn - i0 < w ? mn - i0 : w;
 		if (cs == 1) {
-			const long next_rows = mn - i0 - w < 0   ? 0
-			                       : mn - i0 - w < w ? mn - i0 - w
-			                                         : w;
-			pack_trans_panel(w, rows, k, src + i0 * rs, rs, dst, src + (i0 + w) * rs,
-			                 next_rows);
+			const long next_rows = bb_x86_next_panel_rows(mn, i0, w);
+			pack_trans_panel(w, rows, k, src + i0 * rs, rs, dst,
+			                 next_rows ? src + (i0 + w) * rs : NULL, next_rows);
 			continue;
 		}
 		for (long p = 0; p < k; p++)

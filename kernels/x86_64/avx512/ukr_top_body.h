@@ -3,9 +3,10 @@
  * by kernels/x86_64/avx512/{d,s}gemm_ukr.c after their full MR x NR kernel: the first MR/2
  * rows of the same tile (one zmm per column), for a last micro-panel of A with MR/2 rows or
  * fewer.  a reads the same packed panel (MR elements per k step; the lower half, zero padding,
- * is not read), c has MR/2 rows.  Half the FMAs of the full kernel for the same useful work:
- * m = 1000 leaves an 8-row last panel, which sgemm's 32-row kernel computed at 32 rows.  The
- * NR accumulators are independent chains, more than the 8 FMAs in flight need.
+ * is not read), c has MR/2 rows in unit row stride (rs_c == 1, the macro-kernel's only use).
+ * Half the FMAs of the full kernel for the same useful work: m = 1000 leaves an 8-row last
+ * panel, which sgemm's 32-row kernel computed at 32 rows.  The NR accumulators are
+ * independent chains, more than the 8 FMAs in flight need.
  *
  * The including file defines MR, NR and COLS(X) (its own), and TOP_T (element type), TOP_V
  * (its zmm type), TOP_SFX (pd or ps), TOP_NAME (the function) and TOP_PF (the A prefetch
@@ -25,7 +26,6 @@
 			r0 = TOP_OP(fmadd)(vb, TOP_OP(loadu)(cj), r0);                             \
 		TOP_OP(storeu)(cj, r0);                                                            \
 	}
-#define TOP_SPILL(j) TOP_OP(storeu)(ab + (j) * (MR / 2), c0_##j);
 
 void TOP_NAME(long k, const TOP_T *a, const TOP_T *b, TOP_T *c, long rs_c, long cs_c,
               const TOP_T *alpha, const TOP_T *beta)
@@ -41,20 +41,10 @@ void TOP_NAME(long k, const TOP_T *a, const TOP_T *b, TOP_T *c, long rs_c, long 
 		b += NR;
 	}
 
-	const TOP_T al = *alpha, be = *beta;
-	if (rs_c == 1) {
-		const TOP_V va = TOP_OP(set1)(al), vb = TOP_OP(set1)(be);
-		COLS(TOP_STORE)
-		return;
-	}
-	TOP_T ab[MR / 2 * NR];
-	COLS(TOP_SPILL)
-	for (long j = 0; j < NR; j++)
-		for (long i = 0; i < MR / 2; i++) {
-			TOP_T *cij = c + i * rs_c + j * cs_c;
-			const TOP_T v = al * ab[i + j * (MR / 2)];
-			*cij = be == 0 ? v : v + be * *cij;
-		}
+	(void)rs_c; /* 1 */
+	const TOP_T be = *beta;
+	const TOP_V va = TOP_OP(set1)(*alpha), vb = TOP_OP(set1)(be);
+	COLS(TOP_STORE)
 }
 
 #undef TOP_CAT_
@@ -63,7 +53,6 @@ void TOP_NAME(long k, const TOP_T *a, const TOP_T *b, TOP_T *c, long rs_c, long 
 #undef TOP_DECL
 #undef TOP_STEP
 #undef TOP_STORE
-#undef TOP_SPILL
 #undef TOP_T
 #undef TOP_V
 #undef TOP_SFX
