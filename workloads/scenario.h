@@ -74,7 +74,7 @@ typedef struct bb_scenario {
 	const char *baseline;    /* what the clean baseline does */
 	const char *pathology;   /* what the pathological arrangement does */
 	const char *mechanism;   /* the likely mechanism, in plain words, for findings */
-	const char *mitigations; /* comma-separated mitigation names (harness/diagnose_plan.c) */
+	const char *mitigations; /* comma-separated mitigation names (harness/diagnose/diagnose_plan.c) */
 	const char *reference;   /* the public report it reproduces */
 	/* Fill r (always; r->error says why it could not run). */
 	void (*run)(const bb_scenario_ctx *ctx, bb_scenario_result *r);

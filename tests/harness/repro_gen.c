@@ -1,5 +1,5 @@
 /*
- * Test driver for harness/diagnose_repro.c: fills a bb_repro_input from options, writes the
+ * Test driver for harness/diagnose/repro/diagnose_repro.c: fills a bb_repro_input from options, writes the
  * reproduction program with bb_repro_write and prints its path and build line (two lines), so
  * tests/harness/test_repro.sh can compile and run it before `diagnose` exists.
  *   repro_gen --dir D --scenario S --alias A --blas PATH [--symbol dgemm_] [--bits 32|64]
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/diagnose_repro.h"
+#include "harness/diagnose/repro/diagnose_repro.h"
 
 int main(int argc, char **argv)
 {

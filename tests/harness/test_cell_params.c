@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/cell_params.h"
+#include "harness/engine/cell_params.h"
 #include "test_util.h"
 
 static void check_oversubscribed(void)

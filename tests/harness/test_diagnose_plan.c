@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/diagnose_findings.h"
-#include "harness/diagnose_plan.h"
+#include "harness/diagnose/diagnose_findings.h"
+#include "harness/diagnose/diagnose_plan.h"
 #include "kernels/isa.h"
 #include "test_util.h"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Standalone reproduction programs end to end (harness/diagnose_repro*.c): the repro_gen driver
+# Standalone reproduction programs end to end (harness/diagnose/repro/diagnose_repro*.c): the repro_gen driver
 # writes one for a scenario against the Debian libraries, it compiles with its own build line
 # plus -Wall -Wextra -Werror, runs for a fraction of a second, exits 0 and ends with a result
 # line that parses.

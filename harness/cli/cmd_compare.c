@@ -1,0 +1,183 @@
+/*
+ * `blasbench compare BASE [CAND] [--db F] [--threshold PCT] [--pair OLD=NEW ...]
+ * [--json | --markdown | --junit FILE]`: two runs (or two backends of one run) cell by cell, with
+ * a verdict per cell, what differs between the stacks, and exit code 1 when anything regressed.
+ * The statistics and renderers are in reports/compare.c; loading is db/compare_query.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "db/db.h"
+#include "harness/cli/command.h"
+#include "reports/compare.h"
+
+#define MAX_PAIRS 32
+
+/* "file.db:RUN" -> path "file.db", run "RUN"; a bare "RUN" is in default_path.  path is
+ * malloc'd; run points into ref. */
+static void split_ref(const char *ref, const char *default_path, char **path, const char **run)
+{
+	const char *colon = strrchr(ref, ':');
+	if (colon && colon != ref && colon[1]) {
+		*path = bb_xasprintf("%.*s", (int)(colon - ref), ref);
+		*run = colon + 1;
+	} else {
+		*path = bb_xstrdup(default_path);
+		*run = ref;
+	}
+}
+
+/* Every --pair OLD=NEW given (the option may repeat; a value may also hold a comma list).
+ * Strings are copied into *store (caller frees).  Returns the count, or -1 after a usage error. */
+static int collect_pairs(const bb_opts *o, bb_cmp_pair *pairs, char **store)
+{
+	bb_strbuf all = BB_STRBUF_INIT;
+	for (int i = 1; i < o->argc; i++) {
+		const char *a = o->argv[i], *v = NULL;
+		if (!strcmp(a, "--"))
+			break;
+		if (!strcmp(a, "--pair") && i + 1 < o->argc)
+			v = o->argv[++i];
+		else if (!strncmp(a, "--pair=", 7))
+			v = a + 7;
+		if (v)
+			bb_strbuf_addf(&all, "%s%s", all.len ? "," : "", v);
+	}
+	*store = bb_strbuf_detach(&all, NULL);
+	int n = 0;
+	for (char *tok = strtok(*store, ","); tok; tok = strtok(NULL, ",")) {
+		char *eq = strchr(tok, '=');
+		if (!eq || eq == tok || !eq[1] || n == MAX_PAIRS)
+			return bb_usage_error(&bb_cmd_compare,
+			                      "bad --pair '%s': expected OLD=NEW (backend "
+			                      "aliases of the base run)",
+			                      tok),
+			       -1;
+		*eq = 0;
+		pairs[n++] = (bb_cmp_pair){tok, eq + 1};
+	}
+	return n;
+}
+
+static int cmd_compare(bb_opts *o)
+{
+	const char *dbpath = bb_opt_str(o, "db", bb_db_default_path());
+	const char *junit = bb_opt_str(o, "junit", NULL);
+	int json = bb_opt_flag(o, "json"), md = bb_opt_flag(o, "markdown");
+	bb_cmp_pair pairs[MAX_PAIRS];
+	char *pair_store = NULL, *bpath = NULL, *cpath = NULL, err[512];
+	bb_db_cmp_run base = {0}, cand = {0};
+	bb_cmp_report rep = {0};
+	int ret = BB_EXIT_USAGE;
+
+	const char *ts = bb_opt_str(o, "threshold", "5"), *end;
+	double threshold = strtod(ts, (char **)&end);
+	if (end == ts || *end || !(threshold > 0) || threshold >= 1000)
+		return bb_usage_error(&bb_cmd_compare,
+		                      "--threshold takes a percentage above 0 "
+		                      "(e.g. 5), not '%s'",
+		                      ts);
+	threshold /= 100;
+	if (json + md + (junit != NULL) > 1)
+		return bb_usage_error(&bb_cmd_compare, "choose one of --json, --markdown, --junit");
+	int n_pairs = collect_pairs(o, pairs, &pair_store);
+	if (n_pairs < 0)
+		goto cleanup;
+	if (o->nargs < 1 || (o->nargs < 2 && !n_pairs)) {
+		ret = bb_usage_error(&bb_cmd_compare,
+		                     "'compare' needs BASE and CAND runs (id, label or "
+		                     "'latest', optionally FILE:RUN), or BASE with --pair OLD=NEW");
+		goto cleanup;
+	}
+	const char *brun, *crun;
+	split_ref(o->args[0], dbpath, &bpath, &brun);
+	split_ref(o->args[o->nargs > 1 ? 1 : 0], dbpath, &cpath, &crun);
+	if (bb_db_cmp_run_load(bpath, brun, &base, err, sizeof(err)) ||
+	    bb_db_cmp_run_load(cpath, crun, &cand, err, sizeof(err))) {
+		bb_error("%s", err);
+		goto cleanup;
+	}
+	for (int i = 0; i < n_pairs; i++) {
+		int has_old = 0, has_new = 0;
+		for (size_t b = 0; b < base.n_backends; b++)
+			has_old |= !strcmp(base.backends[b].alias, pairs[i].old_alias);
+		for (size_t b = 0; b < cand.n_backends; b++)
+			has_new |= !strcmp(cand.backends[b].alias, pairs[i].new_alias);
+		if (!has_old || !has_new) {
+			bb_error("no backend '%s' in run %lld of '%s'",
+			         has_old ? pairs[i].new_alias : pairs[i].old_alias,
+			         (long long)(has_old ? cand.id : base.id), has_old ? cpath : bpath);
+			goto cleanup;
+		}
+	}
+	bb_cmp_report_build(&rep, &base, &cand, pairs, (size_t)n_pairs, threshold);
+	if (rep.host_differs)
+		bb_warning("the runs were measured on different hosts (%s vs %s): differences may "
+		           "come from the machine, not the stack",
+		           base.host_fingerprint, cand.host_fingerprint);
+	if (json || md || junit) {
+		bb_strbuf sb = BB_STRBUF_INIT;
+		if (json)
+			bb_cmp_write_json(&rep, &sb);
+		else if (md)
+			bb_cmp_write_markdown(&rep, &sb);
+		else
+			bb_cmp_write_junit(&rep, &sb);
+		if (junit) {
+			FILE *f = fopen(junit, "w");
+			if (!f || fputs(sb.buf, f) == EOF || fclose(f)) {
+				bb_error("cannot write '%s': %s", junit, strerror(errno));
+				bb_strbuf_release(&sb);
+				ret = BB_EXIT_INTERNAL;
+				goto cleanup;
+			}
+			bb_cmp_print_table(&rep, stdout);
+		} else {
+			printf("%s%s", sb.buf, json ? "\n" : "");
+		}
+		bb_strbuf_release(&sb);
+	} else {
+		bb_cmp_print_table(&rep, stdout);
+	}
+	ret = rep.regressions ? BB_EXIT_FAILED : BB_EXIT_OK;
+cleanup:
+	bb_cmp_report_release(&rep);
+	bb_db_cmp_run_release(&base);
+	bb_db_cmp_run_release(&cand);
+	free(pair_store);
+	free(bpath);
+	free(cpath);
+	return ret;
+}
+
+static const bb_option compare_options[] = {
+    {"db", 0, "FILE",
+     "results database for runs given without FILE: (default $BLASBENCH_DB or "
+     "./blasbench.db)"},
+    {"threshold", 0, "PCT", "smallest change that counts, in percent (default 5)"},
+    {"pair", 0, "OLD=NEW",
+     "compare backend OLD of BASE with backend NEW of CAND (repeatable; "
+     "CAND defaults to BASE)"},
+    {"json", 0, NULL, "print the comparison as JSON"},
+    {"markdown", 0, NULL, "print a Markdown table (for a pull-request comment)"},
+    {"junit", 0, "FILE", "write JUnit XML to FILE (one testcase per cell) and print the table"},
+    {0},
+};
+
+const bb_command bb_cmd_compare = {
+    .name = "compare",
+    .fn = cmd_compare,
+    .options = compare_options,
+    .args_usage = "BASE [CAND]",
+    .max_args = 2,
+    .summary = "compare two runs cell by cell: regressions, with confidence and attribution",
+    .description =
+        "BASE and CAND are runs: an id, a label or 'latest', each optionally in another file as\n"
+        "FILE:RUN.  Cells are matched by workload, threads and backend alias (or --pair).  A cell\n"
+        "is a regression when the bootstrap 95% CI of the time ratio lies entirely above\n"
+        "1 + threshold and the Mann-Whitney p < 0.05, or when an ok cell now fails; noisy cells\n"
+        "are 'unstable', not failed.  Exit code 1 when any cell regressed.",
+};

@@ -1,0 +1,219 @@
+/*
+ * `blasbench diagnose [--backends B] [--scenarios S] [--threads N] [--omp R] [--db F]
+ * [--emit-repro DIR] [--json]`: the threading scenarios of workloads/scenarios.def run against
+ * each backend, pathologies re-run with their mitigations, everything recorded as a run of
+ * kind "diagnose", and the findings printed most severe first (harness/diagnose/diagnose_run.c does
+ * the work for one backend; harness/diagnose/diagnose_findings.c the words).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/fs.h"
+#include "harness/cli/command.h"
+#include "harness/diagnose/diagnose_run.h"
+#include "harness/engine/host_record.h"
+#include "harness/plan/run_options.h"
+#include "build_config.h"
+#include "harness/worker/worker.h"
+#include "backends/omp_runtime.h"
+
+#define MAX_SCENARIOS 32
+
+/* --scenarios: names from the list, comma-separated ("all" or absent: every one; "none": the
+ * probes' flags only). */
+static int parse_scenarios(const char *text, const bb_scenario **out, size_t *n)
+{
+	*n = 0;
+	if (text && !strcmp(text, "none")) /* the probes' flags only */
+		return 0;
+	if (!text || !strcmp(text, "all")) {
+		for (size_t i = 0; i < bb_scenario_count() && *n < MAX_SCENARIOS; i++)
+			out[(*n)++] = bb_scenario_at(i);
+		return 0;
+	}
+	char *copy = bb_xstrdup(text), *save = NULL;
+	int rc = 0;
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		const bb_scenario *s = bb_scenario_find(name);
+		if (!s) {
+			const char *near = bb_scenario_suggest(name);
+			rc = bb_usage_error(&bb_cmd_diagnose, "unknown scenario '%s'%s%s%s", name,
+					    near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+			break;
+		}
+		int dup = 0;
+		for (size_t i = 0; i < *n; i++)
+			dup |= out[i] == s;
+		if (!dup && *n < MAX_SCENARIOS)
+			out[(*n)++] = s;
+	}
+	free(copy);
+	return rc;
+}
+
+static char *options_json(const bb_opts *o, const bb_diag_defaults *d)
+{
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_json_writer w;
+	bb_jw_init(&w, &sb, 0);
+	bb_jw_object_begin(&w);
+	bb_jw_kv_string(&w, "backends", bb_opt_str(o, "backends", NULL));
+	bb_jw_kv_string(&w, "scenarios", bb_opt_str(o, "scenarios", "all"));
+	bb_jw_kv_int(&w, "threads", d->threads);
+	bb_jw_kv_string(&w, "omp", d->omp);
+	bb_jw_kv_int(&w, "size", d->n);
+	bb_jw_kv_int(&w, "kernel_size", d->kernel_n);
+	bb_jw_kv_int(&w, "rounds", d->rounds);
+	bb_jw_kv_double(&w, "block", d->block_s);
+	bb_jw_kv_double(&w, "fork_timeout", d->fork_timeout_s);
+	bb_jw_object_end(&w);
+	return bb_strbuf_detach(&sb, NULL);
+}
+
+static int cmd_diagnose(bb_opts *o)
+{
+	char err[512];
+	const bb_scenario *scen[MAX_SCENARIOS];
+	size_t n_scen;
+	if (parse_scenarios(bb_opt_str(o, "scenarios", NULL), scen, &n_scen))
+		return BB_EXIT_USAGE;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	bb_diag_ctx c = {.mitigate = !bb_opt_flag(o, "no-mitigations"), .progress = 1};
+	bb_diag_defaults *d = &c.d;
+	d->threads = (int)bb_opt_long(o, "threads", ncpu > 0 ? ncpu : 1, 1, 256);
+	d->omp = bb_opt_str(o, "omp", "gomp");
+	d->n = bb_opt_long(o, "size", 0, 8, 8192);
+	d->kernel_n = bb_opt_long(o, "kernel-size", 0, 64, 8192);
+	d->rounds = (int)bb_opt_long(o, "rounds", 3, 1, 50);
+	d->settle_s = 0.25;
+	const bb_command *cmd = &bb_cmd_diagnose;
+	if (bb_opt_positive(cmd, o, "block", "seconds", 0.2, 60, &d->block_s) ||
+	    bb_opt_positive(cmd, o, "fork-timeout", "seconds", 5, 600, &d->fork_timeout_s) ||
+	    bb_opt_positive(cmd, o, "timeout", "seconds", 120, 86400, &c.timeout))
+		return BB_EXIT_USAGE;
+	if (bb_omp_name_check(d->omp, err, sizeof(err)) || bb_omp_is_none(d->omp))
+		return bb_usage_error(&bb_cmd_diagnose, "%s",
+				      bb_omp_is_none(d->omp) ? "--omp needs a runtime (gomp, llvm, iomp or a path): "
+							       "the scenarios are about one"
+							     : err);
+	c.emit_dir = bb_opt_str(o, "emit-repro", NULL);
+	/* before anything is measured: a directory that cannot take the programs is refused */
+	if (c.emit_dir) {
+		int bad = bb_mkdir_p(c.emit_dir, err, sizeof(err));
+		if (!bad && access(c.emit_dir, W_OK)) {
+			snprintf(err, sizeof(err), "%s", strerror(errno));
+			bad = 1;
+		}
+		if (bad)
+			return bb_usage_error(cmd, "cannot create or write to '%s' (--emit-repro): %s",
+					      c.emit_dir, err);
+	}
+	bb_backend_spec *specs = NULL;
+	size_t n_specs = 0;
+	const char *backends = bb_opt_str(o, "backends", NULL);
+	if (backends ? bb_spec_parse_list(backends, &specs, &n_specs, err, sizeof(err))
+		     : bb_default_specs(&specs, &n_specs))
+		return bb_usage_error(&bb_cmd_diagnose, "%s",
+				      backends ? err : "no backend installed; name one with --backends");
+	int json = bb_opt_flag(o, "json");
+	const char *db_path = bb_opt_str(o, "db", bb_db_default_path());
+
+	int rc = BB_EXIT_INTERNAL;
+	char *command = bb_command_line(o->argc, o->argv), *opts = options_json(o, d);
+	if (bb_db_open(db_path, &c.db, err, sizeof(err))) {
+		bb_error("%s", err);
+		goto done;
+	}
+	bb_peak peak;
+	int64_t host_id;
+	if (bb_host_record(c.db, json, &peak, &d->cores, &host_id))
+		goto done;
+	c.peak_core = bb_peak_best(&peak, 'd', 0);
+	bb_db_run_new rn = {host_id, bb_opt_str(o, "label", NULL), command, "diagnose", opts, BB_VERSION};
+	if (bb_db_run_begin(c.db, &rn, &c.run_id, err, sizeof(err))) {
+		bb_error("%s", err);
+		goto done;
+	}
+	c.report.run_id = c.run_id;
+	c.report.db_path = bb_xstrdup(db_path);
+	c.steps = n_specs * n_scen;
+	bb_worker_catch_signals();
+	for (size_t i = 0; i < n_specs && !c.interrupted; i++)
+		if (bb_diag_backend(&c, &specs[i], scen, n_scen) < 0)
+			c.interrupted = 1;
+	bb_db_run_set_status(c.db, c.run_id, c.interrupted ? "interrupted" : "complete", err,
+			     sizeof(err));
+	bb_diag_report_sort(&c.report);
+	if (json) {
+		bb_strbuf sb = BB_STRBUF_INIT;
+		bb_diag_report_json(&c.report, &sb);
+		printf("%s\n", sb.buf);
+		bb_strbuf_release(&sb);
+	} else {
+		if (c.progress)
+			fputc('\n', stderr);
+		bb_diag_report_print(&c.report, stdout);
+	}
+	if (c.interrupted)
+		fprintf(stderr, "interrupted: what finished is recorded in run %lld\n", (long long)c.run_id);
+	rc = c.interrupted ? 130 : c.failed ? BB_EXIT_FAILED : BB_EXIT_OK;
+done:
+	bb_diag_report_release(&c.report);
+	if (c.db)
+		bb_db_close(c.db);
+	bb_spec_list_free(specs, n_specs);
+	free(command);
+	free(opts);
+	return rc;
+}
+
+static const bb_option diagnose_options[] = {
+	{"backends", 'b', "B", "backend specs, comma-separated (default: one of each family installed)"},
+	{"scenarios", 'S', "S", "scenarios, comma-separated: dual-pool, omp-handover, nested, mixed-omp, fork, background-load, kernel-selection; all (default); none (probe flags only)"},
+	{"threads", 't', "N", "cores the scenarios use: BLAS threads and OpenMP team size (default: all)"},
+	{"omp", 0, "R", "the application's OpenMP runtime: gomp (default), llvm, iomp or a path"},
+	{"size", 0, "N", "dgemm size of the threading scenarios (default: 64 for dual-pool, 256 for the others)"},
+	{"kernel-size", 0, "N", "dgemm size of kernel-selection (default 1000)"},
+	{"rounds", 0, "R", "baseline/pathology block pairs per scenario (default 3)"},
+	{"block", 0, "SEC", "time of one measured block (default 0.2)"},
+	{"fork-timeout", 0, "SEC", "a forked child not done by then is hung (default 5)"},
+	{"timeout", 0, "SEC", "a scenario's worker is killed after SEC seconds (default 120)"},
+	{"no-mitigations", 0, NULL, "measure the pathologies only, do not re-run them with mitigations"},
+	{"emit-repro", 0, "DIR", "write a standalone C program reproducing each finding into DIR"},
+	{"db", 0, "FILE", "results database (default $BLASBENCH_DB or ./blasbench.db)"},
+	{"label", 'l', "L", "a label for the run"},
+	{"json", 0, NULL, "print the findings as JSON"},
+	{0},
+};
+
+const bb_command bb_cmd_diagnose = {
+	.name = "diagnose",
+	.fn = cmd_diagnose,
+	.options = diagnose_options,
+	.max_args = 0,
+	.summary = "reproduce and explain threading pathologies; say which mitigation works",
+	.description =
+		"Each scenario runs in its own worker and measures, in that one process, a clean\n"
+		"baseline and the pathological arrangement of the same work in alternating blocks:\n"
+		"  dual-pool         two copies of the BLAS, each with its pool (scipy#15050)\n"
+		"  omp-handover      an OpenMP loop alternating with BLAS calls (OpenBLAS#3187)\n"
+		"  nested            BLAS called inside an OpenMP region of all cores\n"
+		"  mixed-omp         libgomp and LLVM libomp both running regions in one process\n"
+		"  fork              parallel work, fork, parallel work in the child (pytorch#17199)\n"
+		"  background-load   one core busy with another process while BLAS uses all\n"
+		"  kernel-selection  a backend far below the measured peak: its kernel overrides\n"
+		"A slowdown whose 95% CI clears 1.25x (or a hung child) is a finding; it is re-run\n"
+		"with each known mitigation (OMP_WAIT_POLICY=passive, OPENBLAS_THREAD_TIMEOUT,\n"
+		"GOMP_SPINCOUNT=0, KMP_BLOCKTIME=0, BLAS threads = 1, one shared copy, the OpenMP\n"
+		"build of the library, LLVM libomp, one core fewer) and the findings say which one\n"
+		"helps and by how much.  The probes alone flag two OpenMP runtimes or the same\n"
+		"library twice in a stack, pthreads and OpenMP layers mixed, a LAPACK bound to\n"
+		"another BLAS and a thread count that did not take.  Every measurement is a cell of\n"
+		"a run of kind 'diagnose' ('blasbench report RUN --html F' charts it).\n"
+		"Exit code: 0 when everything could be measured (findings or not), 1 when a\n"
+		"backend or a scenario could not, 2 bad command line, 130 interrupted.",
+};

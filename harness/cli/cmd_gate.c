@@ -1,0 +1,289 @@
+/*
+ * `blasbench gate --baseline DB[:RUN] [--candidate DB[:RUN] | suite options]
+ * [--max-regression PCT] [--junit FILE] [--markdown FILE]`: `compare` turned into a CI step.
+ *
+ * Without --candidate the gate measures the candidate itself, through the same code as `suite`
+ * (suite_exec.c) and with the same options, recorded in --db as a run of kind "gate"; what the
+ * user leaves out comes from the baseline run's recorded plan, so `gate --baseline base.db
+ * --backends new=/path/libopenblas.so` measures the baseline's cells on the new library.  Then
+ * it compares, writes JUnit XML and a Markdown summary (appended to $GITHUB_STEP_SUMMARY when
+ * set) and exits 0 when the candidate passes, 1 on any regression or any candidate cell that is
+ * wrong, crashed, hung or failed, 2 when the gate could not run (bad arguments, missing
+ * baseline, a candidate backend that never loaded, no cell in common), 130 when interrupted
+ * (no verdict, no files).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/json.h"
+#include "db/db.h"
+#include "harness/cli/command.h"
+#include "harness/plan/suite_exec.h"
+#include "harness/worker/worker.h"
+#include "reports/compare.h"
+
+#define BB_EXIT_INTERRUPTED 130
+
+/* The options gate shares with suite, to tell when a measuring option came with --candidate. */
+static const bb_option suite_options[] = {
+	BB_SUITE_OPTIONS,
+	{0},
+};
+
+/* "DB[:RUN]" -> malloc'd path and run reference ("latest" when absent).  A path that exists as
+ * given is taken whole, so a file name holding ':' still works. */
+static void split_db_run(const char *spec, char **path, const char **run)
+{
+	struct stat st;
+	const char *colon = strrchr(spec, ':');
+	if (!colon || colon == spec || !colon[1] || stat(spec, &st) == 0) {
+		*path = bb_xstrdup(spec);
+		*run = "latest";
+	} else {
+		*path = bb_xasprintf("%.*s", (int)(colon - spec), spec);
+		*run = colon + 1;
+	}
+}
+
+/* Write text to path; 0, or -1 after printing why. */
+static int write_file(const char *path, const char *text, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+	if (!f || fputs(text, f) == EOF) {
+		int e = errno;
+		if (f)
+			fclose(f);
+		return bb_error("cannot write '%s': %s", path, strerror(e));
+	}
+	if (fclose(f))
+		return bb_error("cannot write '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+/* Measure the candidate with the suite: the options given, the rest from the baseline run's
+ * recorded plan (from suite's defaults when it has none).  *path gets the database (malloc'd),
+ * *run_id the run.  Returns 0 when the suite ran (whatever its cells' outcomes: the comparison
+ * judges them), 130 when interrupted, BB_EXIT_USAGE after printing why it could not run. */
+static int measure_candidate(bb_opts *o, const char *bpath, const bb_db_cmp_run *base, char **path,
+			     int64_t *run_id)
+{
+	bb_suite_recorded rec = {0};
+	const bb_suite_recorded *defaults = NULL;
+	if (!bb_opt_flag(o, "resume") && !(bb_opt_flag(o, "backends") && bb_opt_flag(o, "preset"))) {
+		char ref[32], err[512];
+		snprintf(ref, sizeof(ref), "%lld", (long long)base->id);
+		if (bb_suite_recorded_load(bpath, ref, &rec, err, sizeof(err)) == 0)
+			defaults = &rec;
+		else
+			bb_warning("%s: the candidate is measured with the suite's defaults", err);
+	}
+	/* With --json, stdout carries the comparison only (cmd_gate read the flag already): the
+	 * suite prints its table, and to stderr. */
+	int saved = -1;
+	if (bb_opt_flag(o, "json")) {
+		bb_opt_set(o, "json", NULL);
+		fflush(stdout);
+		saved = dup(STDOUT_FILENO);
+		if (saved >= 0)
+			dup2(STDERR_FILENO, STDOUT_FILENO);
+	}
+	int rc = bb_suite_execute(&bb_cmd_gate, o, defaults, "gate", run_id);
+	fflush(stdout); /* the suite's table before anything the gate says */
+	if (saved >= 0) {
+		dup2(saved, STDOUT_FILENO);
+		close(saved);
+	}
+	bb_suite_recorded_release(&rec);
+	*path = bb_xstrdup(bb_opt_str(o, "db", bb_db_default_path()));
+	if (rc == BB_EXIT_INTERRUPTED || bb_interrupted) {
+		if (*run_id)
+			fprintf(stderr,
+				"gate interrupted: no verdict; finish the candidate with 'blasbench gate "
+				"--baseline %s:%lld --db %s --resume %lld'\n",
+				bpath, (long long)base->id, *path, (long long)*run_id);
+		return BB_EXIT_INTERRUPTED;
+	}
+	if ((rc != BB_EXIT_OK && rc != BB_EXIT_FAILED) || !*run_id) {
+		bb_error("gate cannot run: the candidate suite did not run (exit code %d)", rc);
+		return BB_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Candidate backends that never loaded (the engine records them as {"error": why}): nothing of
+ * them was measured, so nothing can be judged.  Returns how many, each named on stderr. */
+static int count_unloaded(const bb_db_cmp_run *cand)
+{
+	int n = 0;
+	for (size_t b = 0; b < cand->n_backends; b++) {
+		const char *text = cand->backends[b].record_json;
+		char err[128];
+		bb_json *rec = text ? bb_json_parse(text, strlen(text), err, sizeof(err)) : NULL;
+		const char *why = bb_json_str(bb_json_get(rec, "error"), NULL);
+		if (why) {
+			bb_error("gate cannot run: candidate backend '%s' could not be loaded: %s",
+				 cand->backends[b].alias, why);
+			n++;
+		}
+		bb_json_free(rec);
+	}
+	return n;
+}
+
+/* The aliases of a run, "a, b", for a message. */
+static void alias_list(const bb_db_cmp_run *r, bb_strbuf *sb)
+{
+	for (size_t b = 0; b < r->n_backends; b++)
+		bb_strbuf_addf(sb, "%s%s", b ? ", " : "", r->backends[b].alias);
+	if (!r->n_backends)
+		bb_strbuf_adds(sb, "none");
+}
+
+static int cmd_gate(bb_opts *o)
+{
+	const char *bspec = bb_opt_str(o, "baseline", NULL), *cspec = bb_opt_str(o, "candidate", NULL);
+	const char *junit = bb_opt_str(o, "junit", "blasbench-gate.xml");
+	const char *summary_env = getenv("GITHUB_STEP_SUMMARY");
+	const char *md =
+		bb_opt_str(o, "markdown", summary_env && *summary_env ? summary_env : "blasbench-gate.md");
+	int json = bb_opt_flag(o, "json");
+	char *bpath = NULL, *cpath = NULL, err[512];
+	bb_db_cmp_run base = {0}, cand = {0};
+	bb_cmp_report rep = {0};
+	bb_strbuf xml = BB_STRBUF_INIT, sum = BB_STRBUF_INIT, out = BB_STRBUF_INIT;
+	int ret = BB_EXIT_USAGE;
+
+	if (!bspec)
+		return bb_usage_error(&bb_cmd_gate, "'gate' needs --baseline DB[:RUN]");
+	for (int i = 0; cspec && suite_options[i].name; i++)
+		if (strcmp(suite_options[i].name, "json") && bb_opt_flag(o, suite_options[i].name))
+			return bb_usage_error(&bb_cmd_gate,
+					      "--%s is for measuring the candidate: it cannot go with "
+					      "--candidate, a run already recorded",
+					      suite_options[i].name);
+	const char *ts = bb_opt_str(o, "max-regression", "5");
+	char *end;
+	double threshold = strtod(ts, &end);
+	if (end == ts || *end || !(threshold > 0) || threshold >= 1000)
+		return bb_usage_error(&bb_cmd_gate,
+				      "--max-regression takes a percentage above 0 (e.g. 5), not '%s'", ts);
+	threshold /= 100;
+	const char *brun, *crun;
+	split_db_run(bspec, &bpath, &brun);
+	/* the baseline first: a missing one stops the gate before anything is measured, and
+	 * 'latest' must not resolve to the candidate when both share a file */
+	if (bb_db_cmp_run_load(bpath, brun, &base, err, sizeof(err))) {
+		bb_error("gate cannot run: %s", err);
+		goto cleanup;
+	}
+	char cref[32];
+	if (cspec) {
+		split_db_run(cspec, &cpath, &crun);
+	} else {
+		int64_t run_id = 0;
+		ret = measure_candidate(o, bpath, &base, &cpath, &run_id);
+		if (ret)
+			goto cleanup;
+		ret = BB_EXIT_USAGE;
+		snprintf(cref, sizeof(cref), "%lld", (long long)run_id);
+		crun = cref;
+	}
+	if (bb_db_cmp_run_load(cpath, crun, &cand, err, sizeof(err))) {
+		bb_error("gate cannot run: %s", err);
+		goto cleanup;
+	}
+	if (count_unloaded(&cand))
+		goto cleanup;
+	bb_cmp_report_build(&rep, &base, &cand, NULL, 0, threshold);
+	size_t matched = 0;
+	for (size_t i = 0; i < rep.n_rows; i++)
+		matched += rep.rows[i].base && rep.rows[i].cand;
+	if (!matched) {
+		bb_strbuf ba = BB_STRBUF_INIT, ca = BB_STRBUF_INIT;
+		alias_list(&base, &ba);
+		alias_list(&cand, &ca);
+		bb_error("gate cannot run: no cell of candidate run %lld matches one of baseline run "
+			 "%lld (cells are matched by backend alias, workload and threads; baseline "
+			 "backends: %s; candidate backends: %s)",
+			 (long long)cand.id, (long long)base.id, ba.buf, ca.buf);
+		bb_strbuf_release(&ba);
+		bb_strbuf_release(&ca);
+		goto cleanup;
+	}
+	if (rep.host_differs)
+		bb_warning("baseline and candidate were measured on different hosts (%s vs %s): "
+			   "differences may come from the machine, not the stack",
+			   base.host_fingerprint, cand.host_fingerprint);
+	bb_cmp_write_junit(&rep, &xml);
+	bb_cmp_write_markdown(&rep, &sum);
+	int pass = !rep.regressions && !rep.cand_failed;
+	bb_strbuf_addf(&sum, "\n**Gate: %s**%s\n", pass ? "passed" : "FAILED",
+		       rep.cand_failed ? " (candidate cells failed: wrong, crash, hang or error)" : "");
+	if (bb_interrupted) { /* Ctrl-C after the suite: still no verdict */
+		ret = BB_EXIT_INTERRUPTED;
+		goto cleanup;
+	}
+	/* The step summary file is shared by every step of a job: append, never truncate. */
+	int to_summary = summary_env && !strcmp(md, summary_env);
+	if (write_file(junit, xml.buf, "w") || write_file(md, sum.buf, to_summary ? "a" : "w")) {
+		ret = BB_EXIT_INTERNAL;
+		goto cleanup;
+	}
+	if (json) {
+		bb_cmp_write_json(&rep, &out);
+		printf("%s\n", out.buf);
+	} else {
+		bb_cmp_print_table(&rep, stdout);
+	}
+	fprintf(json ? stderr : stdout, "gate %s: JUnit XML in %s, summary in %s\n",
+		pass ? "passed" : "FAILED", junit, md);
+	ret = pass ? BB_EXIT_OK : BB_EXIT_FAILED;
+cleanup:
+	bb_strbuf_release(&xml);
+	bb_strbuf_release(&sum);
+	bb_strbuf_release(&out);
+	bb_cmp_report_release(&rep);
+	bb_db_cmp_run_release(&base);
+	bb_db_cmp_run_release(&cand);
+	free(bpath);
+	free(cpath);
+	return ret;
+}
+
+static const bb_option gate_options[] = {
+	{"baseline", 0, "DB[:RUN]", "the reference run (RUN: id, label or 'latest', the default)"},
+	{"candidate", 0, "DB[:RUN]", "judge this recorded run instead of measuring one (no suite options)"},
+	{"max-regression", 0, "PCT", "slowdown allowed before a cell fails, in percent (default 5)"},
+	{"junit", 0, "FILE", "JUnit XML output (default blasbench-gate.xml)"},
+	{"markdown", 0, "FILE", "Markdown summary (default $GITHUB_STEP_SUMMARY, else blasbench-gate.md)"},
+	BB_SUITE_OPTIONS,
+	{0},
+};
+
+const bb_command bb_cmd_gate = {
+	.name = "gate",
+	.fn = cmd_gate,
+	.options = gate_options,
+	.max_args = 0,
+	.summary = "measure a candidate (or take a recorded run) and judge it against a baseline for CI",
+	.description =
+		"Without --candidate, gate measures the candidate as 'suite' would, with the suite\n"
+		"options below, and records it in --db (default $BLASBENCH_DB or ./blasbench.db; the\n"
+		"baseline may live in the same file).  Options not given come from the baseline run's\n"
+		"recorded plan (backends, workloads, sizes, threads, OpenMP runtimes, budget, target,\n"
+		"passes, timeout), so 'gate --baseline base.db --backends ob=/opt/new/libopenblas.so'\n"
+		"measures the baseline's cells on another library; give it the baseline's alias, as\n"
+		"cells are matched by alias.  --preset replaces the recorded workloads and settings by\n"
+		"the preset's.  A baseline without a recorded plan falls back to suite's defaults.\n"
+		"--json prints the comparison as JSON on stdout (the suite's table goes to stderr).\n"
+		"Exit code 0: no regression and no failed candidate cell; 1: a regression (slower beyond\n"
+		"--max-regression with confidence, or an ok cell now wrong/crash/hang/error) or a failed\n"
+		"candidate cell; 2: the gate could not run (bad arguments, missing baseline database or\n"
+		"run, the candidate suite not run, a candidate backend that could not be loaded, no cell\n"
+		"in common); 130: interrupted (no verdict and no files; --resume RUN finishes the run).",
+};

@@ -1,0 +1,89 @@
+/*
+ * `blasbench runs [--db F] [--json]`: the runs recorded in a database, oldest first, with their
+ * label, status, start time, backends and cell counts.
+ */
+#include <stdio.h>
+
+#include "common/error.h"
+#include "common/json.h"
+#include "db/db.h"
+#include "harness/cli/command.h"
+#include "reports/table.h"
+
+static int cmd_runs(bb_opts *o)
+{
+	const char *path = bb_opt_str(o, "db", bb_db_default_path());
+	char err[512];
+	bb_db *db;
+	if (bb_db_open_readonly(path, &db, err, sizeof(err)))
+		return bb_error("%s", err), BB_EXIT_FAILED;
+	bb_db_run_info *runs = NULL;
+	size_t n = 0;
+	if (bb_db_runs(db, &runs, &n, err, sizeof(err))) {
+		bb_db_close(db);
+		return bb_error("%s", err), BB_EXIT_FAILED;
+	}
+	if (bb_opt_flag(o, "json")) {
+		bb_strbuf sb = BB_STRBUF_INIT;
+		bb_json_writer w;
+		bb_jw_init(&w, &sb, 1);
+		bb_jw_object_begin(&w);
+		bb_jw_kv_string(&w, "db", path);
+		bb_jw_key(&w, "runs");
+		bb_jw_array_begin(&w);
+		for (size_t i = 0; i < n; i++) {
+			bb_jw_object_begin(&w);
+			bb_jw_kv_int(&w, "id", runs[i].id);
+			bb_jw_kv_string(&w, "label", runs[i].label);
+			bb_jw_kv_string(&w, "kind", runs[i].kind);
+			bb_jw_kv_string(&w, "status", runs[i].status);
+			bb_jw_kv_string(&w, "started", runs[i].started);
+			bb_jw_kv_string(&w, "finished", runs[i].finished);
+			bb_jw_kv_string(&w, "backends", runs[i].backends);
+			bb_jw_kv_string(&w, "command", runs[i].command);
+			bb_jw_kv_string(&w, "host", runs[i].host_fingerprint);
+			bb_jw_kv_int(&w, "cells", runs[i].cells);
+			bb_jw_kv_int(&w, "cells_ok", runs[i].cells_ok);
+			bb_jw_kv_int(&w, "cells_failed", runs[i].cells_failed);
+			bb_jw_object_end(&w);
+		}
+		bb_jw_array_end(&w);
+		bb_jw_object_end(&w);
+		printf("%s\n", sb.buf);
+		bb_strbuf_release(&sb);
+	} else if (!n) {
+		printf("no runs in '%s' yet: start with 'blasbench suite --backends openblas,blis'\n", path);
+	} else {
+		bb_table t;
+		bb_table_init(&t, (const char *[]){"RUN", "LABEL", "KIND", "STATUS", "STARTED", "CELLS", "OK",
+						   "FAILED", "BACKENDS", NULL});
+		for (size_t i = 0; i < n; i++) {
+			char id[24], cells[24], ok[24], failed[24];
+			snprintf(id, sizeof(id), "%lld", (long long)runs[i].id);
+			snprintf(cells, sizeof(cells), "%d", runs[i].cells);
+			snprintf(ok, sizeof(ok), "%d", runs[i].cells_ok);
+			snprintf(failed, sizeof(failed), "%d", runs[i].cells_failed);
+			bb_table_row(&t, (const char *[]){id, runs[i].label, runs[i].kind, runs[i].status,
+							  runs[i].started, cells, ok, failed, runs[i].backends});
+		}
+		bb_table_print(&t, stdout);
+		bb_table_release(&t);
+	}
+	bb_db_run_infos_free(runs, n);
+	bb_db_close(db);
+	return BB_EXIT_OK;
+}
+
+static const bb_option runs_options[] = {
+	{"db", 0, "FILE", "results database (default $BLASBENCH_DB or ./blasbench.db)"},
+	{"json", 0, NULL, "print the runs as JSON"},
+	{0},
+};
+
+const bb_command bb_cmd_runs = {
+	.name = "runs",
+	.fn = cmd_runs,
+	.options = runs_options,
+	.max_args = 0,
+	.summary = "runs recorded in the database",
+};

@@ -1,0 +1,239 @@
+/*
+ * Option parsing and one command's help, shared by every command (see command.h).  Help is
+ * rendered from the same bb_command record that dispatch uses, so it cannot drift.  The table of
+ * all commands is in command_table.c, which only the executable links.
+ */
+#include "harness/cli/command.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/suggest.h"
+
+/* Options every command accepts, appended after the command's own. */
+static const bb_option common_options[] = {
+	{"verbose", 'v', NULL, "say each step (probes, workers); repeat for more"},
+	{"help", 'h', NULL, "show this help"},
+	{0},
+};
+
+int bb_usage_error(const bb_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, "see 'blasbench help %s'\n", cmd->name);
+	else
+		fputs("see 'blasbench help'\n", stderr);
+	return BB_EXIT_USAGE;
+}
+
+static int option_count(const bb_option *spec)
+{
+	int n = 0;
+	while (spec && spec[n].name)
+		n++;
+	return n;
+}
+
+/* The merged option list of a command: its own, then the common ones. */
+typedef struct merged {
+	bb_option opt[BB_MAX_OPTIONS + 1];
+	int n;
+} merged;
+
+static void merge_options(const bb_command *cmd, merged *m)
+{
+	m->n = 0;
+	for (int i = 0; cmd->options && cmd->options[i].name && m->n < BB_MAX_OPTIONS; i++)
+		m->opt[m->n++] = cmd->options[i];
+	for (int i = 0; common_options[i].name && m->n < BB_MAX_OPTIONS; i++)
+		m->opt[m->n++] = common_options[i];
+	memset(&m->opt[m->n], 0, sizeof(m->opt[0]));
+}
+
+static int find_option(const bb_opts *o, const char *name)
+{
+	for (int i = 0; i < o->count; i++)
+		if (!strcmp(o->spec[i].name, name))
+			return i;
+	return -1;
+}
+
+const char *bb_opt_str(const bb_opts *o, const char *name, const char *dflt)
+{
+	int i = find_option(o, name);
+	if (i < 0)
+		bb_die("internal: option '--%s' is not declared", name);
+	return o->value[i] ? o->value[i] : dflt;
+}
+
+void bb_opt_set(bb_opts *o, const char *name, const char *value)
+{
+	int i = find_option(o, name);
+	if (i < 0)
+		bb_die("internal: option '--%s' is not declared", name);
+	o->value[i] = value;
+	o->given[i] = value != NULL;
+}
+
+int bb_opt_flag(const bb_opts *o, const char *name)
+{
+	int i = find_option(o, name);
+	if (i < 0)
+		bb_die("internal: option '--%s' is not declared", name);
+	return o->given[i];
+}
+
+int bb_opt_positive(const bb_command *cmd, const bb_opts *o, const char *name, const char *what,
+		    double dflt, double max, double *out)
+{
+	const char *s = bb_opt_str(o, name, NULL);
+	*out = dflt;
+	if (!s)
+		return 0;
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !(v > 0) || v > max)
+		return bb_usage_error(cmd, "--%s takes %s above 0 and at most %g, not '%s'", name, what,
+				      max, s);
+	*out = v;
+	return 0;
+}
+
+long bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max)
+{
+	const char *s = bb_opt_str(o, name, NULL);
+	if (!s)
+		return dflt;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		fprintf(stderr, "error: option '--%s' takes a whole number from %ld to %ld, not '%s'\n",
+			name, min, max, s);
+		exit(BB_EXIT_USAGE);
+	}
+	return v;
+}
+
+static merged parse_merged; /* the spec bb_opts points at; one parse per process */
+
+int bb_opts_parse(const bb_command *cmd, int argc, char **argv, bb_opts *o)
+{
+	merge_options(cmd, &parse_merged);
+	memset(o, 0, sizeof(*o));
+	o->spec = parse_merged.opt;
+	o->count = parse_merged.n;
+	o->args = bb_xcalloc((size_t)argc + 1, sizeof(char *));
+	o->argc = argc;
+	o->argv = argv;
+
+	int only_args = 0;
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+		if (only_args || a[0] != '-' || !a[1]) {
+			o->args[o->nargs++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_args = 1;
+			continue;
+		}
+		int idx = -1;
+		const char *inline_val = NULL;
+		char name[64];
+		if (a[1] == '-') {
+			const char *eq = strchr(a + 2, '=');
+			size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+			if (len >= sizeof(name))
+				len = sizeof(name) - 1;
+			memcpy(name, a + 2, len);
+			name[len] = 0;
+			inline_val = eq ? eq + 1 : NULL;
+			idx = find_option(o, name);
+		} else {
+			/* short options: one letter each, e.g. -v or -vv */
+			for (const char *p = a + 1; *p; p++) {
+				int k;
+				for (k = 0; k < o->count && o->spec[k].short_name != *p; k++)
+					;
+				if (k == o->count || o->spec[k].arg) {
+					if (k < o->count && !p[1] && i + 1 < argc) {
+						o->value[k] = argv[++i];
+						o->given[k]++;
+						break;
+					}
+					return bb_usage_error(cmd, "unknown option '-%c' for '%s'", *p,
+							      cmd->name);
+				}
+				o->given[k]++;
+			}
+			continue;
+		}
+		if (idx < 0) {
+			const char *names[BB_MAX_OPTIONS];
+			for (int k = 0; k < o->count; k++)
+				names[k] = o->spec[k].name;
+			const char *hint = bb_closest_name(name, names, o->count);
+			if (hint)
+				return bb_usage_error(cmd, "unknown option '--%s' for '%s'; did you mean '--%s'?",
+						      name, cmd->name, hint);
+			return bb_usage_error(cmd, "unknown option '--%s' for '%s'", name, cmd->name);
+		}
+		if (o->spec[idx].arg) {
+			if (!inline_val) {
+				if (i + 1 >= argc)
+					return bb_usage_error(cmd, "option '--%s' needs a value (%s)", name,
+							      o->spec[idx].arg);
+				inline_val = argv[++i];
+			}
+			o->value[idx] = inline_val;
+		} else if (inline_val) {
+			return bb_usage_error(cmd, "option '--%s' takes no value", name);
+		}
+		o->given[idx]++;
+	}
+	if (bb_opt_flag(o, "help")) {
+		bb_help_command(cmd, stdout);
+		return -1;
+	}
+	bb_set_verbosity(bb_opt_flag(o, "verbose"));
+	if (cmd->max_args >= 0 && o->nargs > cmd->max_args) {
+		if (cmd->max_args == 0)
+			return bb_usage_error(cmd, "'%s' takes no arguments, got '%s'", cmd->name,
+					      o->args[0]);
+		return bb_usage_error(cmd, "too many arguments for '%s'", cmd->name);
+	}
+	return 0;
+}
+
+void bb_help_command(const bb_command *cmd, FILE *out)
+{
+	merged m;
+	merge_options(cmd, &m);
+	fprintf(out, "usage: blasbench %s%s%s%s\n\n", cmd->name, option_count(cmd->options) ? " [options]" : "",
+		cmd->args_usage ? " " : "", cmd->args_usage ? cmd->args_usage : "");
+	fprintf(out, "%s\n", cmd->summary);
+	if (cmd->description)
+		fprintf(out, "\n%s\n", cmd->description);
+	fputs("\noptions:\n", out);
+	for (int i = 0; i < m.n; i++) {
+		char left[64];
+		const bb_option *op = &m.opt[i];
+		if (op->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", op->short_name, op->name,
+				 op->arg ? " " : "", op->arg ? op->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", op->name, op->arg ? " " : "",
+				 op->arg ? op->arg : "");
+		fprintf(out, "  %-28s %s\n", left, op->help);
+	}
+}

@@ -1,0 +1,94 @@
+/*
+ * The command table and option parsing shared by every command (git's model).
+ *
+ * Each command lives in harness/cli/cmd_<name>.c and defines one `const bb_command bb_cmd_<name>`
+ * holding its function, its options and its help text.  harness/cli/commands.def lists the commands
+ * once; that list drives dispatch, `blasbench help` and the closest-name suggestion for typos.
+ * The parser handles what every command shares: --help/-h, --verbose/-v, `--opt value`,
+ * `--opt=value`, unknown options (closest valid name suggested, exit code 2).
+ */
+#ifndef BB_HARNESS_COMMAND_H
+#define BB_HARNESS_COMMAND_H
+
+#include <stdio.h>
+
+/* Exit codes of the blasbench process. */
+enum {
+	BB_EXIT_OK = 0,
+	BB_EXIT_FAILED = 1,   /* the command ran, but something it examined failed */
+	BB_EXIT_USAGE = 2,    /* bad command line: nothing was done */
+	BB_EXIT_INTERNAL = 3, /* blasbench itself could not go on */
+};
+
+typedef struct bb_option {
+	const char *name;  /* long name without "--" */
+	char short_name;   /* 0 if none */
+	const char *arg;   /* metavariable ("B", "FILE") if the option takes a value, else NULL */
+	const char *help;  /* one line */
+} bb_option;
+
+#define BB_MAX_OPTIONS 32
+
+/* What the parser found: values by option index, positional arguments in order. */
+typedef struct bb_opts {
+	const bb_option *spec;
+	int count;                           /* options in spec */
+	const char *value[BB_MAX_OPTIONS];   /* last value given, NULL if absent */
+	int given[BB_MAX_OPTIONS];           /* how many times given */
+	char **args;                         /* positional arguments (points into argv) */
+	int nargs;
+	int argc;                            /* the command's own argv, for the record */
+	char **argv;
+} bb_opts;
+
+typedef struct bb_command {
+	const char *name;
+	int (*fn)(bb_opts *opts);
+	const bb_option *options;    /* terminated by a zero entry; may be NULL */
+	const char *args_usage;      /* positional arguments for the usage line; NULL: none */
+	int max_args;                /* -1: any number */
+	const char *summary;         /* one line for `blasbench help` */
+	const char *description;     /* paragraph(s) for `blasbench help CMD`; may be NULL */
+	unsigned flags;
+} bb_command;
+
+#define BB_CMD_HIDDEN 0x1u /* internal (worker mode): not listed in help */
+
+/* Option lookups by long name.  Asking for a name the command does not declare is a bug. */
+const char *bb_opt_str(const bb_opts *o, const char *name, const char *dflt);
+int bb_opt_flag(const bb_opts *o, const char *name);
+/* Set an option's value as if it had been given (used to replay a recorded run's options).
+ * The value is not copied: it must outlive o. */
+void bb_opt_set(bb_opts *o, const char *name, const char *value);
+/* Parse an integer option; returns dflt if absent, exits with a usage error if malformed. */
+long bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max);
+
+/* Every command's record, declared from the one list. */
+#define BB_COMMAND(n) extern const bb_command bb_cmd_##n;
+#include "harness/cli/commands.def"
+#undef BB_COMMAND
+
+/* The command table (from commands.def), NULL-terminated, and lookup by name. */
+extern const bb_command *const bb_commands[];
+const bb_command *bb_command_find(const char *name);
+
+/* Parse argv (argv[0] is the command name) for cmd.  Returns 0, or BB_EXIT_USAGE after
+ * printing the error; a request for --help prints the help and returns -1. */
+int bb_opts_parse(const bb_command *cmd, int argc, char **argv, bb_opts *o);
+
+void bb_help_command(const bb_command *cmd, FILE *out);
+void bb_help_overview(FILE *out);
+
+/* The visible command closest to a mistyped name, or NULL. */
+const char *bb_command_suggest(const char *word);
+
+/* A number option above 0 and at most max: dflt when absent, else a usage error
+ * ("--NAME takes WHAT above 0 and at most MAX, not 'x'") returning BB_EXIT_USAGE. */
+int bb_opt_positive(const bb_command *cmd, const bb_opts *o, const char *name, const char *what,
+		    double dflt, double max, double *out);
+
+/* Usage error: prints "error: ..." plus a hint and returns BB_EXIT_USAGE. */
+int bb_usage_error(const bb_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,405 @@
+/*
+ * One backend through `diagnose` (see diagnose_run.h).  Each job runs in its own worker, so a
+ * scenario that crashes, hangs or cannot load costs that job only; every outcome is committed
+ * to the database before the next job starts.
+ */
+#include "harness/diagnose/diagnose_run.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "harness/diagnose/diagnose_exec.h"
+#include "harness/diagnose/repro/diagnose_repro.h"
+#include "harness/worker/probe_client.h"
+#include "harness/worker/worker.h"
+
+/* Per backend: its spec, record and backend row. */
+typedef struct diag_backend {
+	const bb_backend_spec *spec;
+	bb_json *record;
+	int64_t backend_id;
+	const char *layer;  /* threads.layer of the record */
+} diag_backend;
+
+static void progress(bb_diag_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void progress(bb_diag_ctx *c, const char *fmt, ...)
+{
+	if (!c->progress)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+}
+
+/* What an outcome says in one short phrase, for the progress line. */
+static const char *outcome_brief(const bb_diag_outcome *o, char *buf, size_t len)
+{
+	if (!strcmp(o->status, "hang") && o->hung_children)
+		snprintf(buf, len, "%d forked child%s hung", o->hung_children,
+			 o->hung_children == 1 ? "" : "ren");
+	else if (strcmp(o->status, "ok"))
+		snprintf(buf, len, "%s: %s", o->status, o->error ? o->error : "?");
+	else if (isfinite(o->gflops))
+		snprintf(buf, len, "%.1f GFLOP/s, kernel %s", o->gflops,
+			 bb_json_str(bb_json_get(o->result, "kernel"), "?"));
+	else
+		snprintf(buf, len, "%.2fx (%.2f-%.2f)", o->slowdown, o->ci_low, o->ci_high);
+	return buf;
+}
+
+/* Run a job and record it.  vs_clean: see bb_diag_record.  Returns -1 if interrupted (o is
+ * then released); otherwise the caller releases o. */
+static int exec_record(bb_diag_ctx *c, diag_backend *b, const bb_diag_job *j, double clean_median,
+		       bb_diag_outcome *o)
+{
+	if (bb_diag_exec(j, c->timeout, o)) { /* interrupted: nothing to record */
+		c->interrupted = 1;
+		bb_diag_outcome_release(o);
+		return -1;
+	}
+	double vs_clean = clean_median > 0 && isfinite(o->path_median) ? o->path_median / clean_median
+								       : NAN;
+	char err[512];
+	if (bb_diag_record(c->db, c->run_id, b->backend_id, j, o, vs_clean, c->peak_core, err,
+			   sizeof(err))) {
+		bb_error("%s", err);
+		c->failed++;
+	}
+	return 0;
+}
+
+/* ---- reproduction programs ----------------------------------------------------------------- */
+
+static void emit_repro(bb_diag_ctx *c, diag_backend *b, const bb_diag_job *j,
+		       const bb_diag_outcome *o, const char *kernel_setting, bb_diag_finding *f)
+{
+	if (!c->emit_dir)
+		return;
+	bb_strbuf env = BB_STRBUF_INIT;
+	for (size_t i = 0; i < b->spec->n_env; i++)
+		bb_strbuf_addf(&env, "%s%s=%s", i ? " " : "", b->spec->env[i].name,
+			       b->spec->env[i].value);
+	char kvar[128] = "", *kval = NULL;
+	if (kernel_setting) {
+		snprintf(kvar, sizeof(kvar), "%s", kernel_setting);
+		kval = strchr(kvar, '=');
+		if (kval)
+			*kval++ = '\0';
+	}
+	const bb_json *r = o->result;
+	bb_repro_input in = {
+	    .scenario = j->scenario ? j->scenario->name : "kernel-selection",
+	    .alias = j->alias,
+	    .blas_path = bb_json_str(bb_json_get(r, "dgemm_file"), NULL),
+	    .blas_symbol = bb_json_str(bb_json_get(r, "dgemm_symbol"), NULL),
+	    .int_bits = (int)bb_json_int(bb_json_get(bb_json_get(b->record, "abi"), "int_bits"), 32),
+	    .set_threads_symbol = bb_json_str(bb_json_get(bb_json_get(b->record, "threads"), "api"), NULL),
+	    .omp_path = bb_json_str(bb_json_get(r, "omp_realpath"), NULL),
+	    .omp2_path = bb_json_str(bb_json_get(r, "omp2_realpath"), NULL),
+	    .threads = j->threads,
+	    .n = j->n,
+	    .env = env.buf ? env.buf : "",
+	    .slowdown = o->slowdown,
+	    .hung = !strcmp(o->status, "hang"),
+	    .kernel_var = kernel_setting ? kvar : NULL,
+	    .kernel_value = kval,
+	};
+	char *path = NULL, err[512];
+	if (bb_repro_write(c->emit_dir, &in, &path, err, sizeof(err))) {
+		bb_warning("no reproduction program for '%s': %s", f->title, err);
+	} else {
+		f->repro_file = path;
+		f->repro_build = bb_repro_build_line(path);
+	}
+	bb_strbuf_release(&env);
+}
+
+static char *reproduce_line(const bb_diag_ctx *c, const diag_backend *b, const char *scenario)
+{
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_strbuf_addf(&sb, "blasbench diagnose --backends '%s' --scenarios %s --threads %d",
+		       b->spec->text, scenario, c->d.threads);
+	if (strcmp(c->d.omp, "gomp"))
+		bb_strbuf_addf(&sb, " --omp '%s'", c->d.omp);
+	if (c->d.n > 0)
+		bb_strbuf_addf(&sb, " --size %ld", c->d.n);
+	if (c->d.kernel_n > 0)
+		bb_strbuf_addf(&sb, " --kernel-size %ld", c->d.kernel_n);
+	return bb_strbuf_detach(&sb, NULL);
+}
+
+/* The unmitigated job of scenario s (NULL: kernel-selection), with its progress line.
+ * Returns 0 with j and o to release, or -1 when interrupted (nothing to release). */
+static int first_job(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s, bb_diag_job *j,
+		     bb_diag_outcome *o)
+{
+	bb_diag_job_init(j, s, b->spec, &c->d);
+	progress(c, "[%zu/%zu] %-16s %-16s ", ++c->step, c->steps, b->spec->alias,
+		 s ? s->name : "kernel-selection");
+	if (exec_record(c, b, j, 0, o)) {
+		bb_diag_job_release(j);
+		return -1;
+	}
+	char brief[600];
+	progress(c, "%s\n", outcome_brief(o, brief, sizeof(brief)));
+	return 0;
+}
+
+/* ---- the threading scenarios ------------------------------------------------------------------ */
+
+/* Why scenario s is not run on this backend, or NULL when it is. */
+static const char *not_applicable(bb_diag_ctx *c, const diag_backend *b, const bb_scenario *s)
+{
+	int serial = b->layer && !strcmp(b->layer, "serial");
+	int openmp = b->layer && !strcmp(b->layer, "openmp");
+	if (serial && strcmp(s->name, "fork") && strcmp(s->name, "mixed-omp"))
+		return "a single-threaded build has no thread pool to fight over the cores";
+	if (!strcmp(s->name, "mixed-omp") && !openmp) {
+		if (c->mixed_omp_done)
+			return "measured once already: without an OpenMP BLAS it does not depend on the "
+			       "backend";
+		c->mixed_omp_done = 1;
+	}
+	return NULL;
+}
+
+/* The mitigations of a pathology, each in its own worker. */
+static size_t try_mitigations(bb_diag_ctx *c, diag_backend *b, const bb_diag_job *base,
+			      const bb_diag_outcome *patho, bb_diag_try **tries_out)
+{
+	const char *list = base->scenario->mitigations;
+	bb_diag_try *tries = NULL;
+	size_t n = 0;
+	char *copy = bb_xstrdup(list ? list : ""), *save = NULL;
+	for (char *name = strtok_r(copy, ",", &save); name && !c->interrupted;
+	     name = strtok_r(NULL, ",", &save)) {
+		tries = bb_xrealloc(tries, (n + 1) * sizeof(*tries));
+		bb_diag_job j;
+		char why[512], setting[256];
+		bb_diag_job_init(&j, base->scenario, b->spec, &c->d);
+		int rc = bb_diag_mitigate(&j, name, b->record, why, sizeof(why));
+		bb_mitigation_setting(name, &j, setting, sizeof(setting));
+		if (rc) {
+			bb_diag_try_fill(&tries[n++], name, setting, NULL, why, 0, NULL);
+			progress(c, "      %-15s does not apply: %s\n", name, why);
+			bb_diag_job_release(&j);
+			continue;
+		}
+		bb_diag_outcome o;
+		if (exec_record(c, b, &j, patho->base_median, &o) == 0) {
+			bb_diag_try_fill(&tries[n++], name, setting, &o, NULL, patho->base_median, patho);
+			char brief[600];
+			progress(c, "      %-15s %s%s\n", name, outcome_brief(&o, brief, sizeof(brief)),
+				 tries[n - 1].helps ? "  <- helps" : "");
+		}
+		bb_diag_outcome_release(&o);
+		bb_diag_job_release(&j);
+	}
+	free(copy);
+	*tries_out = tries;
+	return n;
+}
+
+static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
+{
+	const char *skip = not_applicable(c, b, s);
+	if (skip) {
+		bb_diag_add_clean(&c->report, "%s on %s: not run: %s", s->name, b->spec->alias, skip);
+		return;
+	}
+	bb_diag_job j;
+	bb_diag_outcome o;
+	if (first_job(c, b, s, &j, &o))
+		return;
+	int level = bb_diag_judge(&o);
+	if (level < 0 && !bb_diag_outcome_measured(&o)) {
+		c->failed++;
+		bb_diag_add_error(&c->report, "%s on %s: %s: %s", s->name, b->spec->alias, o.status,
+				  o.error ? o.error : "?");
+	} else if (level < 0) {
+		/* a CI spanning more than a factor 2 says the times scattered (a thread pool
+		 * waiting on a descheduled thread, a host taking the CPU): no verdict either way */
+		int noisy = !(o.ci_high <= 2 * o.ci_low);
+		bb_diag_add_clean(&c->report, "%s on %s: %.2fx (%.2f-%.2f)%s", s->name, b->spec->alias,
+				  o.slowdown, o.ci_low, o.ci_high,
+				  noisy ? ": inconclusive, the times scatter too much here to tell" : "");
+	} else {
+		bb_diag_try *tries = NULL;
+		size_t n_tries = 0;
+		if (c->mitigate && level >= BB_DIAG_MODERATE)
+			n_tries = try_mitigations(c, b, &j, &o, &tries);
+		char *repro = reproduce_line(c, b, s->name);
+		bb_diag_finding_scenario(&c->report, &j, &o, level, tries, n_tries, repro);
+		free(repro);
+		emit_repro(c, b, &j, &o, NULL,
+			   &c->report.findings[c->report.n_findings - 1]);
+	}
+	bb_diag_outcome_release(&o);
+	bb_diag_job_release(&j);
+}
+
+/* ---- kernel-selection ------------------------------------------------------------------------------ */
+
+static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
+{
+	bb_diag_job j;
+	bb_diag_outcome o;
+	char brief[600];
+	if (first_job(c, b, NULL, &j, &o))
+		return;
+	const char *kernel = bb_json_str(bb_json_get(o.result, "kernel"), "unknown");
+	double pct = c->peak_core > 0 ? 100 * o.gflops / c->peak_core : NAN;
+	if (strcmp(o.status, "ok") || !isfinite(o.gflops)) {
+		c->failed++;
+		bb_diag_add_error(&c->report, "kernel-selection on %s: %s: %s", b->spec->alias, o.status,
+				  o.error ? o.error : "?");
+		goto done;
+	}
+	if (!(pct < BB_DIAG_KERNEL_PCT)) {
+		bb_diag_add_clean(&c->report, "kernel-selection on %s: kernel %s, %.1f GFLOP/s (%.0f%% of "
+				  "peak) for dgemm n=%ld on one thread", b->spec->alias, kernel,
+				  o.gflops, pct, j.n);
+		goto done;
+	}
+	const char *family = bb_json_str(bb_json_get(b->record, "family"), NULL);
+	const char *version = bb_json_str(bb_json_get(b->record, "version"), NULL);
+	const bb_kernel_override *ov[16];
+	size_t n_ov = bb_kernel_overrides(family, version, ov, 16);
+	bb_diag_try *tries = bb_xcalloc(n_ov ? n_ov : 1, sizeof(*tries));
+	size_t n_tries = 0;
+	const bb_diag_try *best = NULL;
+	for (size_t i = 0; i < n_ov && !c->interrupted; i++) {
+		bb_diag_job k;
+		bb_diag_job_init(&k, NULL, b->spec, &c->d);
+		bb_diag_job_add_env(&k, ov[i]->var, ov[i]->value);
+		char setting[128];
+		snprintf(setting, sizeof(setting), "%s=%s", ov[i]->var, ov[i]->value);
+		k.mitigation = setting;
+		bb_diag_outcome ko;
+		if (exec_record(c, b, &k, 0, &ko) == 0) {
+			bb_diag_try *t = &tries[n_tries++];
+			bb_diag_try_fill(t, setting, ov[i]->meaning, &ko, NULL, 0, NULL);
+			t->pct_peak = c->peak_core > 0 ? 100 * ko.gflops / c->peak_core : NAN;
+			t->kernel = bb_xstrdup(bb_json_str(bb_json_get(ko.result, "kernel"), "?"));
+			t->helps = !strcmp(ko.status, "ok") && ko.gflops >= 1.2 * o.gflops;
+			if (t->helps && (!best || t->gflops > best->gflops))
+				best = t;
+			progress(c, "      %-22s %s%s\n", setting, outcome_brief(&ko, brief, sizeof(brief)),
+				 t->helps ? "  <- helps" : "");
+		}
+		bb_diag_outcome_release(&ko);
+		bb_diag_job_release(&k);
+	}
+	double factor = best ? best->gflops / o.gflops : NAN;
+	bb_diag_level level = !best ? BB_DIAG_INFO : factor >= 2 ? BB_DIAG_SEVERE : BB_DIAG_MODERATE;
+	const bb_scenario *s = bb_scenario_find("kernel-selection");
+	bb_diag_finding *f = bb_diag_add_finding(&c->report, level, best ? factor : 0.9, "kernel",
+						 b->spec->alias, "kernel-selection");
+	f->tries = tries;
+	f->n_tries = n_tries;
+	f->slowdown = factor;
+	if (best)
+		bb_diag_set(&f->title, "%s: kernel %s runs at %.0f%% of peak; %s is %.1fx faster",
+			    b->spec->alias, kernel, pct, best->name, factor);
+	else
+		bb_diag_set(&f->title, "%s: kernel %s runs at %.0f%% of peak", b->spec->alias, kernel, pct);
+	bb_diag_set(&f->seen, "dgemm n=%ld on one thread: %.1f GFLOP/s with the kernel the library "
+		    "selects (%s), against a measured peak of %.1f GFLOP/s per core",
+		    j.n, o.gflops, kernel, c->peak_core);
+	bb_diag_set(&f->mechanism, "%s", n_ov ? s->mechanism
+					       : "blasbench knows no documented kernel override for "
+						 "this library");
+	if (n_ov)
+		bb_diag_set(&f->reference, "%s", s->reference);
+	if (best)
+		bb_diag_set(&f->fix, "%s (%s, kernel %s): %.1f GFLOP/s, %.0f%% of peak", best->name,
+			    best->setting, best->kernel, best->gflops, best->pct_peak);
+	char *repro = reproduce_line(c, b, "kernel-selection");
+	bb_diag_set(&f->reproduce, "%s", repro);
+	free(repro);
+	if (best)
+		emit_repro(c, b, &j, &o, best->name, f);
+done:
+	bb_diag_outcome_release(&o);
+	bb_diag_job_release(&j);
+}
+
+/* ---- the backend --------------------------------------------------------------------------------- */
+
+/* The threading layer of the library LAPACK's dgemm resolved to, when that is not one of the
+ * backend's own files (probed in a worker of its own); NULL otherwise. */
+static char *lapack_blas_layer(const bb_json *record)
+{
+	const char *lb = bb_json_str(bb_json_get(record, "lapack_blas"), NULL);
+	const bb_json *objects = bb_json_get(record, "objects");
+	if (!lb)
+		return NULL;
+	for (size_t i = 0; i < bb_json_len(objects); i++) {
+		const bb_json *o = bb_json_at(objects, i);
+		const char *rp = bb_json_str(bb_json_get(o, "realpath"), "");
+		if (!strcmp(rp, lb) && bb_json_bool(bb_json_get(o, "own"), 0))
+			return NULL;
+	}
+	bb_backend_spec spec;
+	char err[256];
+	if (bb_spec_parse(lb, &spec, err, sizeof(err)))
+		return NULL;
+	bb_json *rec = NULL;
+	bb_strbuf why = BB_STRBUF_INIT;
+	char *layer = NULL;
+	if (bb_probe_in_worker(&spec, 0, BB_PROBE_TIMEOUT_DEFAULT, &rec, &why) == 0) {
+		const char *l = bb_json_str(bb_json_get(bb_json_get(rec, "threads"), "layer"), NULL);
+		layer = l ? bb_xstrdup(l) : NULL;
+	}
+	bb_json_free(rec);
+	bb_strbuf_release(&why);
+	bb_spec_release(&spec);
+	return layer;
+}
+
+int bb_diag_backend(bb_diag_ctx *c, const bb_backend_spec *spec, const bb_scenario *const *scen,
+		    size_t n_scen)
+{
+	diag_backend b = {.spec = spec};
+	bb_strbuf why = BB_STRBUF_INIT;
+	char err[512];
+	progress(c, "probing %s...\n", spec->text);
+	if (bb_probe_in_worker(spec, c->d.threads, BB_PROBE_TIMEOUT_DEFAULT, &b.record, &why)) {
+		c->failed++;
+		bb_diag_add_error(&c->report, "%s: could not be loaded: %s", spec->alias, why.buf);
+		bb_strbuf_release(&why);
+		c->step += n_scen;
+		return bb_interrupted ? -1 : 0;
+	}
+	bb_strbuf_release(&why);
+	bb_strbuf rec = BB_STRBUF_INIT;
+	bb_json_writer w;
+	bb_jw_init(&w, &rec, 0);
+	bb_jw_value(&w, b.record);
+	if (bb_db_backend_add(c->db, c->run_id, spec->alias, spec->text, rec.buf, &b.backend_id, err,
+			      sizeof(err))) {
+		bb_error("%s", err);
+		c->failed++;
+	}
+	bb_strbuf_release(&rec);
+	b.layer = bb_json_str(bb_json_get(bb_json_get(b.record, "threads"), "layer"), NULL);
+
+	char *lb_layer = lapack_blas_layer(b.record);
+	bb_diag_stack_flags(&c->report, spec->alias, spec->text, b.record, lb_layer);
+	free(lb_layer);
+
+	for (size_t i = 0; i < n_scen && !c->interrupted && !bb_interrupted; i++) {
+		if (scen[i]->needs & BB_SCN_CONTROLLER)
+			kernel_selection(c, &b);
+		else
+			scenario(c, &b, scen[i]);
+	}
+	bb_json_free(b.record);
+	return c->interrupted || bb_interrupted ? -1 : 0;
+}

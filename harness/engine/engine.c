@@ -1,0 +1,179 @@
+/*
+ * The benchmark engine, controller side (see engine.h): the host record, the plan (groups of
+ * cells, minus those a resumed run already has), the passes over the groups, the summary.
+ * One group = one backend spec at one thread count with one co-loaded OpenMP runtime = one
+ * worker process; running a group and recording its cells is engine_group.c.
+ */
+#include "harness/engine/engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backends/omp_runtime.h"
+#include "build_config.h"
+#include "common/error.h"
+#include "common/json.h"
+#include "harness/cli/command.h"
+#include "harness/engine/engine_internal.h"
+#include "harness/engine/host_record.h"
+
+void bb_engine_cell_key(const char *alias, const bb_cell_workload *c, int threads, const char *omp,
+			char *buf, size_t len)
+{
+	char wk[256];
+	bb_cell_workload_key(c, wk, sizeof(wk));
+	if (omp)
+		snprintf(buf, len, "%s|%s|t=%d|omp=%s", alias, wk, threads, omp);
+	else
+		snprintf(buf, len, "%s|%s|t=%d", alias, wk, threads);
+}
+
+/* ---- the run ---------------------------------------------------------------------------- */
+
+static int contains(char **keys, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(keys[i], key))
+			return 1;
+	return 0;
+}
+
+/* The plan: one group per backend spec x thread count x OpenMP runtime, in that order (a
+ * spec's variants run side by side); cells already recorded are left out (resume). */
+static bb_engine_group *plan_groups(bb_engine_state *e, int64_t *backend_ids, char **done_keys,
+				    size_t n_done, size_t *n_groups)
+{
+	const bb_engine_opts *o = e->o;
+	size_t n_omps = o->n_omps ? o->n_omps : 1;
+	*n_groups = o->n_specs * o->n_threads * n_omps;
+	bb_engine_group *groups = bb_xcalloc(*n_groups, sizeof(bb_engine_group));
+	bb_engine_group *g = groups;
+	char err[512];
+	for (size_t s = 0; s < o->n_specs; s++) {
+		if (o->resume_run &&
+		    bb_db_backend_find(e->db, e->run_id, o->specs[s].alias, &backend_ids[s], err, sizeof(err)))
+			bb_error("%s", err);
+		for (size_t t = 0; t < o->n_threads; t++)
+			for (size_t r = 0; r < n_omps; r++, g++) {
+				g->e = e;
+				g->spec = &o->specs[s];
+				g->threads = o->threads[t];
+				g->omp = o->n_omps && !bb_omp_is_none(o->omps[r]) ? o->omps[r] : NULL;
+				g->omp_shared = -1;
+				g->backend_id = &backend_ids[s];
+				g->cells = bb_xcalloc(o->n_cells, sizeof(bb_engine_cell));
+				for (size_t c = 0; c < o->n_cells; c++) {
+					bb_engine_cell *pc = &g->cells[g->n];
+					pc->c = &o->cells[c];
+					bb_cell_workload_key(pc->c, pc->wkey, sizeof(pc->wkey));
+					bb_engine_cell_key(g->spec->alias, pc->c, g->threads, g->omp, pc->key,
+							   sizeof(pc->key));
+					if (!contains(done_keys, n_done, pc->key))
+						g->n++;
+				}
+				e->total += g->n * (size_t)o->passes;
+				/* cells that would need more memory than allowed are refused, not run */
+				for (size_t i = 0; i < g->n; i++) {
+					const bb_cell_workload *c = g->cells[i].c;
+					if (2.0 * c->w->bytes(c->prec, &c->shape) > o->max_memory) /* pristine + working */
+						g->cells[i].done = 2;
+				}
+			}
+	}
+	return groups;
+}
+
+/* Record the cells refused for their memory (done == 2) as skipped. */
+static void record_refused(bb_engine_group *g)
+{
+	const bb_engine_opts *o = g->e->o;
+	char err[512];
+	for (size_t i = 0; i < g->n; i++) {
+		if (g->cells[i].done != 2)
+			continue;
+		const bb_cell_workload *c = g->cells[i].c;
+		char why[256];
+		snprintf(why, sizeof(why), "needs %.1f GiB, more than the limit of %.1f GiB (--max-memory)",
+			 2.0 * c->w->bytes(c->prec, &c->shape) / (1 << 30), o->max_memory / (1 << 30));
+		if (!*g->backend_id) /* nothing ran: a backend row for the skipped cells */
+			bb_db_backend_add(g->e->db, g->e->run_id, g->spec->alias, g->spec->text,
+					  "{\"note\":\"not loaded: every cell was skipped\"}", g->backend_id, err,
+					  sizeof(err));
+		bb_engine_record(g, &g->cells[i], "skipped", why, NULL);
+	}
+}
+
+int bb_engine_run(const bb_engine_opts *o)
+{
+	bb_engine_state e = {.o = o, .t0 = bb_engine_now(), .tty = isatty(STDERR_FILENO)};
+	char err[512];
+	if (bb_db_open(o->db_path, &e.db, err, sizeof(err)))
+		return bb_error("%s", err), BB_EXIT_INTERNAL;
+	int64_t host_id = 0;
+	if (bb_host_record(e.db, o->json, &e.peak, &e.cores, &host_id)) {
+		bb_db_close(e.db);
+		return BB_EXIT_INTERNAL;
+	}
+	char **done_keys = NULL;
+	size_t n_done = 0;
+	if (o->resume_run) {
+		e.run_id = o->resume_run;
+		if (bb_db_cell_keys(e.db, e.run_id, &done_keys, &n_done, err, sizeof(err))) {
+			bb_error("%s", err);
+			bb_db_close(e.db);
+			return BB_EXIT_INTERNAL;
+		}
+		bb_db_run_set_status(e.db, e.run_id, "running", err, sizeof(err));
+	} else {
+		bb_db_run_new rn = {host_id, o->label, o->command, o->kind, o->options_json, BB_VERSION};
+		if (bb_db_run_begin(e.db, &rn, &e.run_id, err, sizeof(err))) {
+			bb_error("%s", err);
+			bb_db_close(e.db);
+			return BB_EXIT_INTERNAL;
+		}
+	}
+	bb_engine_results_init(&e.results, e.run_id, bb_db_path(e.db), e.cores);
+
+	int64_t *backend_ids = bb_xcalloc(o->n_specs, sizeof(int64_t));
+	size_t n_groups;
+	bb_engine_group *groups = plan_groups(&e, backend_ids, done_keys, n_done, &n_groups);
+	if (o->resume_run && !o->json)
+		fprintf(stderr, "resuming run %lld: %zu cells recorded, %zu to go\n", (long long)e.run_id,
+			n_done, e.total / (size_t)o->passes);
+
+	bb_worker_catch_signals();
+	int interrupted = 0;
+	/* pass after pass over all groups: each cell's passes are spread over the whole run */
+	for (int pass = 0; pass < o->passes && !interrupted; pass++)
+		for (size_t gi = 0; gi < n_groups && !interrupted; gi++) {
+			groups[gi].pass = pass;
+			if (bb_engine_group_run(&groups[gi]) < 0)
+				interrupted = 1;
+		}
+	for (size_t gi = 0; gi < n_groups && !interrupted; gi++)
+		record_refused(&groups[gi]);
+	bb_engine_progress_done(e.tty, o->json);
+
+	const char *status = interrupted ? "interrupted" : e.db_errors ? "failed" : "complete";
+	bb_db_run_set_status(e.db, e.run_id, status, err, sizeof(err));
+	int failed = bb_engine_results_print(&e.results, status, o->json);
+	if (interrupted && !o->json)
+		fprintf(stderr, "interrupted: %zu cells recorded; continue with --resume %lld\n",
+			e.results.n, (long long)e.run_id);
+
+	for (size_t gi = 0; gi < n_groups; gi++)
+		bb_engine_group_release(&groups[gi]);
+	free(groups);
+	free(backend_ids);
+	for (size_t i = 0; i < n_done; i++)
+		free(done_keys[i]);
+	free(done_keys);
+	bb_engine_results_release(&e.results);
+	bb_db_close(e.db);
+	if (e.db_errors)
+		bb_error("%d results could not be recorded in '%s': the run is marked failed", e.db_errors,
+			 o->db_path);
+	return interrupted ? 130 : e.db_errors ? BB_EXIT_INTERNAL : failed ? BB_EXIT_FAILED : BB_EXIT_OK;
+}

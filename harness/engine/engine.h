@@ -1,0 +1,63 @@
+/*
+ * The benchmark engine, controller side: plans the cells (backend x thread count x OpenMP
+ * runtime x workload), runs one worker per backend configuration, enforces the per-cell timeout, records every
+ * outcome (ok, wrong, crash, hang, error, skipped) in the database as soon as it is known, and
+ * prints progress and a summary.  A worker that crashes or hangs costs the cell it was on: the
+ * controller starts a new worker for the cells left.  SIGINT/SIGTERM stop the workers, mark
+ * the run "interrupted" and keep what finished; a resumed run measures only what is missing.
+ *
+ * Passes: on a shared machine most run-to-run variation comes from the process (memory
+ * placement, where its threads land) and the time window, which one worker's samples cannot
+ * see.  So each cell is measured in `passes` separate workers, spread over the run (pass 1 of
+ * every cell, then pass 2 ...), its samples pooled, and its CI widened to cover every pass's
+ * median.
+ *
+ * OpenMP runtimes (--omp): a group's worker may load one explicitly before its backend and run
+ * one small parallel region of it before each BLAS call, untimed, as an application's own
+ * OpenMP loop would; the cells then show what that runtime's parked threads cost the BLAS.
+ */
+#ifndef BB_HARNESS_ENGINE_H
+#define BB_HARNESS_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backends/spec.h"
+#include "harness/worker/measure.h"
+#include "workloads/workload.h"
+
+#define BB_ENGINE_MAX_PASSES 8
+
+typedef struct bb_engine_opts {
+	const char *db_path;
+	const char *kind;         /* "run", "suite" */
+	const char *label;        /* may be NULL */
+	const char *command;      /* the command line, for the record */
+	const char *options_json; /* how to plan this run again (--resume) */
+	const bb_backend_spec *specs;
+	size_t n_specs;
+	const bb_cell_workload *cells;
+	size_t n_cells;
+	const int *threads;       /* thread counts, each >= 1 (more than the cores: oversubscribed) */
+	size_t n_threads;
+	const char *const *omps;  /* OpenMP runtimes co-loaded in the worker ("none", "gomp", "llvm",
+				   * "iomp", a path); NULL/0: none, as before the option existed */
+	size_t n_omps;
+	bb_measure_opts measure;  /* budget and min_samples are for the whole cell, all passes */
+	int passes;               /* each ok cell is measured in this many fresh workers (1..8) */
+	double cell_timeout;      /* seconds one cell may take before it is a hang */
+	double max_memory;        /* bytes a cell may need; above: skipped */
+	int64_t resume_run;       /* 0: a new run */
+	int json;                 /* print the results as JSON */
+} bb_engine_opts;
+
+/* Run everything; returns the process exit code: 0 all ok, 1 some cell not ok (or
+ * interrupted: 130), 2/3 could not run at all (message printed). */
+int bb_engine_run(const bb_engine_opts *o);
+
+/* The identity of a cell within a run: "alias|workload-key|t=N", plus "|omp=NAME" when an
+ * OpenMP runtime is co-loaded (omp non-NULL), so runs without one keep their keys. */
+void bb_engine_cell_key(const char *alias, const bb_cell_workload *c, int threads, const char *omp,
+			char *buf, size_t len);
+
+#endif

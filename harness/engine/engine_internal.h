@@ -1,0 +1,73 @@
+/*
+ * What the two halves of the engine share: engine.c plans a run (host, cells, groups, resume)
+ * and engine_group.c runs one group through its workers and records the outcomes.  A group is
+ * one backend spec at one thread count with one co-loaded OpenMP runtime (or none): one
+ * worker process, restarted after a crash or hang for the cells left.
+ */
+#ifndef BB_HARNESS_ENGINE_INTERNAL_H
+#define BB_HARNESS_ENGINE_INTERNAL_H
+
+#include "db/db.h"
+#include "harness/engine/engine.h"
+#include "harness/engine/engine_report.h"
+#include "harness/host/peak.h"
+#include "harness/worker/worker.h"
+
+/* A cell of the plan.  An ok cell is measured in several passes, each in a fresh worker, and
+ * recorded after the last one; any other outcome is recorded at once. */
+typedef struct bb_engine_cell {
+	const bb_cell_workload *c;
+	char key[400];   /* cell key */
+	char wkey[256];  /* workload key (what the worker parses) */
+	int done;        /* 1 recorded; 2 refused for its memory, recorded as skipped at the end */
+	int passes;      /* passes measured so far */
+	double *samples; /* of all passes so far */
+	size_t n_samples;
+	double pass_median[BB_ENGINE_MAX_PASSES];
+} bb_engine_cell;
+
+typedef struct bb_engine_state {
+	const bb_engine_opts *o;
+	bb_db *db;
+	int64_t run_id;
+	bb_peak peak; /* this host's measured peak (zeroed when unknown) */
+	int cores;
+	bb_engine_results results;
+	size_t total, finished;
+	int db_errors; /* writes that failed: the run cannot claim to be complete */
+	int counters_noted; /* the "what is not counted" note is said once per run */
+	double t0;
+	int tty;
+} bb_engine_state;
+
+typedef struct bb_engine_group {
+	bb_engine_state *e;
+	bb_worker *w;
+	const bb_backend_spec *spec;
+	int threads;
+	const char *omp;     /* the co-loaded OpenMP runtime, NULL none */
+	bb_engine_cell *cells;
+	size_t n;
+	int64_t *backend_id; /* shared by the groups of one spec */
+	int pass;            /* the pass being run: cells with passes == pass take part */
+	int current;         /* index of the cell the worker is on, -1 none */
+	char *load_error;    /* the worker could not load the backend */
+	char *omp_error;     /* the worker could not load the OpenMP runtime */
+	int started_any;
+	/* from the worker's reports, kept for the record of every cell of the group */
+	int backend_known;   /* a backend record arrived */
+	char *backend_omp;   /* the OpenMP runtime the backend links (soname), NULL none */
+	char *omp_realpath;  /* where the co-loaded runtime came from */
+	int omp_shared;      /* the backend uses that same copy (1), not (0), unknown (-1) */
+} bb_engine_group;
+
+double bb_engine_now(void);
+/* Run one pass of a group: restart the worker after each crash or hang until every cell of
+ * the pass has an outcome.  Returns -1 if the run was interrupted. */
+int bb_engine_group_run(bb_engine_group *g);
+/* Record one outcome of a cell of g (database first, then the summary); see engine_group.c. */
+void bb_engine_record(bb_engine_group *g, bb_engine_cell *pc, const char *status, const char *error,
+		      const bb_json *cell);
+void bb_engine_group_release(bb_engine_group *g);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * Progress and summary output of the engine (see engine_report.h).
+ */
+#include "harness/engine/engine_report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/json.h"
+#include "reports/table.h"
+
+void bb_engine_results_init(bb_engine_results *r, int64_t run_id, const char *db_path, int cores)
+{
+	memset(r, 0, sizeof(*r));
+	r->run_id = run_id;
+	r->db_path = bb_xstrdup(db_path);
+	r->cores = cores;
+}
+
+void bb_engine_result_add(bb_engine_results *r, const char *backend, const bb_db_cell *c,
+			  const char *omp_brief)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 64;
+		r->rows = bb_xrealloc(r->rows, r->cap * sizeof(bb_engine_row));
+	}
+	bb_engine_row *row = &r->rows[r->n++];
+	memset(row, 0, sizeof(*row));
+	row->backend = bb_xstrdup(backend);
+	row->workload = bb_xstrdup(c->workload_key);
+	row->routine = bb_xstrdup(c->routine);
+	row->status = bb_xstrdup(c->status);
+	row->error = bb_xstrdup(c->error);
+	row->omp = bb_xstrdup(c->omp_runtime);
+	row->omp_brief = omp_brief && *omp_brief ? bb_xstrdup(omp_brief) : NULL;
+	row->params_json = bb_xstrdup(c->params_json);
+	bb_json *params = c->params_json ? bb_json_parse(c->params_json, strlen(c->params_json), NULL, 0)
+					 : NULL;
+	row->oversubscribed = bb_json_bool(bb_json_get(params, "oversubscribed"), 0);
+	bb_json_free(params);
+	row->prec = c->prec;
+	row->m = c->m;
+	row->n = c->n;
+	row->k = c->k;
+	row->threads = c->threads;
+	row->threads_effective = c->threads_effective;
+	row->median_s = c->median_s;
+	row->min_s = c->min_s;
+	row->ci_low_s = c->ci_low_s;
+	row->ci_high_s = c->ci_high_s;
+	row->gflops = c->gflops;
+	row->pct_peak = c->pct_peak;
+	row->cpu_ratio = NAN;
+	for (size_t i = 0; i < c->n_counters; i++)
+		if (!strcmp(c->counters[i].name, "cpu_time"))
+			for (size_t k = 0; k < c->n_counters; k++)
+				if (!strcmp(c->counters[k].name, "wall_time") && c->counters[k].value > 0)
+					row->cpu_ratio = c->counters[i].value / c->counters[k].value;
+}
+
+void bb_engine_results_release(bb_engine_results *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		bb_engine_row *row = &r->rows[i];
+		free(row->backend);
+		free(row->workload);
+		free(row->routine);
+		free(row->status);
+		free(row->error);
+		free(row->omp);
+		free(row->omp_brief);
+		free(row->params_json);
+	}
+	free(r->rows);
+	free(r->db_path);
+	memset(r, 0, sizeof(*r));
+}
+
+static void hms(double s, char *buf, size_t len)
+{
+	long t = (long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+}
+
+void bb_engine_progress(size_t done, size_t total, double elapsed, const char *backend,
+			const char *workload, const char *cell, const char *what, int tty, int quiet)
+{
+	if (quiet)
+		return;
+	char el[32], left[32];
+	hms(elapsed, el, sizeof(el));
+	hms(done ? elapsed / (double)done * (double)(total - done) : 0, left, sizeof(left));
+	if (tty)
+		fprintf(stderr, "\r\033[K[%zu/%zu] %s %s %s: %s  (%s elapsed, ~%s left)", done, total, backend,
+			workload, cell, what, el, left);
+	else
+		fprintf(stderr, "[%zu/%zu] %s %s %s: %s (%s elapsed, ~%s left)\n", done, total, backend,
+			workload, cell, what, el, left);
+}
+
+void bb_engine_progress_done(int tty, int quiet)
+{
+	if (tty && !quiet)
+		fprintf(stderr, "\r\033[K");
+}
+
+static void kv_num(bb_json_writer *w, const char *key, double v)
+{
+	bb_jw_key(w, key);
+	if (isnan(v))
+		bb_jw_null(w);
+	else
+		bb_jw_double(w, v);
+}
+
+static void print_json(const bb_engine_results *r, const char *run_status)
+{
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_json_writer w;
+	bb_jw_init(&w, &sb, 1);
+	bb_jw_object_begin(&w);
+	bb_jw_kv_int(&w, "run", r->run_id);
+	bb_jw_kv_string(&w, "db", r->db_path);
+	bb_jw_kv_string(&w, "status", run_status);
+	bb_jw_key(&w, "cells");
+	bb_jw_array_begin(&w);
+	for (size_t i = 0; i < r->n; i++) {
+		const bb_engine_row *row = &r->rows[i];
+		char prec[2] = {row->prec, 0};
+		bb_jw_object_begin(&w);
+		bb_jw_kv_string(&w, "backend", row->backend);
+		bb_jw_kv_string(&w, "workload", row->workload);
+		bb_jw_kv_string(&w, "routine", row->routine);
+		bb_jw_kv_string(&w, "precision", prec);
+		bb_jw_kv_int(&w, "m", row->m);
+		bb_jw_kv_int(&w, "n", row->n);
+		bb_jw_kv_int(&w, "k", row->k);
+		bb_jw_kv_int(&w, "threads", row->threads);
+		bb_jw_kv_int(&w, "threads_effective", row->threads_effective);
+		bb_jw_kv_bool(&w, "oversubscribed", row->oversubscribed);
+		bb_jw_kv_string(&w, "omp", row->omp);
+		bb_jw_kv_string(&w, "omp_note", row->omp_brief);
+		bb_jw_kv_string(&w, "status", row->status);
+		bb_jw_kv_string(&w, "error", row->error);
+		kv_num(&w, "median_s", row->median_s);
+		kv_num(&w, "min_s", row->min_s);
+		kv_num(&w, "ci_low", row->ci_low_s);
+		kv_num(&w, "ci_high", row->ci_high_s);
+		kv_num(&w, "gflops", row->gflops);
+		kv_num(&w, "pct_peak", row->pct_peak);
+		kv_num(&w, "cpu_wall_ratio", row->cpu_ratio);
+		bb_json *params = row->params_json
+					  ? bb_json_parse(row->params_json, strlen(row->params_json), NULL, 0)
+					  : NULL;
+		bb_jw_key(&w, "params");
+		if (params)
+			bb_jw_value(&w, params);
+		else
+			bb_jw_null(&w);
+		bb_json_free(params);
+		bb_jw_object_end(&w);
+	}
+	bb_jw_array_end(&w);
+	bb_jw_object_end(&w);
+	printf("%s\n", sb.buf);
+	bb_strbuf_release(&sb);
+}
+
+/* Failures first (in the order they happened), then the rest.  The OMP column only when a
+ * runtime was co-loaded; a footnote when a thread count exceeds the cores. */
+static void print_table(const bb_engine_results *r)
+{
+	int any_omp = 0, any_over = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		any_omp |= r->rows[i].omp != NULL;
+		any_over |= r->rows[i].oversubscribed;
+	}
+	bb_table t;
+	const char *omp_head = any_omp ? "OMP" : NULL;
+	bb_table_init(&t, (const char *[]){"BACKEND", "WORKLOAD", "THREADS", "STATUS", "MEDIAN", "+-CI",
+					   "GFLOP/S", "%PEAK", "CPU/WALL", omp_head, NULL});
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < r->n; i++) {
+			const bb_engine_row *row = &r->rows[i];
+			int ok = !strcmp(row->status, "ok");
+			if (ok != pass)
+				continue;
+			char th[32], med[32] = "", ci[32] = "", gf[32] = "", pct[32] = "", cpu[32] = "";
+			const char *star = row->oversubscribed ? "*" : "";
+			if (row->threads_effective && row->threads_effective != row->threads)
+				snprintf(th, sizeof(th), "%d (asked %d%s)", row->threads_effective, row->threads,
+					 star);
+			else
+				snprintf(th, sizeof(th), "%d%s", row->threads, star);
+			if (!isnan(row->median_s)) {
+				snprintf(med, sizeof(med), "%.4g s", row->median_s);
+				double half = fmax(row->median_s - row->ci_low_s, row->ci_high_s - row->median_s);
+				snprintf(ci, sizeof(ci), "%.1f%%", 100 * half / row->median_s);
+			}
+			if (ok) {
+				snprintf(gf, sizeof(gf), "%.2f", row->gflops);
+				if (!isnan(row->pct_peak))
+					snprintf(pct, sizeof(pct), "%.0f%%", row->pct_peak);
+			}
+			if (!isnan(row->cpu_ratio))
+				snprintf(cpu, sizeof(cpu), "%.2f", row->cpu_ratio);
+			const char *omp = row->omp_brief ? row->omp_brief : row->omp ? row->omp : "none";
+			bb_table_row(&t, (const char *[]){row->backend, row->workload, th, row->status, med, ci,
+							  gf, pct, cpu, omp});
+		}
+	bb_table_print(&t, stdout);
+	bb_table_release(&t);
+	if (any_over)
+		printf("* more threads than the %d cores (oversubscribed)\n", r->cores);
+}
+
+int bb_engine_results_print(const bb_engine_results *r, const char *run_status, int json)
+{
+	int failed = 0; /* skipped cells were refused on purpose: they are listed, not failures */
+	for (size_t i = 0; i < r->n; i++)
+		failed += strcmp(r->rows[i].status, "ok") != 0 && strcmp(r->rows[i].status, "skipped") != 0;
+	if (json) {
+		print_json(r, run_status);
+		return failed;
+	}
+	print_table(r);
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->rows[i].status, "ok") && r->rows[i].error)
+			printf("%s: %s %s t=%d%s%s: %s\n", r->rows[i].status, r->rows[i].backend,
+			       r->rows[i].workload, r->rows[i].threads, r->rows[i].omp ? " omp=" : "",
+			       r->rows[i].omp ? r->rows[i].omp : "", r->rows[i].error);
+	printf("\nrun %lld %s in %s: %zu cells, %d failed\n", (long long)r->run_id, run_status, r->db_path,
+	       r->n, failed);
+	return failed;
+}

@@ -1,0 +1,50 @@
+/*
+ * What the engine shows while and after it runs: a progress line (cell i/N, elapsed,
+ * estimate; rewritten in place on a terminal, one plain line per cell otherwise), and the
+ * summary of a run as a table (failures first) or as JSON.  A thread count above the host's
+ * cores is marked "4*" with a footnote; a co-loaded OpenMP runtime gets an OMP column.
+ */
+#ifndef BB_HARNESS_ENGINE_REPORT_H
+#define BB_HARNESS_ENGINE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+typedef struct bb_engine_row {
+	char *backend, *workload, *routine, *status, *error;
+	char *omp;         /* the co-loaded OpenMP runtime, NULL none */
+	char *omp_brief;   /* it against the backend's: "llvm (2 runtimes)"; NULL none */
+	char *params_json; /* the cell's parameters (harness/engine/cell_params.h) */
+	char prec;
+	long m, n, k;
+	int threads, threads_effective, oversubscribed;
+	double median_s, min_s, ci_low_s, ci_high_s, gflops, pct_peak, cpu_ratio;
+} bb_engine_row;
+
+typedef struct bb_engine_results {
+	int64_t run_id;
+	char *db_path;
+	int cores; /* the host's, for the oversubscription footnote */
+	bb_engine_row *rows;
+	size_t n, cap;
+} bb_engine_results;
+
+void bb_engine_results_init(bb_engine_results *r, int64_t run_id, const char *db_path, int cores);
+/* Add the recorded cell c; omp_brief describes its co-loaded runtime ("" or NULL: none). */
+void bb_engine_result_add(bb_engine_results *r, const char *backend, const bb_db_cell *c,
+			  const char *omp_brief);
+void bb_engine_results_release(bb_engine_results *r);
+
+/* Progress after a measurement (one pass of a cell) finished, on stderr: `cell` names the
+ * cell's thread count and runtime ("t=4* omp=llvm (...)"), `what` is the outcome
+ * ("12.3 GFLOP/s", "crash", "pass 1/3"). */
+void bb_engine_progress(size_t done, size_t total, double elapsed, const char *backend,
+			const char *workload, const char *cell, const char *what, int tty, int quiet);
+void bb_engine_progress_done(int tty, int quiet);
+
+/* Print the summary (table on stdout, or JSON); returns the number of cells not ok. */
+int bb_engine_results_print(const bb_engine_results *r, const char *run_status, int json);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * Running a suite once its options are parsed: what `suite` does, shared with `gate`, which
+ * measures its candidate through the same path.  The plan comes from a preset, from the plan
+ * recorded with a run (--resume RUN: replayed whole, only missing cells measured), or from a
+ * recorded plan used as defaults (gate: the baseline's own plan fills what the user left out,
+ * so the candidate is measured on the same cells).
+ */
+#ifndef BB_HARNESS_SUITE_EXEC_H
+#define BB_HARNESS_SUITE_EXEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness/cli/command.h"
+#include "harness/plan/run_options.h"
+
+/* The options of `suite`, spliced into the option tables of `suite` and `gate`. */
+#define BB_SUITE_OPTIONS                                                                          \
+	{"preset", 'p', "P", "quick (CI, ~1 min for two backends), standard (default), full"},     \
+	{"resume", 0, "RUN", "finish an interrupted run (id, label or 'latest'): only missing cells"}, \
+	BB_RUN_COMMON_OPTIONS
+
+/* The plan recorded with a run (its options_json), as option values bb_opt_set() can point at. */
+typedef struct bb_suite_recorded {
+	int64_t run_id;
+	char *status;                                 /* the run's status; may be NULL */
+	char *backends, *workloads, *sizes, *threads, *omp; /* NULL when not recorded */
+	char budget[32], target[32], timeout[32], max_memory[32], passes[32];
+} bb_suite_recorded;
+
+/* Load the plan recorded with run `ref` (id, label or 'latest') of the database at `path`,
+ * opened read-only (never created).  Returns 0; 1 when the run exists but has no recorded plan
+ * (rec->run_id set, the reason in err); -1 with the reason in err when the file or the run
+ * cannot be read.  In every case release with bb_suite_recorded_release(). */
+int bb_suite_recorded_load(const char *path, const char *ref, bb_suite_recorded *rec, char *err,
+			   size_t errlen);
+void bb_suite_recorded_release(bb_suite_recorded *rec);
+
+/* Plan and run the suite parsed into o, which declares BB_SUITE_OPTIONS; usage errors name cmd.
+ * defaults: a recorded plan whose values fill the options not given (--preset given: only its
+ * backends), or NULL for the preset's; --resume ignores it.  kind: what the run is recorded
+ * as ("suite", "gate").  run_id_out: when not NULL, gets the id of the run measured (0 when
+ * none was recorded).  o is left as it was given.
+ * Returns bb_engine_run()'s exit code: 0 all ok, 1 some cell not ok, 130 interrupted, 2 bad
+ * options (nothing ran), 3 the run could not be recorded. */
+int bb_suite_execute(const bb_command *cmd, bb_opts *o, const bb_suite_recorded *defaults,
+		     const char *kind, int64_t *run_id_out);
+
+#endif
