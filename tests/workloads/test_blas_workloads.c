@@ -11,7 +11,7 @@
  */
 #include "backends/backend.h"
 #include "test_util.h"
-#include "workloads/blas_instance.h"
+#include "workloads/blas/blas_instance.h"
 #include "workloads/workload.h"
 
 static double worst[16][4]; /* largest passing residual per workload and precision */

@@ -14,7 +14,7 @@
 
 #include "backends/backend.h"
 #include "workloads/data.h"
-#include "workloads/lapack_check.h"
+#include "workloads/lapack/lapack_check.h"
 #include "workloads/workload.h"
 #include "test_util.h"
 

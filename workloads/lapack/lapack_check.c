@@ -5,7 +5,7 @@
  * including the implicit parts of the factors (getrf's row interchanges, geqrf's Householder
  * reflectors), applied here rather than by the library under test.
  */
-#include "workloads/lapack_check.h"
+#include "workloads/lapack/lapack_check.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -8,8 +8,8 @@
  * bb_lapack_outputs() lists the outputs a check examines, so that tests can plant faults in
  * exactly what the check is meant to guard (tests/workloads/test_lapack_workloads.c).
  */
-#ifndef BB_WORKLOADS_LAPACK_CHECK_H
-#define BB_WORKLOADS_LAPACK_CHECK_H
+#ifndef BB_WORKLOADS_LAPACK_LAPACK_CHECK_H
+#define BB_WORKLOADS_LAPACK_LAPACK_CHECK_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -42,7 +42,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "workloads/lapack_check.h"
+#include "workloads/lapack/lapack_check.h"
 
 /* Residual limits in the units above, c1 + c2 / n (see bb_lapack_limit and lapack_factor.c).
  * Correct results from netlib, openblas, openblas64, atlas and flame stayed below 2.9 at n = 2,

@@ -32,7 +32,7 @@
 #include <stdlib.h>
 
 #include "common/error.h"
-#include "workloads/lapack_check.h"
+#include "workloads/lapack/lapack_check.h"
 
 /* Residual limits in units of the normalizations above: c1 + c2 / n (bb_lapack_limit), that is
  * ||r|| <= (c1 n + c2) eps ||A|| ||x||.  Correct results from netlib, openblas, openblas64,

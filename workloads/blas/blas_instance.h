@@ -19,8 +19,8 @@
  * forms has at most 20 significant bits, so the update is exact in every precision and in any
  * evaluation order: the checks of ger and axpy are exact comparisons.
  */
-#ifndef BB_WORKLOADS_BLAS_INSTANCE_H
-#define BB_WORKLOADS_BLAS_INSTANCE_H
+#ifndef BB_WORKLOADS_BLAS_BLAS_INSTANCE_H
+#define BB_WORKLOADS_BLAS_BLAS_INSTANCE_H
 
 #include <complex.h>
 #include <stddef.h>

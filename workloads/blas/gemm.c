@@ -26,8 +26,8 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "workloads/blas_check.h"
-#include "workloads/blas_instance.h"
+#include "workloads/blas/blas_check.h"
+#include "workloads/blas/blas_instance.h"
 
 typedef void (*gemm_fn)(const char *ta, const char *tb, const void *m, const void *n, const void *k,
                         const void *alpha, const void *a, const void *lda, const void *b,
