@@ -1,6 +1,6 @@
 /*
  * The workload table, built from catalog.def, its lookups, and the bb_instance_* wrappers.
- * Each entry is `bb_workload_<name>`, defined in the family's file.
+ * Each entry is `bb_workload_<name>`, defined in its routine's file (catalog.def says where).
  */
 #include "workloads/workload.h"
 

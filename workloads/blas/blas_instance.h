@@ -1,8 +1,8 @@
 /*
- * What the BLAS workloads (blas1.c, blas2.c, blas3.c) share: one instance layout made of
- * operands (matrices and vectors, one buffer per copy, a pristine copy of what the call
- * overwrites), their deterministic data, reset/destroy, and the test hook that plants a fault
- * in copy 0's output.  Every copy holds the same values in its own memory.
+ * What the BLAS workloads (blas1.c, blas2.c, gemm.c, symm.c, syrk.c, trsm.c) share: one
+ * instance layout made of operands (matrices and vectors, one buffer per copy, a pristine copy
+ * of what the call overwrites), their deterministic data, reset/destroy, and the test hook
+ * that plants a fault in copy 0's output.  Every copy holds the same values in its own memory.
  *
  * Data kinds (all reproducible from the seed; each operand has its own random stream, so an
  * operand can be regenerated alone):
