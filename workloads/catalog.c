@@ -1,6 +1,6 @@
 /*
  * The workload table, built from catalog.def, its lookups, and the bb_instance_* wrappers.
- * Each entry is `bb_workload_<name>`, defined in the family's file.
+ * Each entry is `bb_workload_<name>`, defined in its routine's file (catalog.def says where).
  */
 #include "workloads/workload.h"
 
@@ -14,19 +14,6 @@
 #include "workloads/catalog.def"
 #undef BB_WORKLOAD
 
-/* Until the LAPACK files are in the tree (CMake defines BB_HAVE_LAPACK_* when they are), their
- * workloads are weak references, NULL at run time, and left out of the table. */
-#ifndef BB_HAVE_LAPACK_FACTOR
-#pragma weak bb_workload_getrf
-#pragma weak bb_workload_potrf
-#pragma weak bb_workload_geqrf
-#pragma weak bb_workload_gesv
-#endif
-#ifndef BB_HAVE_LAPACK_EIGEN
-#pragma weak bb_workload_syevd
-#pragma weak bb_workload_gesdd
-#endif
-
 static const bb_workload *const table[] = {
 #define BB_WORKLOAD(n) &bb_workload_##n,
 #include "workloads/catalog.def"
@@ -37,24 +24,18 @@ static const bb_workload *const table[] = {
 
 size_t bb_workload_count(void)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < TABLE_SIZE; i++)
-		n += table[i] != NULL;
-	return n;
+	return TABLE_SIZE;
 }
 
 const bb_workload *bb_workload_at(size_t i)
 {
-	for (size_t t = 0; t < TABLE_SIZE; t++)
-		if (table[t] && i-- == 0)
-			return table[t];
-	return NULL;
+	return i < TABLE_SIZE ? table[i] : NULL;
 }
 
 const bb_workload *bb_workload_find(const char *name)
 {
 	for (size_t t = 0; t < TABLE_SIZE; t++)
-		if (table[t] && !strcmp(table[t]->name, name))
+		if (!strcmp(table[t]->name, name))
 			return table[t];
 	return NULL;
 }
@@ -94,9 +75,9 @@ const char *bb_workload_suggest(const char *name)
 		for (size_t t = 0; t < TABLE_SIZE; t++) {
 			const bb_workload *w = table[t];
 			int known = 0;
-			for (size_t g = 0; w && g < 4; g++)
+			for (size_t g = 0; g < 4; g++)
 				known |= !strcmp(w->family, order[g]);
-			if (!w || (f < 4 ? strcmp(w->family, order[f]) != 0 : known))
+			if (f < 4 ? strcmp(w->family, order[f]) != 0 : known)
 				continue;
 			cand[n++] = w->name;
 			for (int p = 0; p < 4; p++)

@@ -68,7 +68,8 @@ struct bb_instance {
 	void (*destroy)(bb_instance *in);
 };
 
-/* Catalog. */
+/* Catalog: every workload of catalog.def, in its order; bb_workload_at() returns NULL when
+ * i >= bb_workload_count(). */
 size_t bb_workload_count(void);
 const bb_workload *bb_workload_at(size_t i);
 const bb_workload *bb_workload_find(const char *name);  /* "gemm" */

@@ -7,16 +7,26 @@
  * and the check passes; then faults planted in copy 0's output -- the largest element off by 1e-3
  * relative, one NaN -- must be reported wrong.  Workloads the backend lacks must be refused
  * with a reason (the `ref` backend has GEMM only), and so must a routine whose ABI is unknown.
- * Exits 77 when the backend is not installed.
+ * Every BLAS workload of the catalog (family blas*) must have shapes here: a new one fails this
+ * test until it has.  Exits 77 when the backend is not installed.
  */
 #include "backends/backend.h"
 #include "test_util.h"
-#include "workloads/blas_instance.h"
+#include "workloads/blas/blas_instance.h"
 #include "workloads/workload.h"
 
-static double worst[16][4]; /* largest passing residual per workload and precision */
+/* The catalog's size, from catalog.def itself. */
+enum {
+	N_CATALOG = 0
+#define BB_WORKLOAD(n) +1
+#include "workloads/catalog.def"
+#undef BB_WORKLOAD
+};
 
-/* Shapes per workload, as spec keys (the spec parser fills the rest). */
+/* largest passing residual per workload (catalog index) and precision */
+static double worst[N_CATALOG][4];
+
+/* Shapes per BLAS workload, as spec keys (the spec parser fills the rest). */
 static const char *const shapes[][5] = {
     {"dot", "n=1000", "n=777,inc=2", "n=1", NULL},
     {"axpy", "n=1000", "n=777,inc=2", "n=1", NULL},
@@ -31,6 +41,20 @@ static const char *const shapes[][5] = {
 };
 
 #define N_SHAPES (sizeof(shapes) / sizeof(shapes[0]))
+
+static int is_blas(const bb_workload *w)
+{
+	return !strncmp(w->family, "blas", 4);
+}
+
+/* The shapes of workload w: its row of shapes[], NULL when it has none. */
+static const char *const *shapes_of(const bb_workload *w)
+{
+	for (size_t i = 0; i < N_SHAPES; i++)
+		if (!strcmp(shapes[i][0], w->name))
+			return shapes[i];
+	return NULL;
+}
 
 static bb_instance *make(const bb_cell_workload *c, bb_backend *b, int copies, char *err,
                          size_t len)
@@ -158,14 +182,30 @@ int main(int argc, char **argv)
 		fprintf(stderr, "load: %s\n", err);
 		return 1;
 	}
-	for (size_t wi = 0; wi < N_SHAPES; wi++) {
-		const bb_workload *w = bb_workload_find(shapes[wi][0]);
-		BB_CHECK(w != NULL);
-		if (!w)
+	/* every row names a BLAS workload of the catalog */
+	for (size_t i = 0; i < N_SHAPES; i++) {
+		const bb_workload *w = bb_workload_find(shapes[i][0]);
+		if (!w || !is_blas(w))
+			fprintf(stderr, "  shapes for '%s', not a BLAS workload\n", shapes[i][0]);
+		BB_CHECK(w && is_blas(w));
+	}
+	/* every BLAS workload of the catalog, in its order */
+	BB_CHECK_INT(bb_workload_count(), N_CATALOG);
+	size_t tested = 0;
+	for (size_t wi = 0; wi < bb_workload_count() && wi < N_CATALOG; wi++) {
+		const bb_workload *w = bb_workload_at(wi);
+		if (!is_blas(w))
+			continue; /* test_lapack_workloads */
+		const char *const *ws = shapes_of(w);
+		if (!ws) {
+			fprintf(stderr, "  %s: no shapes in this test\n", w->name);
+			BB_CHECK(!"shapes for every BLAS workload");
 			continue;
-		for (int si = 1; shapes[wi][si]; si++) {
+		}
+		tested++;
+		for (int si = 1; ws[si]; si++) {
 			char spec_text[160];
-			snprintf(spec_text, sizeof(spec_text), "%s:%s", w->name, shapes[wi][si]);
+			snprintf(spec_text, sizeof(spec_text), "%s:%s", w->name, ws[si]);
 			bb_cell_workload *cells = NULL;
 			size_t n = 0;
 			if (bb_workload_specs_expand(spec_text, NULL, &cells, &n, err,
@@ -184,11 +224,13 @@ int main(int argc, char **argv)
 			free(cells);
 		}
 	}
+	BB_CHECK(tested > 0);
 	test_unknown_abi(&b);
 	printf("largest residuals of correct results (limit 10), s d c z:\n");
-	for (size_t wi = 0; wi < N_SHAPES; wi++)
-		printf("  %-5s %8.3g %8.3g %8.3g %8.3g\n", shapes[wi][0], worst[wi][0],
-		       worst[wi][1], worst[wi][2], worst[wi][3]);
+	for (size_t wi = 0; wi < bb_workload_count() && wi < N_CATALOG; wi++)
+		if (is_blas(bb_workload_at(wi)))
+			printf("  %-5s %8.3g %8.3g %8.3g %8.3g\n", bb_workload_at(wi)->name,
+			       worst[wi][0], worst[wi][1], worst[wi][2], worst[wi][3]);
 	bb_backend_release(&b);
 	return bb_test_done();
 }

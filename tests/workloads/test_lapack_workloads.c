@@ -8,33 +8,99 @@
  * checked output off by 1e-3 relative, then a NaN; each must be reported wrong and pass again
  * once restored.  potrf on a matrix that is not positive definite must report the info.
  * Prints the largest residual of correct results and the smallest of planted faults per
- * routine.  Exits 77 when the backend is not installed.
+ * routine.  Every LAPACK workload of the catalog (family lapack) must have shapes here: a new
+ * one fails this test, --unit included, until it has.  Exits 77 when the backend is not
+ * installed.
  */
 #include <complex.h>
 
 #include "backends/backend.h"
 #include "workloads/data.h"
-#include "workloads/lapack_check.h"
+#include "workloads/lapack/lapack_check.h"
 #include "workloads/workload.h"
 #include "test_util.h"
 
 #define COPIES 2
 #define SEED 20240607u
 
-static const char *const names[] = {"getrf", "potrf", "geqrf", "gesv", "syevd", "gesdd"};
-#define N_NAMES (sizeof(names) / sizeof(names[0]))
 static const char precs[] = "sdcz";
 
-/* per workload and precision: largest residual of a correct result, smallest of a fault, and
- * the smallest ratio of a caught fault's residual to the limit it exceeded */
-static double ok_max[N_NAMES][4], fault_min[N_NAMES][4], margin_min[N_NAMES][4];
+/* The catalog's size, from catalog.def itself. */
+enum {
+	N_CATALOG = 0
+#define BB_WORKLOAD(n) +1
+#include "workloads/catalog.def"
+#undef BB_WORKLOAD
+};
 
-static int name_index(const char *name)
+/* Shapes per LAPACK workload (complete() fills the rest): square, tall, wide, padded leading
+ * dimensions, each jobz / uplo. */
+#define MAX_SHAPES 8
+static const struct {
+	const char *name;
+	bb_shape s[MAX_SHAPES]; /* up to the first with neither m nor n */
+} cases[] = {
+    {"getrf", {{.n = 33}, {.n = 96, .lda = 99}, {.m = 96, .n = 40}, {.m = 40, .n = 96, .lda = 41}}},
+    {"potrf", {{.n = 33}, {.n = 96, .uplo = 'L', .lda = 101}}},
+    {"geqrf", {{.n = 33}, {.n = 96, .lda = 97}, {.m = 96, .n = 40}, {.m = 40, .n = 96}}},
+    {"gesv", {{.n = 33}, {.n = 96, .nrhs = 3, .lda = 98, .ldb = 100}}},
+    {"syevd",
+     {{.n = 33},
+      {.n = 96, .uplo = 'L', .lda = 97},
+      {.n = 33, .jobz = 'N'},
+      {.n = 96, .jobz = 'N', .uplo = 'L'}}},
+    {"gesdd",
+     {{.n = 33},
+      {.n = 96, .lda = 98},
+      {.m = 96, .n = 40},
+      {.m = 40, .n = 96, .jobz = 'A'},
+      {.m = 96, .n = 40, .jobz = 'O'},
+      {.m = 40, .n = 96, .jobz = 'O'},
+      {.m = 96, .n = 33, .jobz = 'N'}}},
+};
+#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+
+/* per workload (catalog index) and precision: largest residual of a correct result, smallest
+ * of a fault, and the smallest ratio of a caught fault's residual to the limit it exceeded */
+static double ok_max[N_CATALOG][4], fault_min[N_CATALOG][4], margin_min[N_CATALOG][4];
+
+static int is_lapack(const bb_workload *w)
 {
-	for (size_t i = 0; i < N_NAMES; i++)
-		if (!strcmp(names[i], name))
-			return (int)i;
-	return 0;
+	return !strcmp(w->family, "lapack");
+}
+
+/* The shapes of workload w (a row of cases[]), NULL when it has none. */
+static const bb_shape *shapes_of(const bb_workload *w)
+{
+	for (size_t i = 0; i < N_CASES; i++)
+		if (!strcmp(cases[i].name, w->name))
+			return cases[i].s;
+	return NULL;
+}
+
+/* Every row of cases[] names a LAPACK workload and every LAPACK workload of the catalog has a
+ * row; the catalog has some (none fails too). */
+static void check_coverage(void)
+{
+	BB_CHECK_INT(bb_workload_count(), N_CATALOG);
+	for (size_t i = 0; i < N_CASES; i++) {
+		const bb_workload *w = bb_workload_find(cases[i].name);
+		if (!w || !is_lapack(w))
+			fprintf(stderr, "  shapes for '%s', not a LAPACK workload\n",
+			        cases[i].name);
+		BB_CHECK(w && is_lapack(w));
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < bb_workload_count(); i++) {
+		const bb_workload *w = bb_workload_at(i);
+		if (!is_lapack(w))
+			continue; /* test_blas_workloads */
+		n++;
+		if (!shapes_of(w))
+			fprintf(stderr, "  %s: no shapes in this test\n", w->name);
+		BB_CHECK(shapes_of(w) != NULL);
+	}
+	BB_CHECK(n > 0);
 }
 
 static void describe(const char *wname, char prec, const bb_shape *s, char *buf, size_t len)
@@ -71,7 +137,7 @@ static int check(bb_instance *in, double *res, char *why, size_t len)
 }
 
 /* Plant faults in every checked output of copy 0: each must be caught, each restored. */
-static void plant_faults(bb_instance *in, int wi, int pi, const char *label)
+static void plant_faults(bb_instance *in, size_t wi, int pi, const char *label)
 {
 	bb_lapack_output out[BB_LAPACK_MAX_OUTPUTS];
 	int n = bb_lapack_outputs(in, 0, out);
@@ -109,13 +175,11 @@ static void plant_faults(bb_instance *in, int wi, int pi, const char *label)
 	}
 }
 
-static void one_case(bb_backend *b, const char *wname, char prec, bb_shape s)
+static void one_case(bb_backend *b, size_t wi, char prec, bb_shape s)
 {
-	const bb_workload *w = bb_workload_find(wname);
-	BB_CHECK(w != NULL);
-	if (!w)
-		return;
-	int wi = name_index(wname), pi = bb_prec_index(prec);
+	const bb_workload *w = bb_workload_at(wi);
+	const char *wname = w->name;
+	int pi = bb_prec_index(prec);
 	char label[160], why[256], err[256];
 	w->complete(&s);
 	describe(wname, prec, &s, label, sizeof(label));
@@ -173,39 +237,24 @@ static void potrf_not_definite(bb_backend *b, char prec, char uplo)
 
 static void run_all(bb_backend *b)
 {
+	check_coverage();
+	size_t n_workloads = bb_workload_count() < N_CATALOG ? bb_workload_count() : N_CATALOG;
 	for (const char *p = precs; *p; p++) {
 		char c = *p;
-		one_case(b, "getrf", c, (bb_shape){.n = 33});
-		one_case(b, "getrf", c, (bb_shape){.n = 96, .lda = 99});
-		one_case(b, "getrf", c, (bb_shape){.m = 96, .n = 40});
-		one_case(b, "getrf", c, (bb_shape){.m = 40, .n = 96, .lda = 41});
-		one_case(b, "potrf", c, (bb_shape){.n = 33});
-		one_case(b, "potrf", c, (bb_shape){.n = 96, .uplo = 'L', .lda = 101});
-		one_case(b, "geqrf", c, (bb_shape){.n = 33});
-		one_case(b, "geqrf", c, (bb_shape){.n = 96, .lda = 97});
-		one_case(b, "geqrf", c, (bb_shape){.m = 96, .n = 40});
-		one_case(b, "geqrf", c, (bb_shape){.m = 40, .n = 96});
-		one_case(b, "gesv", c, (bb_shape){.n = 33});
-		one_case(b, "gesv", c, (bb_shape){.n = 96, .nrhs = 3, .lda = 98, .ldb = 100});
-		one_case(b, "syevd", c, (bb_shape){.n = 33});
-		one_case(b, "syevd", c, (bb_shape){.n = 96, .uplo = 'L', .lda = 97});
-		one_case(b, "syevd", c, (bb_shape){.n = 33, .jobz = 'N'});
-		one_case(b, "syevd", c, (bb_shape){.n = 96, .jobz = 'N', .uplo = 'L'});
-		one_case(b, "gesdd", c, (bb_shape){.n = 33});
-		one_case(b, "gesdd", c, (bb_shape){.n = 96, .lda = 98});
-		one_case(b, "gesdd", c, (bb_shape){.m = 96, .n = 40});
-		one_case(b, "gesdd", c, (bb_shape){.m = 40, .n = 96, .jobz = 'A'});
-		one_case(b, "gesdd", c, (bb_shape){.m = 96, .n = 40, .jobz = 'O'});
-		one_case(b, "gesdd", c, (bb_shape){.m = 40, .n = 96, .jobz = 'O'});
-		one_case(b, "gesdd", c, (bb_shape){.m = 96, .n = 33, .jobz = 'N'});
+		for (size_t wi = 0; wi < n_workloads; wi++) {
+			const bb_workload *w = bb_workload_at(wi);
+			const bb_shape *s = is_lapack(w) ? shapes_of(w) : NULL;
+			for (int si = 0; s && si < MAX_SHAPES && (s[si].m || s[si].n); si++)
+				one_case(b, wi, c, s[si]);
+		}
 		potrf_not_definite(b, c, 'U');
 		potrf_not_definite(b, c, 'L');
 	}
 	printf("%-6s %4s %12s %12s %14s\n", "", "prec", "max ok", "min fault", "fault/limit");
-	for (size_t w = 0; w < N_NAMES; w++)
-		for (int p = 0; p < 4; p++)
-			printf("%-6s %4c %12.3g %12.3g %14.3g\n", names[w], precs[p], ok_max[w][p],
-			       fault_min[w][p], margin_min[w][p]);
+	for (size_t w = 0; w < n_workloads; w++)
+		for (int p = 0; is_lapack(bb_workload_at(w)) && p < 4; p++)
+			printf("%-6s %4c %12.3g %12.3g %14.3g\n", bb_workload_at(w)->name, precs[p],
+			       ok_max[w][p], fault_min[w][p], margin_min[w][p]);
 }
 
 /* complete, validate and flop counts: no library needed. */
@@ -266,9 +315,12 @@ static void unit(void)
 	q = (bb_shape){.n = 10, .uplo = 'x'};
 	potrf->complete(&q);
 	BB_CHECK_INT(potrf->validate(&q, why, sizeof(why)), -1);
-	for (size_t i = 0; i < N_NAMES; i++) {
-		const bb_workload *w = bb_workload_find(names[i]);
-		BB_CHECK_STR(w->family, "lapack");
+	/* every LAPACK workload of the catalog, and every one has shapes for the library runs */
+	check_coverage();
+	for (size_t i = 0; i < bb_workload_count(); i++) {
+		const bb_workload *w = bb_workload_at(i);
+		if (!is_lapack(w))
+			continue;
 		BB_CHECK(w->in_place);
 		bb_shape z = {.n = 64};
 		w->complete(&z);
@@ -297,7 +349,7 @@ int main(int argc, char **argv)
 	}
 	if (spec.name && !bb_catalog_installed(bb_catalog_find(spec.name)))
 		BB_TEST_SKIP("backend not installed");
-	for (size_t w = 0; w < N_NAMES; w++)
+	for (size_t w = 0; w < N_CATALOG; w++)
 		for (int p = 0; p < 4; p++)
 			fault_min[w][p] = margin_min[w][p] = INFINITY;
 	bb_backend b;

@@ -5,7 +5,7 @@
  * including the implicit parts of the factors (getrf's row interchanges, geqrf's Householder
  * reflectors), applied here rather than by the library under test.
  */
-#include "workloads/lapack_check.h"
+#include "workloads/lapack/lapack_check.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -357,6 +357,48 @@ int bb_lapack_outputs_bad(bb_lapack *L, char *why, size_t len)
 		}
 	}
 	return 0;
+}
+
+int bb_lapack_order_bad(const bb_lapack *L, const char *what, int dir, int nonneg, long k,
+                        char *why, size_t len)
+{
+	char rp = bb_lapack_real_prec(L->h.prec);
+	const void *w = L->c[0].w;
+	for (long i = 0; i < k; i++) {
+		long double v = creall(bb_elem(rp, w, (size_t)i));
+		if (nonneg && v < 0) {
+			snprintf(why, len, "%s: %s(%ld) = %Lg is negative", L->name, what, i + 1,
+			         v);
+			return 1;
+		}
+		if (i + 1 < k) {
+			long double next = creall(bb_elem(rp, w, (size_t)i + 1));
+			if (dir > 0 ? next < v : next > v) {
+				snprintf(why, len, "%s: %s not in %s order at %ld", L->name, what,
+				         dir > 0 ? "ascending" : "descending", i + 1);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+long double bb_lapack_wsum(const bb_lapack *L, long k, int e)
+{
+	char rp = bb_lapack_real_prec(L->h.prec);
+	long double s = 0;
+	for (long i = 0; i < k; i++) {
+		long double v = creall(bb_elem(rp, L->c[0].w, (size_t)i));
+		s += e == 1 ? v : v * v;
+	}
+	return s;
+}
+
+void bb_lapack_wscale(const bb_lapack *L, long k, bb_xc *x)
+{
+	char rp = bb_lapack_real_prec(L->h.prec);
+	for (long i = 0; i < k; i++)
+		x[i] *= creall(bb_elem(rp, L->c[0].w, (size_t)i));
 }
 
 int bb_lapack_verdict(const bb_lapack *L, const bb_lapack_res *r, int n, double *residual,

@@ -1,8 +1,8 @@
 /*
- * What the BLAS workloads (blas1.c, blas2.c, blas3.c) share: one instance layout made of
- * operands (matrices and vectors, one buffer per copy, a pristine copy of what the call
- * overwrites), their deterministic data, reset/destroy, and the test hook that plants a fault
- * in copy 0's output.  Every copy holds the same values in its own memory.
+ * What the BLAS workloads (blas1.c, blas2.c, gemm.c, symm.c, syrk.c, trsm.c) share: one
+ * instance layout made of operands (matrices and vectors, one buffer per copy, a pristine copy
+ * of what the call overwrites), their deterministic data, reset/destroy, and the test hook
+ * that plants a fault in copy 0's output.  Every copy holds the same values in its own memory.
  *
  * Data kinds (all reproducible from the seed; each operand has its own random stream, so an
  * operand can be regenerated alone):
@@ -19,8 +19,8 @@
  * forms has at most 20 significant bits, so the update is exact in every precision and in any
  * evaluation order: the checks of ger and axpy are exact comparisons.
  */
-#ifndef BB_WORKLOADS_BLAS_INSTANCE_H
-#define BB_WORKLOADS_BLAS_INSTANCE_H
+#ifndef BB_WORKLOADS_BLAS_BLAS_INSTANCE_H
+#define BB_WORKLOADS_BLAS_BLAS_INSTANCE_H
 
 #include <complex.h>
 #include <stddef.h>

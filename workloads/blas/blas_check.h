@@ -35,8 +35,8 @@
  * for complex products, 1000 for real solves and 800 for complex ones (beyond that a single
  * such element is within the rounding noise of the projection).
  */
-#ifndef BB_WORKLOADS_BLAS_CHECK_H
-#define BB_WORKLOADS_BLAS_CHECK_H
+#ifndef BB_WORKLOADS_BLAS_BLAS_CHECK_H
+#define BB_WORKLOADS_BLAS_BLAS_CHECK_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,15 +1,15 @@
 /*
- * What the LAPACK workloads (lapack_factor.c: getrf, potrf, geqrf, gesv; lapack_eigen.c: syevd,
- * gesdd) share: one instance layout (pristine input, per-copy inputs/outputs, workspace queried
- * and allocated once), its reset and destroy, the data generators, and the long-double helpers
- * the checks are built from.  The checks never trust the library: they recompute projected
- * residuals (the factors applied to random vectors, O(n^2)) against the pristine input.
+ * What the LAPACK workloads (getrf.c, potrf.c, geqrf.c, gesv.c, syevd.c, gesdd.c) share: one
+ * instance layout (pristine input, per-copy inputs/outputs, workspace queried and allocated once),
+ * its reset and destroy, the data generators, and the long-double helpers the checks are built
+ * from.  The checks never trust the library: they recompute projected residuals (the factors
+ * applied to random vectors, O(n^2)) against the pristine input.
  *
  * bb_lapack_outputs() lists the outputs a check examines, so that tests can plant faults in
  * exactly what the check is meant to guard (tests/workloads/test_lapack_workloads.c).
  */
-#ifndef BB_WORKLOADS_LAPACK_CHECK_H
-#define BB_WORKLOADS_LAPACK_CHECK_H
+#ifndef BB_WORKLOADS_LAPACK_LAPACK_CHECK_H
+#define BB_WORKLOADS_LAPACK_LAPACK_CHECK_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -132,6 +132,14 @@ void bb_lapack_apply_pivots(const bb_lapack *L, const void *ipiv, long k, int re
 /* geqrf: y (m elements) becomes Q y (adjoint 0) or Q^H y (adjoint 1), Q from the reflectors
  * stored in copy c's a below the diagonal and its tau. */
 void bb_lapack_apply_reflectors(const bb_lapack *L, const bb_lapack_copy *c, int adjoint, bb_xc *y);
+/* syevd, gesdd: the k real values in copy 0's w (eigenvalues, singular values).
+ * order_bad: 1 (wrong) with a reason in why when they are not ordered (dir > 0 ascending,
+ * dir < 0 descending), or when nonneg and one is negative; `what` names them ("w", "s").
+ * wsum: the sum of w(i)^e, e = 1 or 2.  wscale: x(i) *= w(i). */
+int bb_lapack_order_bad(const bb_lapack *L, const char *what, int dir, int nonneg, long k,
+                        char *why, size_t len);
+long double bb_lapack_wsum(const bb_lapack *L, long k, int e);
+void bb_lapack_wscale(const bb_lapack *L, long k, bb_xc *x);
 
 /* Check verdict helpers: each returns 1 (wrong) with a one-line reason in why, or 0.
  * info_bad: copy 0's info != 0; `meaning` (or NULL) says what a positive info means. */

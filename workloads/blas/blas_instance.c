@@ -3,7 +3,7 @@
  * deterministic data, reset, destroy, the checks every BLAS workload shares, and the test hook
  * that plants a fault.
  */
-#include "workloads/blas_instance.h"
+#include "workloads/blas/blas_instance.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "workloads/blas_check.h"
+#include "workloads/blas/blas_check.h"
 
 bb_blas *bb_blas_new(const bb_workload *w, char prec, const bb_shape *s, bb_backend *b, int copies,
                      uint64_t seed, const long *dims, char *err, size_t errlen)

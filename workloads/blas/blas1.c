@@ -34,8 +34,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "workloads/blas_check.h"
-#include "workloads/blas_instance.h"
+#include "workloads/blas/blas_check.h"
+#include "workloads/blas/blas_instance.h"
 
 #define AXPY_ALPHA 0x1.0p-10
 

@@ -2,7 +2,7 @@
  * The BLAS product check (see blas_check.h): views of stored operands as op(X), long-double
  * products with their componentwise magnitudes, and the direct or projected residual.
  */
-#include "workloads/blas_check.h"
+#include "workloads/blas/blas_check.h"
 
 #include <math.h>
 #include <stdlib.h>

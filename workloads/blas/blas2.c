@@ -21,8 +21,8 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "workloads/blas_check.h"
-#include "workloads/blas_instance.h"
+#include "workloads/blas/blas_check.h"
+#include "workloads/blas/blas_instance.h"
 
 #define GER_ALPHA 0x1.0p-10
 
