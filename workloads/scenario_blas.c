@@ -5,6 +5,9 @@
  * busy on one core).  Each alternates baseline and pathology blocks `rounds` times in this one
  * process and checks the BLAS results at the end: a fast wrong answer is an error, not a
  * finding.
+ *
+ * Each scenario has a standalone reproduction, harness/diagnose/repro/programs/<name>.c
+ * (dual-pool: dual_pool.c): when a measurement here changes, change its program too.
  */
 #include <signal.h>
 #include <stdio.h>

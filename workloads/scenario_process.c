@@ -3,6 +3,9 @@
  * both running regions) and fork (parallel work in a child forked after the parent ran a
  * parallel region, pytorch#17199).  A child that never finishes is killed at the timeout and
  * counted: the hang is the finding, not a failure of the harness.
+ *
+ * Each scenario has a standalone reproduction, harness/diagnose/repro/programs/<name>.c
+ * (mixed-omp: mixed_omp.c): when a measurement here changes, change its program too.
  */
 #include <errno.h>
 #include <signal.h>

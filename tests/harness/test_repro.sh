@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Standalone reproduction programs end to end (harness/diagnose/repro/diagnose_repro*.c): the repro_gen driver
+# Standalone reproduction programs end to end (harness/diagnose/repro/): the repro_gen driver
 # writes one for a scenario against the Debian libraries, it compiles with its own build line
 # plus -Wall -Wextra -Werror, runs for a fraction of a second, exits 0 and ends with a result
 # line that parses.
@@ -126,7 +126,7 @@ kernel_selection)
 ilp64)
 	repro "" "$secs" --scenario background-load --alias openblas64 --blas "$(realpath "$ob64")" \
 		--bits 64 --set-threads openblas_set_num_threads --n 96 && ran ilp64
-	check 'grep -q "^typedef int64_t blas_int;" "$path"' "64-bit INTEGER typedef"
+	check 'grep -q "^#define REPRO_BLAS_INT int64_t" "$path"' "64-bit INTEGER type"
 	check 'grep -q "ILP64" "$path"' "header says ILP64"
 	;;
 quoted)

@@ -1,8 +1,9 @@
 /*
  * Writing a finding's standalone reproduction program (see diagnose_repro.h): a header comment
  * that says what it reproduces (from scenarios.def), what blasbench measured and how to build
- * and run it; the parameters of the finding as C declarations; then the shared parts and the
- * scenario's main from diagnose_repro_text.c and diagnose_repro_mains.c.
+ * and run it; then the scenario's program from programs/ (embedded, see
+ * diagnose_repro_internal.h) with the finding's values as #defines in place of its
+ * `#include "finding.h"`.
  *
  * Every string from outside (paths, symbols, alias, environment) reaches the program either as
  * a C string literal escaped here, or in the comment only when it is plainly printable; nothing
@@ -184,9 +185,10 @@ static void env_release(repro_env *e)
 
 static int absolute(const char *path) { return path && path[0] == '/'; }
 
-/* The scenario and its template, once the input is complete for it; or -1 with the reason. */
-static int input_check(const bb_repro_input *in, const bb_scenario **s,
-		       const bb_repro_template **t, char *err, size_t errlen)
+/* The scenario and its program's template, once the input is complete for it; or -1 with
+ * the reason. */
+static int input_check(const bb_repro_input *in, const bb_scenario **s, bb_repro_template *t,
+		       char *err, size_t errlen)
 {
 	if (!in->scenario || !(*s = bb_scenario_find(in->scenario))) {
 		const char *close = in->scenario ? bb_scenario_suggest(in->scenario) : NULL;
@@ -194,11 +196,11 @@ static int input_check(const bb_repro_input *in, const bb_scenario **s,
 			 close ? ": did you mean '" : "", close ? close : "", close ? "'?" : "");
 		return -1;
 	}
-	if (!(*t = bb_repro_template_find(in->scenario))) {
+	if (bb_repro_template_find(in->scenario, t)) {
 		snprintf(err, errlen, "no reproduction program for scenario '%s'", in->scenario);
 		return -1;
 	}
-	unsigned parts = (*t)->parts;
+	unsigned needs = t->needs;
 	const char *why = NULL;
 	if (!absolute(in->blas_path))
 		why = "the BLAS library needs an absolute path";
@@ -208,11 +210,11 @@ static int input_check(const bb_repro_input *in, const bb_scenario **s,
 		why = "the INTEGER width must be 32 or 64 bits";
 	else if (in->threads < 1 || in->n < 1)
 		why = "threads and n must be at least 1";
-	else if ((parts & BB_REPRO_OMP) && !absolute(in->omp_path))
+	else if ((needs & BB_REPRO_OMP) && !absolute(in->omp_path))
 		why = "it runs OpenMP regions: the OpenMP runtime needs an absolute path";
-	else if ((parts & BB_REPRO_OMP2) && !absolute(in->omp2_path))
+	else if ((needs & BB_REPRO_OMP2) && !absolute(in->omp2_path))
 		why = "it mixes two OpenMP runtimes: the second one needs an absolute path";
-	else if ((parts & BB_REPRO_KERNEL) &&
+	else if ((needs & BB_REPRO_KERNEL) &&
 		 (!in->kernel_var || !env_name_ok(in->kernel_var) || !in->kernel_value))
 		why = "it needs the kernel override as a variable name and a value";
 	if (why) {
@@ -232,7 +234,7 @@ static char *program_name(const char *scenario, const char *alias)
 	return name;
 }
 
-/* ---- the program ----------------------------------------------------------------------------- */
+/* ---- the header comment -------------------------------------------------------------------- */
 
 static void add_measured(bb_strbuf *sb, const bb_repro_input *in, const bb_repro_template *t)
 {
@@ -241,7 +243,7 @@ static void add_measured(bb_strbuf *sb, const bb_repro_input *in, const bb_repro
 		bb_strbuf_adds(sb, "a child forked after parallel work hung and was killed");
 	else if (isnan(in->slowdown))
 		bb_strbuf_adds(sb, "no slowdown recorded");
-	else if (t->parts & BB_REPRO_KERNEL)
+	else if (t->needs & BB_REPRO_KERNEL)
 		bb_strbuf_addf(sb, "its own kernel %.2fx slower than with the override",
 			       in->slowdown);
 	else
@@ -272,7 +274,7 @@ static void add_header(bb_strbuf *sb, const bb_repro_input *in, const bb_scenari
 		       const bb_repro_template *t, const repro_env *e, const char *name,
 		       const char *build)
 {
-	unsigned parts = t->parts;
+	unsigned needs = t->needs;
 	char *text = bb_xasprintf("%s.c: %s.", name, s->summary);
 	bb_strbuf_addf(sb, "/*\n");
 	add_wrapped(sb, "", text);
@@ -282,7 +284,7 @@ static void add_header(bb_strbuf *sb, const bb_repro_input *in, const bb_scenari
 		    "Written by `blasbench diagnose --emit-repro` to reproduce one finding without "
 		    "blasbench or Python: it needs only libc and the libraries named below, loaded "
 		    "with dlopen by absolute path (RTLD_LOCAL, as Python loads extension modules).");
-	if (parts & BB_REPRO_OMP)
+	if (needs & BB_REPRO_OMP)
 		add_wrapped(sb, "",
 			    "OpenMP regions go through GOMP_parallel, which GCC libgomp and LLVM "
 			    "libomp both export: no -fopenmp, one program for either runtime.");
@@ -311,17 +313,17 @@ static void add_header(bb_strbuf *sb, const bb_repro_input *in, const bb_scenari
 	else
 		bb_strbuf_adds(sb, "by nothing (the library's default)");
 	bb_strbuf_adds(sb, "\n");
-	if (parts & BB_REPRO_OMP) {
+	if (needs & BB_REPRO_OMP) {
 		bb_strbuf_adds(sb, " * OpenMP:    ");
 		add_shown(sb, in->omp_path);
 		bb_strbuf_adds(sb, " (the application's runtime)\n");
 	}
-	if (parts & BB_REPRO_OMP2) {
+	if (needs & BB_REPRO_OMP2) {
 		bb_strbuf_adds(sb, " * And:       ");
 		add_shown(sb, in->omp2_path);
 		bb_strbuf_adds(sb, " (the other runtime)\n");
 	}
-	if (parts & BB_REPRO_KERNEL) {
+	if (needs & BB_REPRO_KERNEL) {
 		bb_strbuf_addf(sb, " * Override:  %s=", in->kernel_var);
 		add_shown(sb, in->kernel_value);
 		bb_strbuf_adds(sb, "\n *            (the program sets it itself, in the runs of itself "
@@ -337,17 +339,17 @@ static void add_header(bb_strbuf *sb, const bb_repro_input *in, const bb_scenari
 				   "libraries read them when they are loaded.  "
 				 : "",
 			    in->n,
-			    strstr(t->args, "timeout")
+			    (needs & BB_REPRO_TIMEOUT)
 				? "; timeout: seconds before a child counts as hung (default 10)"
 				: "");
 	add_wrapped(sb, "           ", text);
 	free(text);
 	add_wrapped(sb, "Output:    ",
-		    (parts & BB_REPRO_KERNEL)
+		    (needs & BB_REPRO_KERNEL)
 			? "a few lines, then \"result: baseline_ms=... pathology_ms=... "
 			  "slowdown=...\": the baseline is the override, the pathology the "
 			  "library's own pick, slowdown = pathology / baseline (medians)."
-			: strstr(t->args, "timeout")
+			: (needs & BB_REPRO_TIMEOUT)
 			      ? "a few lines, then \"result: hang\" when a child hangs, else "
 				"\"result: baseline_ms=... pathology_ms=... slowdown=...\"."
 			      : "a few lines, then \"result: baseline_ms=... pathology_ms=... "
@@ -358,65 +360,60 @@ static void add_header(bb_strbuf *sb, const bb_repro_input *in, const bb_scenari
 	bb_strbuf_adds(sb, " */\n");
 }
 
-/* The finding as C declarations the parts refer to (diagnose_repro_internal.h). */
-static void add_params(bb_strbuf *sb, const bb_repro_input *in, const bb_repro_template *t,
-		       const repro_env *e)
+/* The finding as the #defines that stand for the program's `#include "finding.h"` (see
+ * programs/finding.h): those the program uses, each string a C literal. */
+static void add_finding(bb_strbuf *sb, const bb_repro_input *in, unsigned needs,
+			const repro_env *e)
 {
-	bb_strbuf_adds(sb, "/* ---- the finding (seconds and n can be given on the command line) "
-			   "---- */\n\nstatic const char *blas_path = ");
+	bb_strbuf_adds(sb, "#define REPRO_BLAS_PATH ");
 	add_c_string(sb, in->blas_path);
-	bb_strbuf_adds(sb, ";\nstatic const char *dgemm_symbol = ");
+	bb_strbuf_adds(sb, "\n#define REPRO_DGEMM_SYMBOL ");
 	add_c_string(sb, in->blas_symbol);
-	bb_strbuf_addf(sb, ";\ntypedef int%d_t blas_int; /* the library's INTEGER (%s) */\n",
-		       in->int_bits, in->int_bits == 64 ? "ILP64" : "LP64");
-	bb_strbuf_adds(sb, "static const char *set_threads_symbol = ");
-	if (in->set_threads_symbol) {
+	bb_strbuf_addf(sb, "\n#define REPRO_BLAS_INT int%d_t /* %s */\n", in->int_bits,
+		       in->int_bits == 64 ? "ILP64" : "LP64");
+	bb_strbuf_adds(sb, "#define REPRO_SET_THREADS_SYMBOL ");
+	if (in->set_threads_symbol)
 		add_c_string(sb, in->set_threads_symbol);
-		bb_strbuf_adds(sb, ";\n");
-	} else {
-		bb_strbuf_adds(sb, "NULL; /* none known: the library's default */\n");
-	}
+	else
+		bb_strbuf_adds(sb, "NULL /* none known: the library's default */");
 	/* BLIS takes a dim_t (64 bits); OpenBLAS and OpenMP an int */
 	int wide = in->set_threads_symbol && !strcmp(in->set_threads_symbol,
 						     "bli_thread_set_num_threads");
-	bb_strbuf_addf(sb, "typedef void set_threads_fn(%s);\n", wide ? "int64_t" : "int");
-	if (t->parts & BB_REPRO_OMP) {
-		bb_strbuf_adds(sb, "static const char *omp_path = ");
+	bb_strbuf_addf(sb, "\n#define REPRO_SET_THREADS_ARG %s\n",
+		       wide ? "int64_t /* BLIS's dim_t */" : "int");
+	if (needs & BB_REPRO_OMP) {
+		bb_strbuf_adds(sb, "#define REPRO_OMP_PATH ");
 		add_c_string(sb, in->omp_path);
-		bb_strbuf_adds(sb, "; /* the application's OpenMP runtime */\n");
+		bb_strbuf_adds(sb, "\n");
 	}
-	if (t->parts & BB_REPRO_OMP2) {
-		bb_strbuf_adds(sb, "static const char *omp2_path = ");
+	if (needs & BB_REPRO_OMP2) {
+		bb_strbuf_adds(sb, "#define REPRO_OMP2_PATH ");
 		add_c_string(sb, in->omp2_path);
-		bb_strbuf_adds(sb, "; /* the other runtime */\n");
+		bb_strbuf_adds(sb, "\n");
 	}
-	if (t->parts & BB_REPRO_KERNEL) {
-		bb_strbuf_adds(sb, "static const char *kernel_var = ");
+	if (needs & BB_REPRO_KERNEL) {
+		bb_strbuf_adds(sb, "#define REPRO_KERNEL_VAR ");
 		add_c_string(sb, in->kernel_var);
-		bb_strbuf_adds(sb, ", *kernel_value = ");
+		bb_strbuf_adds(sb, "\n#define REPRO_KERNEL_VALUE ");
 		add_c_string(sb, in->kernel_value);
-		bb_strbuf_adds(sb, ";\n");
+		bb_strbuf_adds(sb, "\n");
 	}
-	bb_strbuf_addf(sb, "static const int threads = %d; /* BLAS threads, OpenMP team size */\n",
-		       in->threads);
-	bb_strbuf_addf(sb, "static long n = %ld;             /* dgemm size */\n", in->n);
-	bb_strbuf_adds(sb, "static double seconds = 2;        /* measurement time in all */\n");
-	bb_strbuf_adds(sb, "/* the environment of the finding: name, value, ..., NULL */\n"
-			   "static const char *const seen_env[] = {");
+	bb_strbuf_addf(sb, "#define REPRO_THREADS %d\n#define REPRO_N %ld\n", in->threads, in->n);
+	bb_strbuf_adds(sb, "#define REPRO_SEEN_ENV {");
 	for (size_t i = 0; i < e->n; i++) {
 		add_c_string(sb, e->name[i]);
 		bb_strbuf_adds(sb, ", ");
 		add_c_string(sb, e->value[i]);
 		bb_strbuf_adds(sb, ", ");
 	}
-	bb_strbuf_adds(sb, "NULL};\n");
+	bb_strbuf_adds(sb, "NULL}\n");
 }
 
 int bb_repro_write(const char *dir, const bb_repro_input *in, char **path_out, char *err,
 		   size_t errlen)
 {
 	const bb_scenario *s;
-	const bb_repro_template *t;
+	bb_repro_template t;
 	repro_env e;
 	*path_out = NULL;
 	if (!dir || !*dir) {
@@ -434,17 +431,12 @@ int bb_repro_write(const char *dir, const bb_repro_input *in, char **path_out, c
 	char *path = bb_xasprintf("%s/%s.c", dir, name);
 	char *build = bb_repro_build_line(path);
 	bb_strbuf sb = BB_STRBUF_INIT;
-	add_header(&sb, in, s, t, &e, name, build);
-	bb_strbuf_adds(&sb, bb_repro_includes);
-	add_params(&sb, in, t, &e);
-	bb_strbuf_adds(&sb, bb_repro_common);
-	if (t->parts & BB_REPRO_OMP)
-		bb_strbuf_adds(&sb, bb_repro_omp);
-	if (t->parts & BB_REPRO_REGION)
-		bb_strbuf_adds(&sb, bb_repro_region);
-	if (t->parts & BB_REPRO_CALIBRATE)
-		bb_strbuf_adds(&sb, bb_repro_calibrate);
-	bb_strbuf_adds(&sb, t->main);
+	add_header(&sb, in, s, &t, &e, name, build);
+	/* embed_programs.cmake made sure the line is there, once */
+	const char *finding = strstr(t.text, BB_REPRO_FINDING_LINE);
+	bb_strbuf_add(&sb, t.text, (size_t)(finding - t.text));
+	add_finding(&sb, in, t.needs, &e);
+	bb_strbuf_adds(&sb, finding + strlen(BB_REPRO_FINDING_LINE));
 
 	if (bb_mkdir_p(dir, err, errlen))
 		goto cleanup;
