@@ -84,11 +84,15 @@ static int cmd_diagnose(bb_opts *o)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	bb_diag_ctx c = {.mitigate = !bb_opt_flag(o, "no-mitigations"), .progress = 1};
 	bb_diag_defaults *d = &c.d;
-	d->threads = (int)bb_opt_long(o, "threads", ncpu > 0 ? ncpu : 1, 1, 256);
+	long threads, rounds;
+	if (bb_opt_long(o, "threads", ncpu > 0 ? ncpu : 1, 1, 256, &threads) ||
+	    bb_opt_long(o, "size", 0, 8, 8192, &d->n) ||
+	    bb_opt_long(o, "kernel-size", 0, 64, 8192, &d->kernel_n) ||
+	    bb_opt_long(o, "rounds", 3, 1, 50, &rounds))
+		return BB_EXIT_USAGE;
+	d->threads = (int)threads;
+	d->rounds = (int)rounds;
 	d->omp = bb_opt_str(o, "omp", "gomp");
-	d->n = bb_opt_long(o, "size", 0, 8, 8192);
-	d->kernel_n = bb_opt_long(o, "kernel-size", 0, 64, 8192);
-	d->rounds = (int)bb_opt_long(o, "rounds", 3, 1, 50);
 	d->settle_s = 0.25;
 	const bb_command *cmd = &bb_cmd_diagnose;
 	if (bb_opt_positive(cmd, o, "block", "seconds", 0.2, 60, &d->block_s) ||

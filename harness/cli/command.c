@@ -108,20 +108,22 @@ int bb_opt_positive(const bb_command *cmd, const bb_opts *o, const char *name, c
 	return 0;
 }
 
-long bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max)
+int bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max, long *out)
 {
 	const char *s = bb_opt_str(o, name, NULL);
+	*out = dflt;
 	if (!s)
-		return dflt;
+		return 0;
 	char *end;
 	errno = 0;
 	long v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < min || v > max) {
 		fprintf(stderr, "error: option '--%s' takes a whole number from %ld to %ld, not '%s'\n",
 			name, min, max, s);
-		exit(BB_EXIT_USAGE);
+		return BB_EXIT_USAGE;
 	}
-	return v;
+	*out = v;
+	return 0;
 }
 
 static merged parse_merged; /* the spec bb_opts points at; one parse per process */

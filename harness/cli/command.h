@@ -60,8 +60,9 @@ int bb_opt_flag(const bb_opts *o, const char *name);
 /* Set an option's value as if it had been given (used to replay a recorded run's options).
  * The value is not copied: it must outlive o. */
 void bb_opt_set(bb_opts *o, const char *name, const char *value);
-/* Parse an integer option; returns dflt if absent, exits with a usage error if malformed. */
-long bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max);
+/* Parse an integer option from min to max into *out (dflt when absent).  Returns 0, or
+ * BB_EXIT_USAGE after printing the error when it is malformed or out of range. */
+int bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max, long *out);
 
 /* Every command's record, declared from the one list. */
 #define BB_COMMAND(n) extern const bb_command bb_cmd_##n;

@@ -157,7 +157,10 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 	    bb_opt_positive(cmd, o, "timeout", "a number", 120, 86400, &eo->cell_timeout))
 		return BB_EXIT_USAGE;
 	eo->measure.target_rel = target_pct / 100;
-	eo->passes = (int)bb_opt_long(o, "passes", passes_default, 1, BB_ENGINE_MAX_PASSES);
+	long passes;
+	if (bb_opt_long(o, "passes", passes_default, 1, BB_ENGINE_MAX_PASSES, &passes))
+		return BB_EXIT_USAGE;
+	eo->passes = (int)passes;
 	double half_ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE) / 2;
 	double gib;
 	if (bb_opt_positive(cmd, o, "max-memory", "a number", half_ram / (1 << 30), 1 << 20, &gib))

@@ -22,6 +22,11 @@ check "help typo" 2 "$bb" help lst;        contains "did you mean 'list'"
 check "stray argument" 2 "$bb" list extra; contains "takes no arguments"
 check "missing value" 2 "$bb" list --backends; contains "needs a value"
 check "bad number" 2 "$bb" list --threads=x; contains "whole number"
+# whole-number options are refused with exit 2 before anything runs, in every command
+check "bad passes" 2 "$bb" run --backends ref --workloads dgemm:n=8 --passes 0
+contains "error: option '--passes' takes a whole number from 1 to"
+check "bad rounds" 2 "$bb" diagnose --backends ref --rounds 51 --db /nonexistent/dir/x.db
+contains "error: option '--rounds' takes a whole number from 1 to 50, not '51'"
 
 # blasbench must not become one more BLAS or OpenMP runtime in the stacks it measures
 deps=$(ldd "$bb")
