@@ -124,7 +124,7 @@ static int cmd_diagnose(bb_opts *o)
 		return bb_usage_error(&bb_cmd_diagnose, "%s",
 				      backends ? err : "no backend installed; name one with --backends");
 	int json = bb_opt_flag(o, "json");
-	const char *db_path = bb_opt_str(o, "db", bb_db_default_path());
+	const char *db_path = bb_opt_db(o);
 
 	int rc = BB_EXIT_INTERNAL;
 	char *command = bb_command_line(o->argc, o->argv), *opts = options_json(o, d);
@@ -188,7 +188,6 @@ static const bb_option diagnose_options[] = {
 	{"timeout", 0, "SEC", "a scenario's worker is killed after SEC seconds (default 120)"},
 	{"no-mitigations", 0, NULL, "measure the pathologies only, do not re-run them with mitigations"},
 	{"emit-repro", 0, "DIR", "write a standalone C program reproducing each finding into DIR"},
-	{"db", 0, "FILE", "results database (default $BLASBENCH_DB or ./blasbench.db)"},
 	{"label", 'l', "L", "a label for the run"},
 	{"json", 0, NULL, "print the findings as JSON"},
 	{0},
@@ -197,6 +196,7 @@ static const bb_option diagnose_options[] = {
 const bb_command bb_cmd_diagnose = {
 	.name = "diagnose",
 	.fn = cmd_diagnose,
+	.flags = BB_CMD_DB,
 	.options = diagnose_options,
 	.max_args = 0,
 	.summary = "reproduce and explain threading pathologies; say which mitigation works",

@@ -38,6 +38,7 @@ static const bb_option run_options[] = {
 const bb_command bb_cmd_run = {
 	.name = "run",
 	.fn = cmd_run,
+	.flags = BB_CMD_DB,
 	.options = run_options,
 	.max_args = 0,
 	.summary = "measure a matrix of backends x workloads x thread counts (x OpenMP runtimes)",

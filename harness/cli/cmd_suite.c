@@ -16,6 +16,7 @@ static const bb_option suite_options[] = {
 const bb_command bb_cmd_suite = {
 	.name = "suite",
 	.fn = cmd_suite,
+	.flags = BB_CMD_DB,
 	.options = suite_options,
 	.max_args = 0,
 	.summary = "run a preset matrix and record it (start here: suite --backends openblas,blis)",

@@ -12,8 +12,13 @@
 
 #include "common/error.h"
 #include "common/suggest.h"
+#include "db/db.h"
 
-/* Options every command accepts, appended after the command's own. */
+/* The option BB_CMD_DB adds, after the command's own. */
+static const bb_option db_option = {"db", 0, "FILE",
+				    "results database (default $BLASBENCH_DB or ./blasbench.db)"};
+
+/* Options every command accepts, appended last. */
 static const bb_option common_options[] = {
 	{"verbose", 'v', NULL, "say each step (probes, workers); repeat for more"},
 	{"help", 'h', NULL, "show this help"},
@@ -43,7 +48,7 @@ static int option_count(const bb_option *spec)
 	return n;
 }
 
-/* The merged option list of a command: its own, then the common ones. */
+/* The merged option list of a command: its own, those its flags add, then the common ones. */
 typedef struct merged {
 	bb_option opt[BB_MAX_OPTIONS + 1];
 	int n;
@@ -54,6 +59,8 @@ static void merge_options(const bb_command *cmd, merged *m)
 	m->n = 0;
 	for (int i = 0; cmd->options && cmd->options[i].name && m->n < BB_MAX_OPTIONS; i++)
 		m->opt[m->n++] = cmd->options[i];
+	if ((cmd->flags & BB_CMD_DB) && m->n < BB_MAX_OPTIONS)
+		m->opt[m->n++] = db_option;
 	for (int i = 0; common_options[i].name && m->n < BB_MAX_OPTIONS; i++)
 		m->opt[m->n++] = common_options[i];
 	memset(&m->opt[m->n], 0, sizeof(m->opt[0]));
@@ -125,6 +132,8 @@ int bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long ma
 	*out = v;
 	return 0;
 }
+
+const char *bb_opt_db(const bb_opts *o) { return bb_opt_str(o, "db", bb_db_default_path()); }
 
 static merged parse_merged; /* the spec bb_opts points at; one parse per process */
 

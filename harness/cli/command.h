@@ -5,7 +5,9 @@
  * holding its function, its options and its help text.  harness/cli/commands.def lists the commands
  * once; that list drives dispatch, `blasbench help` and the closest-name suggestion for typos.
  * The parser handles what every command shares: --help/-h, --verbose/-v, `--opt value`,
- * `--opt=value`, unknown options (closest valid name suggested, exit code 2).
+ * `--opt=value`, unknown options (closest valid name suggested, exit code 2), and the options a
+ * command's flags ask for (BB_CMD_DB: --db).  No helper here exits the process: errors are
+ * printed and returned as BB_EXIT_USAGE.
  */
 #ifndef BB_HARNESS_COMMAND_H
 #define BB_HARNESS_COMMAND_H
@@ -49,10 +51,15 @@ typedef struct bb_command {
 	int max_args;                /* -1: any number */
 	const char *summary;         /* one line for `blasbench help` */
 	const char *description;     /* paragraph(s) for `blasbench help CMD`; may be NULL */
-	unsigned flags;
+	unsigned flags;              /* BB_CMD_* */
 } bb_command;
 
 #define BB_CMD_HIDDEN 0x1u /* internal (worker mode): not listed in help */
+#define BB_CMD_DB 0x2u     /* reads the results database: --db FILE is added to its options */
+
+/* The results database the command was given: --db, else $BLASBENCH_DB, else ./blasbench.db
+ * (bb_db_default_path()).  For commands with BB_CMD_DB. */
+const char *bb_opt_db(const bb_opts *o);
 
 /* Option lookups by long name.  Asking for a name the command does not declare is a bug. */
 const char *bb_opt_str(const bb_opts *o, const char *name, const char *dflt);

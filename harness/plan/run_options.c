@@ -13,7 +13,6 @@
 #include "backends/omp_runtime.h"
 #include "common/error.h"
 #include "common/json.h"
-#include "db/db.h"
 #include "harness/host/topology.h"
 
 /* Thread counts above the cores are allowed (oversubscription is one of the things measured)
@@ -167,7 +166,7 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 		return BB_EXIT_USAGE;
 	eo->max_memory = gib * (1 << 30);
 
-	eo->db_path = bb_opt_str(o, "db", bb_db_default_path());
+	eo->db_path = bb_opt_db(o);
 	eo->kind = kind;
 	eo->label = bb_opt_str(o, "label", NULL);
 	eo->json = bb_opt_flag(o, "json");

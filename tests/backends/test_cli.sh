@@ -27,6 +27,10 @@ check "bad passes" 2 "$bb" run --backends ref --workloads dgemm:n=8 --passes 0
 contains "error: option '--passes' takes a whole number from 1 to"
 check "bad rounds" 2 "$bb" diagnose --backends ref --rounds 51 --db /nonexistent/dir/x.db
 contains "error: option '--rounds' takes a whole number from 1 to 50, not '51'"
+# --db comes from the command table's flag: on the commands that read the database only
+check "runs --help" 0 "$bb" runs --help;   contains "--db FILE"; contains "./blasbench.db"
+check "info --help" 0 "$bb" info --help
+case "$out" in *--db*) echo "FAIL: info offers --db"; fail=1;; esac
 
 # blasbench must not become one more BLAS or OpenMP runtime in the stacks it measures
 deps=$(ldd "$bb")
