@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "db/db.h"
+#include "backends/catalog.h"
 #include "harness/cli/command.h"
 #include "reports/table.h"
 
@@ -52,7 +53,7 @@ static int cmd_runs(bb_opts *o)
 		printf("%s\n", sb.buf);
 		bb_strbuf_release(&sb);
 	} else if (!n) {
-		printf("no runs in '%s' yet: start with 'blasbench suite --backends openblas,blis'\n", path);
+		printf("no runs in '%s' yet: start with 'blasbench suite --backends " BB_CAT_STARTER "'\n", path);
 	} else {
 		bb_table t;
 		bb_table_init(&t, (const char *[]){"RUN", "LABEL", "KIND", "STATUS", "STARTED", "CELLS", "OK",

@@ -3,6 +3,7 @@
  * matrix, the command users type first.  --resume replays a recorded run's plan and measures
  * only the cells it does not have yet.  The work is in suite_exec.c, which `gate` shares.
  */
+#include "backends/catalog.h"
 #include "harness/cli/command.h"
 #include "harness/plan/suite_exec.h"
 
@@ -19,7 +20,7 @@ const bb_command bb_cmd_suite = {
 	.flags = BB_CMD_DB,
 	.options = suite_options,
 	.max_args = 0,
-	.summary = "run a preset matrix and record it (start here: suite --backends openblas,blis)",
+	.summary = "run a preset matrix and record it (start here: suite --backends " BB_CAT_STARTER ")",
 	.description =
 		"Presets: quick = dgemm 64..512, ddot, dgemv, dtrsm, dgetrf, dpotrf, dsyevd at 1 thread\n"
 		"and all cores; standard = every routine family in s, d and z, sizes 32..2048;\n"

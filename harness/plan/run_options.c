@@ -108,18 +108,17 @@ static int parse_omps(const char *text, char ***out, size_t *n, char *err, size_
 	return 0;
 }
 
-/* Default backends: one stack per family found, not every flavour (they are named on request). */
-static const char *const default_backends[] = {"openblas", "blis", "flame", "atlas", "netlib", "mkl"};
-
 int bb_default_specs(bb_backend_spec **specs, size_t *n)
 {
 	char err[256];
-	*specs = bb_xcalloc(sizeof(default_backends) / sizeof(default_backends[0]), sizeof(bb_backend_spec));
+	*specs = bb_xcalloc(bb_catalog_count(), sizeof(bb_backend_spec));
 	*n = 0;
-	for (size_t i = 0; i < sizeof(default_backends) / sizeof(default_backends[0]); i++)
-		if (bb_catalog_installed(bb_catalog_find(default_backends[i])) &&
-		    bb_spec_parse(default_backends[i], &(*specs)[*n], err, sizeof(err)) == 0)
+	for (size_t i = 0; i < bb_catalog_count(); i++) {
+		const bb_catalog_entry *e = bb_catalog_at(i);
+		if ((e->flags & BB_CAT_DEFAULT) && bb_catalog_installed(e) &&
+		    bb_spec_parse(e->name, &(*specs)[*n], err, sizeof(err)) == 0)
 			(*n)++;
+	}
 	return *n ? 0 : -1;
 }
 

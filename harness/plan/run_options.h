@@ -38,17 +38,17 @@ typedef struct bb_run_plan {
 	char *command;
 } bb_run_plan;
 
-/* Build a plan from the parsed options, the workload spec list and default thread list.
- * default_backends: NULL means "every installed catalog backend of the default set".
- * Returns 0, or BB_EXIT_USAGE after printing the error. */
+/* Build a plan from the parsed options, the workload spec list and the defaults of the thread
+ * list, budget, target and passes.  Without --backends the plan takes bb_default_specs().
+ * Returns 0, or BB_EXIT_USAGE after printing the error; release the plan in both cases. */
 int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workloads,
 		      const char *threads_default, double budget_default, double target_default,
 		      int passes_default, const char *kind, bb_run_plan *plan);
 void bb_run_plan_release(bb_run_plan *plan);
 
-/* The default backends: one stack per family installed here (openblas, blis, flame, atlas,
- * netlib, mkl), not every flavour.  Returns 0 (free with bb_spec_list_free), or -1 when none
- * is installed. */
+/* The default backends: the catalog's BB_CAT_DEFAULT entries installed here (one stack per
+ * family, not every flavour; bb_catalog_default_names() lists them).  Returns 0 (free with
+ * bb_spec_list_free), or -1 when none is installed. */
 int bb_default_specs(bb_backend_spec **specs, size_t *n);
 
 /* The command line, shell-quoted, for the record. */
