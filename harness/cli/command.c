@@ -235,6 +235,8 @@ void bb_help_command(const bb_command *cmd, FILE *out)
 	fprintf(out, "%s\n", cmd->summary);
 	if (cmd->description)
 		fprintf(out, "\n%s\n", cmd->description);
+	if (cmd->help_tables)
+		cmd->help_tables(out);
 	fputs("\noptions:\n", out);
 	for (int i = 0; i < m.n; i++) {
 		char left[64];
@@ -247,4 +249,30 @@ void bb_help_command(const bb_command *cmd, FILE *out)
 				 op->arg ? op->arg : "");
 		fprintf(out, "  %-28s %s\n", left, op->help);
 	}
+}
+
+enum { HELP_WIDTH = 100 };
+
+void bb_help_item(FILE *out, const char *name, int name_width, const char *text)
+{
+	int indent = 2 + name_width + 2;
+	int col = fprintf(out, "  %-*s  ", name_width, name);
+	int first = 1;
+	while (*text) {
+		size_t len = strcspn(text, " ");
+		if (!first && col + 1 + (int)len > HELP_WIDTH) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%.*s", (int)len, text);
+		col += (int)len;
+		first = 0;
+		text += len;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', out);
 }

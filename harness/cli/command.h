@@ -51,6 +51,9 @@ typedef struct bb_command {
 	int max_args;                /* -1: any number */
 	const char *summary;         /* one line for `blasbench help` */
 	const char *description;     /* paragraph(s) for `blasbench help CMD`; may be NULL */
+	/* Help generated from a table (scenarios, presets...), printed after the description;
+	 * may be NULL.  Each section starts with a blank line. */
+	void (*help_tables)(FILE *out);
 	unsigned flags;              /* BB_CMD_* */
 } bb_command;
 
@@ -86,6 +89,9 @@ int bb_opts_parse(const bb_command *cmd, int argc, char **argv, bb_opts *o);
 
 void bb_help_command(const bb_command *cmd, FILE *out);
 void bb_help_overview(FILE *out);
+/* One entry of a generated help list: "  NAME  text", NAME padded to name_width, the text
+ * wrapped at spaces to 100 columns with its continuation lines under its first word. */
+void bb_help_item(FILE *out, const char *name, int name_width, const char *text);
 
 /* The visible command closest to a mistyped name, or NULL. */
 const char *bb_command_suggest(const char *word);

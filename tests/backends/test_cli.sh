@@ -31,6 +31,9 @@ contains "error: option '--rounds' takes a whole number from 1 to 50, not '51'"
 check "runs --help" 0 "$bb" runs --help;   contains "--db FILE"; contains "./blasbench.db"
 check "info --help" 0 "$bb" info --help
 case "$out" in *--db*) echo "FAIL: info offers --db"; fail=1;; esac
+# generated help: the tables, not prose
+check "suite --help" 0 "$bb" suite --help; contains "presets:"; contains "  quick "; contains "netlib"
+check "diagnose --help" 0 "$bb" diagnose --help; contains "  dual-pool "; contains "  one-core-free "
 
 # blasbench must not become one more BLAS or OpenMP runtime in the stacks it measures
 deps=$(ldd "$bb")
