@@ -269,6 +269,7 @@ const bb_command bb_cmd_gate = {
 	.name = "gate",
 	.fn = cmd_gate,
 	.flags = BB_CMD_DB,
+	.required = (const char *const[]){"baseline", NULL},
 	.options = gate_options,
 	.max_args = 0,
 	.summary = "measure a candidate (or take a recorded run) and judge it against a baseline for CI",

@@ -220,6 +220,7 @@ const bb_command bb_cmd_report = {
     .name = "report",
     .fn = cmd_report,
     .flags = BB_CMD_DB,
+    .required = (const char *const[]){"html", NULL},
     .options = report_options,
     .args_usage = "[RUN]",
     .max_args = 1,

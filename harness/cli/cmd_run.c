@@ -40,6 +40,7 @@ const bb_command bb_cmd_run = {
 	.name = "run",
 	.fn = cmd_run,
 	.flags = BB_CMD_DB,
+	.required = (const char *const[]){"workloads", "backends", NULL},
 	.options = run_options,
 	.max_args = 0,
 	.summary = "measure a matrix of backends x workloads x thread counts (x OpenMP runtimes)",

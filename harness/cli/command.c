@@ -276,3 +276,41 @@ void bb_help_item(FILE *out, const char *name, int name_width, const char *text)
 	}
 	fputc('\n', out);
 }
+
+void bb_help_synopsis(const bb_command *cmd, FILE *out)
+{
+	merged m;
+	merge_options(cmd, &m);
+	char head[64];
+	int col = snprintf(head, sizeof(head), "blasbench %s", cmd->name);
+	const int indent = col + 1;
+	fputs(head, out);
+	int first = 1;
+	for (int i = 0; i <= m.n; i++) {
+		char word[128];
+		if (i == m.n) { /* the positional arguments come last */
+			if (!cmd->args_usage)
+				break;
+			snprintf(word, sizeof(word), "%s", cmd->args_usage);
+		} else {
+			const bb_option *op = &m.opt[i];
+			if (!strcmp(op->name, "help") || !strcmp(op->name, "verbose"))
+				continue;
+			int req = 0;
+			for (int k = 0; cmd->required && cmd->required[k]; k++)
+				req |= !strcmp(cmd->required[k], op->name);
+			snprintf(word, sizeof(word), "%s--%s%s%s%s", req ? "" : "[", op->name,
+				 op->arg ? " " : "", op->arg ? op->arg : "", req ? "" : "]");
+		}
+		int len = (int)strlen(word);
+		if (!first && col + 1 + len > HELP_WIDTH) {
+			fprintf(out, "\n%*s%s", indent, "", word);
+			col = indent + len;
+		} else {
+			fprintf(out, " %s", word);
+			col += 1 + len;
+		}
+		first = 0;
+	}
+	fputc('\n', out);
+}

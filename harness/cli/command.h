@@ -54,6 +54,9 @@ typedef struct bb_command {
 	/* Help generated from a table (scenarios, presets...), printed after the description;
 	 * may be NULL.  Each section starts with a blank line. */
 	void (*help_tables)(FILE *out);
+	/* Options the command refuses to run without (it checks and says so itself), NULL-ended;
+	 * the synopsis shows them unbracketed.  May be NULL. */
+	const char *const *required;
 	unsigned flags;              /* BB_CMD_* */
 } bb_command;
 
@@ -92,6 +95,9 @@ void bb_help_overview(FILE *out);
 /* One entry of a generated help list: "  NAME  text", NAME padded to name_width, the text
  * wrapped at spaces to 100 columns with its continuation lines under its first word. */
 void bb_help_item(FILE *out, const char *name, int name_width, const char *text);
+/* The command's usage line with every option it takes ("blasbench run [--backends B] ..."),
+ * wrapped at 100 columns under the first option; --help and --verbose left out. */
+void bb_help_synopsis(const bb_command *cmd, FILE *out);
 
 /* The visible command closest to a mistyped name, or NULL. */
 const char *bb_command_suggest(const char *word);

@@ -34,6 +34,8 @@ case "$out" in *--db*) echo "FAIL: info offers --db"; fail=1;; esac
 # generated help: the tables, not prose
 check "suite --help" 0 "$bb" suite --help; contains "presets:"; contains "  quick "; contains "netlib"
 check "diagnose --help" 0 "$bb" diagnose --help; contains "  dual-pool "; contains "  one-core-free "
+check "synopsis" 0 "$bb" help --synopsis;  contains "blasbench run --workloads W --backends B ["
+check "synopsis arg" 2 "$bb" help --synopsis list
 
 # blasbench must not become one more BLAS or OpenMP runtime in the stacks it measures
 deps=$(ldd "$bb")
