@@ -12,10 +12,12 @@
 #include "common/error.h"
 #include "common/suggest.h"
 
+/* BB_CAT_DEFAULT marks one stack per family: what suite, run and diagnose measure when no
+ * --backends is given (other flavours are named on request). */
 /* clang-format off */
 static const bb_catalog_entry catalog[] = {
 	{"openblas", "OpenBLAS, pthreads build", "libopenblas0-pthread",
-	 {"openblas-pthread/libopenblas.so.0"}, {0}, 0},
+	 {"openblas-pthread/libopenblas.so.0"}, {0}, BB_CAT_DEFAULT},
 	{"openblas-pthread", "OpenBLAS, pthreads build", "libopenblas0-pthread",
 	 {"openblas-pthread/libopenblas.so.0"}, {0}, 0},
 	{"openblas-openmp", "OpenBLAS, OpenMP build (libgomp)", "libopenblas0-openmp",
@@ -25,7 +27,7 @@ static const bb_catalog_entry catalog[] = {
 	{"openblas64", "OpenBLAS ILP64 (64-bit integers, unsuffixed names), pthreads",
 	 "libopenblas64-0-pthread", {"openblas64-pthread/libopenblas64.so.0"}, {0}, 0},
 	{"blis", "BLIS, pthreads build (BLAS only)", "libblis4-pthread",
-	 {"blis-pthread/libblis.so.4"}, {0}, 0},
+	 {"blis-pthread/libblis.so.4"}, {0}, BB_CAT_DEFAULT},
 	{"blis-pthread", "BLIS, pthreads build (BLAS only)", "libblis4-pthread",
 	 {"blis-pthread/libblis.so.4"}, {0}, 0},
 	{"blis-openmp", "BLIS, OpenMP build (BLAS only)", "libblis4-openmp",
@@ -35,17 +37,17 @@ static const bb_catalog_entry catalog[] = {
 	/* Debian's libflame.so.1 declares no dependency on libm nor on any BLAS: both are loaded
 	 * with global visibility first, inside this backend's own worker. */
 	{"flame", "libflame LAPACK over BLIS (pthreads)", "libflame1",
-	 {"libflame.so.1"}, {"libm.so.6", "blis-pthread/libblis.so.4"}, 0},
+	 {"libflame.so.1"}, {"libm.so.6", "blis-pthread/libblis.so.4"}, BB_CAT_DEFAULT},
 	/* Each liblapack.so.3 below links "libblas.so.3"; loading the BLAS first makes that name
 	 * resolve to it.  Which BLAS LAPACK really bound to is probed, not assumed. */
 	{"atlas", "ATLAS BLAS + its LAPACK", "libatlas3-base",
-	 {"atlas/libblas.so.3", "atlas/liblapack.so.3"}, {0}, 0},
+	 {"atlas/libblas.so.3", "atlas/liblapack.so.3"}, {0}, BB_CAT_DEFAULT},
 	{"netlib", "reference BLAS + LAPACK (Netlib)", "libblas3 liblapack3",
-	 {"blas/libblas.so.3", "lapack/liblapack.so.3"}, {0}, 0},
+	 {"blas/libblas.so.3", "lapack/liblapack.so.3"}, {0}, BB_CAT_DEFAULT},
 	{"system", "whatever libblas.so.3 / liblapack.so.3 resolve to (alternatives)",
 	 "libblas3 liblapack3", {"libblas.so.3", "liblapack.so.3"}, {0}, BB_CAT_BY_SONAME},
 	{"mkl", "Intel oneMKL single dynamic library", "intel-mkl (not in Debian main)",
-	 {"libmkl_rt.so"}, {0}, 0},
+	 {"libmkl_rt.so"}, {0}, BB_CAT_DEFAULT},
 	{"ref", "blasbench's reference kernels (plain C)", "blasbench",
 	 {0}, {0}, BB_CAT_BUILTIN},
 	{"opt", "blasbench's optimized GEMM (packing, cache blocking, SIMD micro-kernels)",
@@ -145,4 +147,15 @@ const char *bb_catalog_suggest(const char *name)
 	for (size_t i = 0; i < CATALOG_SIZE; i++)
 		names[i] = catalog[i].name;
 	return bb_closest_name(name, names, (int)CATALOG_SIZE);
+}
+
+const char *bb_catalog_default_names(void)
+{
+	static char names[256];
+	if (!names[0])
+		for (size_t i = 0; i < CATALOG_SIZE; i++)
+			if (catalog[i].flags & BB_CAT_DEFAULT)
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+					 names[0] ? ", " : "", catalog[i].name);
+	return names;
 }

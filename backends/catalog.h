@@ -11,6 +11,11 @@
 
 #define BB_CAT_BY_SONAME 0x1u /* files are sonames the dynamic linker resolves */
 #define BB_CAT_BUILTIN 0x2u   /* blasbench's own kernels: nothing to load */
+#define BB_CAT_DEFAULT 0x4u   /* one stack per family: measured when no --backends is given */
+
+/* The two stacks the first command a user types names (`suite --backends openblas,blis`, the
+ * README's main job; scripts/run-main.sh passes the same, tests/harness/test_readme.sh checks). */
+#define BB_CAT_STARTER "openblas,blis"
 
 typedef struct bb_catalog_entry {
 	const char *name;
@@ -32,5 +37,7 @@ const char *bb_catalog_suggest(const char *name);
 char *bb_catalog_locate(const bb_catalog_entry *e, const char *file);
 /* 1 if every file of the entry is present on this machine (builtins: always). */
 int bb_catalog_installed(const bb_catalog_entry *e);
+/* The BB_CAT_DEFAULT names in catalog order, for help: "openblas, blis, flame, ...". */
+const char *bb_catalog_default_names(void);
 
 #endif

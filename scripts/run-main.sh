@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: install what is missing, build, and run the main job,
 # `blasbench suite --backends openblas,blis`, on the default database (./blasbench.db or
-# $BLASBENCH_DB).  Arguments replace `--backends openblas,blis`.
+# $BLASBENCH_DB).  Arguments replace `--backends openblas,blis`.  These are the backends `suite`
+# tells a newcomer to start with (BB_CAT_STARTER, backends/catalog.h); test_readme checks both agree.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bb_setup

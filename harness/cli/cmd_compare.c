@@ -64,7 +64,7 @@ static int collect_pairs(const bb_opts *o, bb_cmp_pair *pairs, char **store)
 
 static int cmd_compare(bb_opts *o)
 {
-	const char *dbpath = bb_opt_str(o, "db", bb_db_default_path());
+	const char *dbpath = bb_opt_db(o);
 	const char *junit = bb_opt_str(o, "junit", NULL);
 	int json = bb_opt_flag(o, "json"), md = bb_opt_flag(o, "markdown");
 	bb_cmp_pair pairs[MAX_PAIRS];
@@ -154,9 +154,6 @@ cleanup:
 }
 
 static const bb_option compare_options[] = {
-    {"db", 0, "FILE",
-     "results database for runs given without FILE: (default $BLASBENCH_DB or "
-     "./blasbench.db)"},
     {"threshold", 0, "PCT", "smallest change that counts, in percent (default 5)"},
     {"pair", 0, "OLD=NEW",
      "compare backend OLD of BASE with backend NEW of CAND (repeatable; "
@@ -170,6 +167,7 @@ static const bb_option compare_options[] = {
 const bb_command bb_cmd_compare = {
     .name = "compare",
     .fn = cmd_compare,
+    .flags = BB_CMD_DB,
     .options = compare_options,
     .args_usage = "BASE [CAND]",
     .max_args = 2,

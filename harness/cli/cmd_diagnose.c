@@ -84,11 +84,15 @@ static int cmd_diagnose(bb_opts *o)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	bb_diag_ctx c = {.mitigate = !bb_opt_flag(o, "no-mitigations"), .progress = 1};
 	bb_diag_defaults *d = &c.d;
-	d->threads = (int)bb_opt_long(o, "threads", ncpu > 0 ? ncpu : 1, 1, 256);
+	long threads, rounds;
+	if (bb_opt_long(o, "threads", ncpu > 0 ? ncpu : 1, 1, 256, &threads) ||
+	    bb_opt_long(o, "size", 0, 8, 8192, &d->n) ||
+	    bb_opt_long(o, "kernel-size", 0, 64, 8192, &d->kernel_n) ||
+	    bb_opt_long(o, "rounds", 3, 1, 50, &rounds))
+		return BB_EXIT_USAGE;
+	d->threads = (int)threads;
+	d->rounds = (int)rounds;
 	d->omp = bb_opt_str(o, "omp", "gomp");
-	d->n = bb_opt_long(o, "size", 0, 8, 8192);
-	d->kernel_n = bb_opt_long(o, "kernel-size", 0, 64, 8192);
-	d->rounds = (int)bb_opt_long(o, "rounds", 3, 1, 50);
 	d->settle_s = 0.25;
 	const bb_command *cmd = &bb_cmd_diagnose;
 	if (bb_opt_positive(cmd, o, "block", "seconds", 0.2, 60, &d->block_s) ||
@@ -120,7 +124,7 @@ static int cmd_diagnose(bb_opts *o)
 		return bb_usage_error(&bb_cmd_diagnose, "%s",
 				      backends ? err : "no backend installed; name one with --backends");
 	int json = bb_opt_flag(o, "json");
-	const char *db_path = bb_opt_str(o, "db", bb_db_default_path());
+	const char *db_path = bb_opt_db(o);
 
 	int rc = BB_EXIT_INTERNAL;
 	char *command = bb_command_line(o->argc, o->argv), *opts = options_json(o, d);
@@ -171,9 +175,44 @@ done:
 	return rc;
 }
 
+/* The scenarios (workloads/scenarios.def) and the mitigations (harness/diagnose/mitigations.def)
+ * for the help; the README's copy is checked against this by tests/harness/test_readme.sh. */
+static void diagnose_help_tables(FILE *out)
+{
+	int width = 0;
+	for (size_t i = 0; i < bb_scenario_count(); i++)
+		if ((int)strlen(bb_scenario_at(i)->name) > width)
+			width = (int)strlen(bb_scenario_at(i)->name);
+	for (size_t i = 0; i < bb_mitigation_count(); i++)
+		if ((int)strlen(bb_mitigation_name(i)) > width)
+			width = (int)strlen(bb_mitigation_name(i));
+	fputs("\nscenarios (--scenarios), each with the mitigations it is re-run with:\n", out);
+	for (size_t i = 0; i < bb_scenario_count(); i++) {
+		const bb_scenario *s = bb_scenario_at(i);
+		bb_strbuf sb = BB_STRBUF_INIT;
+		bb_strbuf_addf(&sb, "%s (%s)", s->summary, s->reference);
+		if (*s->mitigations)
+			bb_strbuf_addf(&sb, "; tries ");
+		for (const char *m = s->mitigations; *m; m++) /* "a,b" as "a, b" */
+			bb_strbuf_addf(&sb, "%.*s%c", *m == ',', ",", *m == ',' ? ' ' : *m);
+		char *text = bb_strbuf_detach(&sb, NULL);
+		bb_help_item(out, s->name, width, text);
+		free(text);
+	}
+	fputs("\nmitigations:\n", out);
+	for (size_t i = 0; i < bb_mitigation_count(); i++) {
+		const char *name = bb_mitigation_name(i), *var, *value;
+		char *text = bb_mitigation_env(name, &var, &value)
+				     ? bb_xasprintf("%s=%s: %s", var, value, bb_mitigation_summary(name))
+				     : bb_xstrdup(bb_mitigation_summary(name));
+		bb_help_item(out, name, width, text);
+		free(text);
+	}
+}
+
 static const bb_option diagnose_options[] = {
 	{"backends", 'b', "B", "backend specs, comma-separated (default: one of each family installed)"},
-	{"scenarios", 'S', "S", "scenarios, comma-separated: dual-pool, omp-handover, nested, mixed-omp, fork, background-load, kernel-selection; all (default); none (probe flags only)"},
+	{"scenarios", 'S', "S", "scenarios, comma-separated, from the list above; all (default); none (probe flags only)"},
 	{"threads", 't', "N", "cores the scenarios use: BLAS threads and OpenMP team size (default: all)"},
 	{"omp", 0, "R", "the application's OpenMP runtime: gomp (default), llvm, iomp or a path"},
 	{"size", 0, "N", "dgemm size of the threading scenarios (default: 64 for dual-pool, 256 for the others)"},
@@ -184,7 +223,6 @@ static const bb_option diagnose_options[] = {
 	{"timeout", 0, "SEC", "a scenario's worker is killed after SEC seconds (default 120)"},
 	{"no-mitigations", 0, NULL, "measure the pathologies only, do not re-run them with mitigations"},
 	{"emit-repro", 0, "DIR", "write a standalone C program reproducing each finding into DIR"},
-	{"db", 0, "FILE", "results database (default $BLASBENCH_DB or ./blasbench.db)"},
 	{"label", 'l', "L", "a label for the run"},
 	{"json", 0, NULL, "print the findings as JSON"},
 	{0},
@@ -193,27 +231,20 @@ static const bb_option diagnose_options[] = {
 const bb_command bb_cmd_diagnose = {
 	.name = "diagnose",
 	.fn = cmd_diagnose,
+	.flags = BB_CMD_DB,
 	.options = diagnose_options,
 	.max_args = 0,
 	.summary = "reproduce and explain threading pathologies; say which mitigation works",
 	.description =
 		"Each scenario runs in its own worker and measures, in that one process, a clean\n"
-		"baseline and the pathological arrangement of the same work in alternating blocks:\n"
-		"  dual-pool         two copies of the BLAS, each with its pool (scipy#15050)\n"
-		"  omp-handover      an OpenMP loop alternating with BLAS calls (OpenBLAS#3187)\n"
-		"  nested            BLAS called inside an OpenMP region of all cores\n"
-		"  mixed-omp         libgomp and LLVM libomp both running regions in one process\n"
-		"  fork              parallel work, fork, parallel work in the child (pytorch#17199)\n"
-		"  background-load   one core busy with another process while BLAS uses all\n"
-		"  kernel-selection  a backend far below the measured peak: its kernel overrides\n"
+		"baseline and the pathological arrangement of the same work in alternating blocks.\n"
 		"A slowdown whose 95% CI clears 1.25x (or a hung child) is a finding; it is re-run\n"
-		"with each known mitigation (OMP_WAIT_POLICY=passive, OPENBLAS_THREAD_TIMEOUT,\n"
-		"GOMP_SPINCOUNT=0, KMP_BLOCKTIME=0, BLAS threads = 1, one shared copy, the OpenMP\n"
-		"build of the library, LLVM libomp, one core fewer) and the findings say which one\n"
-		"helps and by how much.  The probes alone flag two OpenMP runtimes or the same\n"
-		"library twice in a stack, pthreads and OpenMP layers mixed, a LAPACK bound to\n"
-		"another BLAS and a thread count that did not take.  Every measurement is a cell of\n"
-		"a run of kind 'diagnose' ('blasbench report RUN --html F' charts it).\n"
+		"with each mitigation its scenario lists and the findings say which one helps and by\n"
+		"how much.  The probes alone flag two OpenMP runtimes or the same library twice in a\n"
+		"stack, pthreads and OpenMP layers mixed, a LAPACK bound to another BLAS and a thread\n"
+		"count that did not take.  Every measurement is a cell of a run of kind 'diagnose'\n"
+		"('blasbench report RUN --html F' charts it).\n"
 		"Exit code: 0 when everything could be measured (findings or not), 1 when a\n"
 		"backend or a scenario could not, 2 bad command line, 130 interrupted.",
+	.help_tables = diagnose_help_tables,
 };

@@ -99,7 +99,7 @@ static int measure_candidate(bb_opts *o, const char *bpath, const bb_db_cmp_run 
 		close(saved);
 	}
 	bb_suite_recorded_release(&rec);
-	*path = bb_xstrdup(bb_opt_str(o, "db", bb_db_default_path()));
+	*path = bb_xstrdup(bb_opt_db(o));
 	if (rc == BB_EXIT_INTERRUPTED || bb_interrupted) {
 		if (*run_id)
 			fprintf(stderr,
@@ -268,6 +268,8 @@ static const bb_option gate_options[] = {
 const bb_command bb_cmd_gate = {
 	.name = "gate",
 	.fn = cmd_gate,
+	.flags = BB_CMD_DB,
+	.required = (const char *const[]){"baseline", NULL},
 	.options = gate_options,
 	.max_args = 0,
 	.summary = "measure a candidate (or take a recorded run) and judge it against a baseline for CI",

@@ -116,8 +116,12 @@ static int cmd_list(bb_opts *o)
 {
 	const char *backends = bb_opt_str(o, "backends", NULL);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int threads = (int)bb_opt_long(o, "threads", ncpu > 0 ? ncpu : 1, 0, 4096);
-	double timeout = (double)bb_opt_long(o, "timeout", (long)BB_PROBE_TIMEOUT_DEFAULT, 1, 86400);
+	long threads_l, timeout_l;
+	if (bb_opt_long(o, "threads", ncpu > 0 ? ncpu : 1, 0, 4096, &threads_l) ||
+	    bb_opt_long(o, "timeout", (long)BB_PROBE_TIMEOUT_DEFAULT, 1, 86400, &timeout_l))
+		return BB_EXIT_USAGE;
+	int threads = (int)threads_l;
+	double timeout = (double)timeout_l;
 	int json = bb_opt_flag(o, "json");
 
 	bb_backend_spec *specs = NULL;

@@ -109,7 +109,7 @@ static void print_json(const char *html, size_t bytes, const bb_db_report_run *r
 
 static int cmd_report(bb_opts *o)
 {
-	const char *dbpath = bb_opt_str(o, "db", bb_db_default_path());
+	const char *dbpath = bb_opt_db(o);
 	const char *html = bb_opt_str(o, "html", NULL);
 	const char *gpdir = bb_opt_str(o, "gnuplot", NULL);
 	const char *base_ref = bb_opt_str(o, "compare", NULL);
@@ -212,7 +212,6 @@ static const bb_option report_options[] = {
      "also keep each chart's data (.dat) and gnuplot script (.gp) in DIR for re-plotting"},
     {"compare", 0, "BASE",
      "add a comparison with run BASE (id, label, 'latest' or FILE:RUN), as `compare`"},
-    {"db", 0, "FILE", "results database (default $BLASBENCH_DB or ./blasbench.db)"},
     {"json", 0, NULL, "print what was written as JSON"},
     {0},
 };
@@ -220,6 +219,8 @@ static const bb_option report_options[] = {
 const bb_command bb_cmd_report = {
     .name = "report",
     .fn = cmd_report,
+    .flags = BB_CMD_DB,
+    .required = (const char *const[]){"html", NULL},
     .options = report_options,
     .args_usage = "[RUN]",
     .max_args = 1,

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "backends/catalog.h"
 #include "harness/cli/command.h"
 #include "harness/engine/engine.h"
 #include "harness/plan/run_options.h"
@@ -15,7 +16,7 @@ static int cmd_run(bb_opts *o)
 	if (!workloads)
 		return bb_usage_error(&bb_cmd_run, "'run' needs --workloads (e.g. dgemm:n=64..1024,ddot)");
 	if (!bb_opt_str(o, "backends", NULL))
-		return bb_usage_error(&bb_cmd_run, "'run' needs --backends (e.g. openblas,blis; see 'blasbench list')");
+		return bb_usage_error(&bb_cmd_run, "'run' needs --backends (e.g. " BB_CAT_STARTER "; see 'blasbench list')");
 	bb_run_plan plan;
 	int rc = bb_run_plan_build(&bb_cmd_run, o, workloads, "all", 1.0, 0.01, 3, "run", &plan);
 	if (rc) {
@@ -38,6 +39,8 @@ static const bb_option run_options[] = {
 const bb_command bb_cmd_run = {
 	.name = "run",
 	.fn = cmd_run,
+	.flags = BB_CMD_DB,
+	.required = (const char *const[]){"workloads", "backends", NULL},
 	.options = run_options,
 	.max_args = 0,
 	.summary = "measure a matrix of backends x workloads x thread counts (x OpenMP runtimes)",

@@ -7,12 +7,13 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "db/db.h"
+#include "backends/catalog.h"
 #include "harness/cli/command.h"
 #include "reports/table.h"
 
 static int cmd_runs(bb_opts *o)
 {
-	const char *path = bb_opt_str(o, "db", bb_db_default_path());
+	const char *path = bb_opt_db(o);
 	char err[512];
 	bb_db *db;
 	if (bb_db_open_readonly(path, &db, err, sizeof(err)))
@@ -52,7 +53,7 @@ static int cmd_runs(bb_opts *o)
 		printf("%s\n", sb.buf);
 		bb_strbuf_release(&sb);
 	} else if (!n) {
-		printf("no runs in '%s' yet: start with 'blasbench suite --backends openblas,blis'\n", path);
+		printf("no runs in '%s' yet: start with 'blasbench suite --backends " BB_CAT_STARTER "'\n", path);
 	} else {
 		bb_table t;
 		bb_table_init(&t, (const char *[]){"RUN", "LABEL", "KIND", "STATUS", "STARTED", "CELLS", "OK",
@@ -75,7 +76,6 @@ static int cmd_runs(bb_opts *o)
 }
 
 static const bb_option runs_options[] = {
-	{"db", 0, "FILE", "results database (default $BLASBENCH_DB or ./blasbench.db)"},
 	{"json", 0, NULL, "print the runs as JSON"},
 	{0},
 };
@@ -83,6 +83,7 @@ static const bb_option runs_options[] = {
 const bb_command bb_cmd_runs = {
 	.name = "runs",
 	.fn = cmd_runs,
+	.flags = BB_CMD_DB,
 	.options = runs_options,
 	.max_args = 0,
 	.summary = "runs recorded in the database",

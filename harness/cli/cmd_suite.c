@@ -2,11 +2,31 @@
  * `blasbench suite [--backends B] [--preset quick|standard|full] [--resume RUN] ...`: a preset
  * matrix, the command users type first.  --resume replays a recorded run's plan and measures
  * only the cells it does not have yet.  The work is in suite_exec.c, which `gate` shares.
+ * The presets and the default backends in its help come from their tables (presets.c, the
+ * catalog).
  */
+#include <string.h>
+
+#include "backends/catalog.h"
 #include "harness/cli/command.h"
+#include "harness/plan/presets.h"
 #include "harness/plan/suite_exec.h"
 
 static int cmd_suite(bb_opts *o) { return bb_suite_execute(&bb_cmd_suite, o, NULL, "suite", NULL); }
+
+/* The presets (presets.c) and the default backends (the catalog), for the help. */
+static void suite_help_tables(FILE *out)
+{
+	int width = 0;
+	for (size_t i = 0; i < bb_preset_count(); i++)
+		if ((int)strlen(bb_preset_at(i)->name) > width)
+			width = (int)strlen(bb_preset_at(i)->name);
+	fputs("\npresets:\n", out);
+	for (size_t i = 0; i < bb_preset_count(); i++)
+		bb_help_item(out, bb_preset_at(i)->name, width, bb_preset_at(i)->summary);
+	fputs("\ndefault backends, when no --backends is given: one stack per family found\n", out);
+	bb_help_item(out, "", 0, bb_catalog_default_names());
+}
 
 static const bb_option suite_options[] = {
 	BB_SUITE_OPTIONS,
@@ -16,14 +36,11 @@ static const bb_option suite_options[] = {
 const bb_command bb_cmd_suite = {
 	.name = "suite",
 	.fn = cmd_suite,
+	.flags = BB_CMD_DB,
 	.options = suite_options,
 	.max_args = 0,
-	.summary = "run a preset matrix and record it (start here: suite --backends openblas,blis)",
-	.description =
-		"Presets: quick = dgemm 64..512, ddot, dgemv, dtrsm, dgetrf, dpotrf, dsyevd at 1 thread\n"
-		"and all cores; standard = every routine family in s, d and z, sizes 32..2048;\n"
-		"full = every precision, transposes, skinny shapes, sizes to 4096, up to 2x the cores.\n"
-		"Default backends: one stack per family found (openblas, blis, flame, atlas, netlib,\n"
-		"mkl).  Ctrl-C stops the workers and keeps every finished cell: continue with\n"
-		"--resume RUN.",
+	.summary = "run a preset matrix and record it (start here: suite --backends " BB_CAT_STARTER ")",
+	.description = "Ctrl-C stops the workers and keeps every finished cell: continue with\n"
+		       "--resume RUN.",
+	.help_tables = suite_help_tables,
 };

@@ -21,9 +21,11 @@ static int cmd_worker(bb_opts *o)
 {
 	if (o->nargs < 1)
 		return bb_usage_error(NULL, "__worker needs a task");
-	int threads = (int)bb_opt_long(o, "threads", 0, 0, 4096);
+	long threads;
+	if (bb_opt_long(o, "threads", 0, 0, 4096, &threads))
+		return BB_EXIT_USAGE;
 	if (!strcmp(o->args[0], "probe") && o->nargs == 2)
-		return bb_worker_task_probe(o->args[1], threads);
+		return bb_worker_task_probe(o->args[1], (int)threads);
 	if (!strcmp(o->args[0], "run") && o->nargs == 2)
 		return bb_worker_task_run(o->args[1]);
 	if (!strcmp(o->args[0], "scenario") && o->nargs == 2)

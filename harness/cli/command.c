@@ -12,8 +12,13 @@
 
 #include "common/error.h"
 #include "common/suggest.h"
+#include "db/db.h"
 
-/* Options every command accepts, appended after the command's own. */
+/* The option BB_CMD_DB adds, after the command's own. */
+static const bb_option db_option = {"db", 0, "FILE",
+				    "results database (default $BLASBENCH_DB or ./blasbench.db)"};
+
+/* Options every command accepts, appended last. */
 static const bb_option common_options[] = {
 	{"verbose", 'v', NULL, "say each step (probes, workers); repeat for more"},
 	{"help", 'h', NULL, "show this help"},
@@ -43,7 +48,7 @@ static int option_count(const bb_option *spec)
 	return n;
 }
 
-/* The merged option list of a command: its own, then the common ones. */
+/* The merged option list of a command: its own, those its flags add, then the common ones. */
 typedef struct merged {
 	bb_option opt[BB_MAX_OPTIONS + 1];
 	int n;
@@ -54,6 +59,8 @@ static void merge_options(const bb_command *cmd, merged *m)
 	m->n = 0;
 	for (int i = 0; cmd->options && cmd->options[i].name && m->n < BB_MAX_OPTIONS; i++)
 		m->opt[m->n++] = cmd->options[i];
+	if ((cmd->flags & BB_CMD_DB) && m->n < BB_MAX_OPTIONS)
+		m->opt[m->n++] = db_option;
 	for (int i = 0; common_options[i].name && m->n < BB_MAX_OPTIONS; i++)
 		m->opt[m->n++] = common_options[i];
 	memset(&m->opt[m->n], 0, sizeof(m->opt[0]));
@@ -108,21 +115,25 @@ int bb_opt_positive(const bb_command *cmd, const bb_opts *o, const char *name, c
 	return 0;
 }
 
-long bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max)
+int bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max, long *out)
 {
 	const char *s = bb_opt_str(o, name, NULL);
+	*out = dflt;
 	if (!s)
-		return dflt;
+		return 0;
 	char *end;
 	errno = 0;
 	long v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < min || v > max) {
 		fprintf(stderr, "error: option '--%s' takes a whole number from %ld to %ld, not '%s'\n",
 			name, min, max, s);
-		exit(BB_EXIT_USAGE);
+		return BB_EXIT_USAGE;
 	}
-	return v;
+	*out = v;
+	return 0;
 }
+
+const char *bb_opt_db(const bb_opts *o) { return bb_opt_str(o, "db", bb_db_default_path()); }
 
 static merged parse_merged; /* the spec bb_opts points at; one parse per process */
 
@@ -224,6 +235,8 @@ void bb_help_command(const bb_command *cmd, FILE *out)
 	fprintf(out, "%s\n", cmd->summary);
 	if (cmd->description)
 		fprintf(out, "\n%s\n", cmd->description);
+	if (cmd->help_tables)
+		cmd->help_tables(out);
 	fputs("\noptions:\n", out);
 	for (int i = 0; i < m.n; i++) {
 		char left[64];
@@ -236,4 +249,68 @@ void bb_help_command(const bb_command *cmd, FILE *out)
 				 op->arg ? op->arg : "");
 		fprintf(out, "  %-28s %s\n", left, op->help);
 	}
+}
+
+enum { HELP_WIDTH = 100 };
+
+void bb_help_item(FILE *out, const char *name, int name_width, const char *text)
+{
+	int indent = 2 + name_width + 2;
+	int col = fprintf(out, "  %-*s  ", name_width, name);
+	int first = 1;
+	while (*text) {
+		size_t len = strcspn(text, " ");
+		if (!first && col + 1 + (int)len > HELP_WIDTH) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%.*s", (int)len, text);
+		col += (int)len;
+		first = 0;
+		text += len;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', out);
+}
+
+void bb_help_synopsis(const bb_command *cmd, FILE *out)
+{
+	merged m;
+	merge_options(cmd, &m);
+	char head[64];
+	int col = snprintf(head, sizeof(head), "blasbench %s", cmd->name);
+	const int indent = col + 1;
+	fputs(head, out);
+	int first = 1;
+	for (int i = 0; i <= m.n; i++) {
+		char word[128];
+		if (i == m.n) { /* the positional arguments come last */
+			if (!cmd->args_usage)
+				break;
+			snprintf(word, sizeof(word), "%s", cmd->args_usage);
+		} else {
+			const bb_option *op = &m.opt[i];
+			if (!strcmp(op->name, "help") || !strcmp(op->name, "verbose"))
+				continue;
+			int req = 0;
+			for (int k = 0; cmd->required && cmd->required[k]; k++)
+				req |= !strcmp(cmd->required[k], op->name);
+			snprintf(word, sizeof(word), "%s--%s%s%s%s", req ? "" : "[", op->name,
+				 op->arg ? " " : "", op->arg ? op->arg : "", req ? "" : "]");
+		}
+		int len = (int)strlen(word);
+		if (!first && col + 1 + len > HELP_WIDTH) {
+			fprintf(out, "\n%*s%s", indent, "", word);
+			col = indent + len;
+		} else {
+			fprintf(out, " %s", word);
+			col += 1 + len;
+		}
+		first = 0;
+	}
+	fputc('\n', out);
 }

@@ -5,7 +5,9 @@
  * holding its function, its options and its help text.  harness/cli/commands.def lists the commands
  * once; that list drives dispatch, `blasbench help` and the closest-name suggestion for typos.
  * The parser handles what every command shares: --help/-h, --verbose/-v, `--opt value`,
- * `--opt=value`, unknown options (closest valid name suggested, exit code 2).
+ * `--opt=value`, unknown options (closest valid name suggested, exit code 2), and the options a
+ * command's flags ask for (BB_CMD_DB: --db).  No helper here exits the process: errors are
+ * printed and returned as BB_EXIT_USAGE.
  */
 #ifndef BB_HARNESS_COMMAND_H
 #define BB_HARNESS_COMMAND_H
@@ -49,10 +51,21 @@ typedef struct bb_command {
 	int max_args;                /* -1: any number */
 	const char *summary;         /* one line for `blasbench help` */
 	const char *description;     /* paragraph(s) for `blasbench help CMD`; may be NULL */
-	unsigned flags;
+	/* Help generated from a table (scenarios, presets...), printed after the description;
+	 * may be NULL.  Each section starts with a blank line. */
+	void (*help_tables)(FILE *out);
+	/* Options the command refuses to run without (it checks and says so itself), NULL-ended;
+	 * the synopsis shows them unbracketed.  May be NULL. */
+	const char *const *required;
+	unsigned flags;              /* BB_CMD_* */
 } bb_command;
 
 #define BB_CMD_HIDDEN 0x1u /* internal (worker mode): not listed in help */
+#define BB_CMD_DB 0x2u     /* reads the results database: --db FILE is added to its options */
+
+/* The results database the command was given: --db, else $BLASBENCH_DB, else ./blasbench.db
+ * (bb_db_default_path()).  For commands with BB_CMD_DB. */
+const char *bb_opt_db(const bb_opts *o);
 
 /* Option lookups by long name.  Asking for a name the command does not declare is a bug. */
 const char *bb_opt_str(const bb_opts *o, const char *name, const char *dflt);
@@ -60,8 +73,9 @@ int bb_opt_flag(const bb_opts *o, const char *name);
 /* Set an option's value as if it had been given (used to replay a recorded run's options).
  * The value is not copied: it must outlive o. */
 void bb_opt_set(bb_opts *o, const char *name, const char *value);
-/* Parse an integer option; returns dflt if absent, exits with a usage error if malformed. */
-long bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max);
+/* Parse an integer option from min to max into *out (dflt when absent).  Returns 0, or
+ * BB_EXIT_USAGE after printing the error when it is malformed or out of range. */
+int bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max, long *out);
 
 /* Every command's record, declared from the one list. */
 #define BB_COMMAND(n) extern const bb_command bb_cmd_##n;
@@ -78,6 +92,12 @@ int bb_opts_parse(const bb_command *cmd, int argc, char **argv, bb_opts *o);
 
 void bb_help_command(const bb_command *cmd, FILE *out);
 void bb_help_overview(FILE *out);
+/* One entry of a generated help list: "  NAME  text", NAME padded to name_width, the text
+ * wrapped at spaces to 100 columns with its continuation lines under its first word. */
+void bb_help_item(FILE *out, const char *name, int name_width, const char *text);
+/* The command's usage line with every option it takes ("blasbench run [--backends B] ..."),
+ * wrapped at 100 columns under the first option; --help and --verbose left out. */
+void bb_help_synopsis(const bb_command *cmd, FILE *out);
 
 /* The visible command closest to a mistyped name, or NULL. */
 const char *bb_command_suggest(const char *word);

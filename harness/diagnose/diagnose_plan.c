@@ -128,6 +128,16 @@ const char *bb_mitigation_summary(const char *name)
 	return m ? m->summary : "";
 }
 
+int bb_mitigation_env(const char *name, const char **var, const char **value)
+{
+	const mitigation *m = find_mitigation(name);
+	if (!m || m->kind != ENV)
+		return 0;
+	*var = m->var;
+	*value = m->value;
+	return 1;
+}
+
 const char *bb_mitigation_setting(const char *name, const bb_diag_job *j, char *buf, size_t len)
 {
 	const mitigation *m = find_mitigation(name);

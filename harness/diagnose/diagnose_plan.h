@@ -67,6 +67,8 @@ const char *bb_mitigation_summary(const char *name);
  * "BLAS threads = 1" ... into buf. */
 const char *bb_mitigation_setting(const char *name, const bb_diag_job *j, char *buf, size_t len);
 int bb_mitigation_known(const char *name);
+/* For a mitigation that sets a variable (kind ENV): 1 with *var and *value set; else 0. */
+int bb_mitigation_env(const char *name, const char **var, const char **value);
 
 /* Apply mitigation `name` to j, given the backend's probed record (NULL unknown).  Returns 0
  * when applied, 1 when it does not apply here (why says so: "openblas64 has no OpenMP build in

@@ -1,8 +1,7 @@
 /*
- * Suite presets, one table: quick (CI, about a minute for two backends), standard (the default:
- * every routine family in s, d and z, sizes 32 to 2048, 1 thread and all cores; a few minutes
- * for two backends on 2 cores), full (every precision, transposes, sizes to 4096, threads up
- * to twice the cores).
+ * Suite presets, one table (presets.c): quick (the CI smoke set), standard (the default) and
+ * full.  `suite --help`, the README's preset list (checked by tests/harness/test_readme.sh) and
+ * the names in error messages are all generated from it.
  */
 #ifndef BB_HARNESS_PRESETS_H
 #define BB_HARNESS_PRESETS_H
@@ -20,8 +19,10 @@ typedef struct bb_preset {
 	int passes;              /* fresh workers per cell (see engine.h) */
 } bb_preset;
 
+size_t bb_preset_count(void);
+const bb_preset *bb_preset_at(size_t i); /* NULL past the end */
 const bb_preset *bb_preset_find(const char *name);
-const char *bb_preset_names(void); /* "quick, standard, full" */
+const char *bb_preset_names(void); /* "quick, standard, full", from the table */
 /* The workload spec list of a preset: every entry for every precision it exists in.
  * Caller frees. */
 char *bb_preset_workloads(const bb_preset *p);

@@ -13,7 +13,6 @@
 #include "backends/omp_runtime.h"
 #include "common/error.h"
 #include "common/json.h"
-#include "db/db.h"
 #include "harness/host/topology.h"
 
 /* Thread counts above the cores are allowed (oversubscription is one of the things measured)
@@ -109,18 +108,17 @@ static int parse_omps(const char *text, char ***out, size_t *n, char *err, size_
 	return 0;
 }
 
-/* Default backends: one stack per family found, not every flavour (they are named on request). */
-static const char *const default_backends[] = {"openblas", "blis", "flame", "atlas", "netlib", "mkl"};
-
 int bb_default_specs(bb_backend_spec **specs, size_t *n)
 {
 	char err[256];
-	*specs = bb_xcalloc(sizeof(default_backends) / sizeof(default_backends[0]), sizeof(bb_backend_spec));
+	*specs = bb_xcalloc(bb_catalog_count(), sizeof(bb_backend_spec));
 	*n = 0;
-	for (size_t i = 0; i < sizeof(default_backends) / sizeof(default_backends[0]); i++)
-		if (bb_catalog_installed(bb_catalog_find(default_backends[i])) &&
-		    bb_spec_parse(default_backends[i], &(*specs)[*n], err, sizeof(err)) == 0)
+	for (size_t i = 0; i < bb_catalog_count(); i++) {
+		const bb_catalog_entry *e = bb_catalog_at(i);
+		if ((e->flags & BB_CAT_DEFAULT) && bb_catalog_installed(e) &&
+		    bb_spec_parse(e->name, &(*specs)[*n], err, sizeof(err)) == 0)
 			(*n)++;
+	}
 	return *n ? 0 : -1;
 }
 
@@ -157,14 +155,17 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 	    bb_opt_positive(cmd, o, "timeout", "a number", 120, 86400, &eo->cell_timeout))
 		return BB_EXIT_USAGE;
 	eo->measure.target_rel = target_pct / 100;
-	eo->passes = (int)bb_opt_long(o, "passes", passes_default, 1, BB_ENGINE_MAX_PASSES);
+	long passes;
+	if (bb_opt_long(o, "passes", passes_default, 1, BB_ENGINE_MAX_PASSES, &passes))
+		return BB_EXIT_USAGE;
+	eo->passes = (int)passes;
 	double half_ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE) / 2;
 	double gib;
 	if (bb_opt_positive(cmd, o, "max-memory", "a number", half_ram / (1 << 30), 1 << 20, &gib))
 		return BB_EXIT_USAGE;
 	eo->max_memory = gib * (1 << 30);
 
-	eo->db_path = bb_opt_str(o, "db", bb_db_default_path());
+	eo->db_path = bb_opt_db(o);
 	eo->kind = kind;
 	eo->label = bb_opt_str(o, "label", NULL);
 	eo->json = bb_opt_flag(o, "json");

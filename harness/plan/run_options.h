@@ -16,7 +16,6 @@
 	{"sizes", 's', "S", "sizes for workloads that give no n: 64,128 or 64..4096 (doubling)"},     \
 	{"threads", 't', "T", "thread counts 1..256: 1,2, 'all' (the cores), '2xall'; above the cores: marked *"}, \
 	{"omp", 0, "R", "OpenMP runtimes co-loaded in the worker: none (default), gomp, llvm, iomp, a path"}, \
-	{"db", 0, "FILE", "results database (default $BLASBENCH_DB or ./blasbench.db)"},               \
 	{"label", 'l', "L", "a label for the run (compare and report find runs by it)"},               \
 	{"budget", 0, "SEC", "sampling time per cell before it stops short of the target"},            \
 	{"target", 0, "PCT", "stop sampling when the 95% CI of the median is within +-PCT%"},          \
@@ -39,17 +38,17 @@ typedef struct bb_run_plan {
 	char *command;
 } bb_run_plan;
 
-/* Build a plan from the parsed options, the workload spec list and default thread list.
- * default_backends: NULL means "every installed catalog backend of the default set".
- * Returns 0, or BB_EXIT_USAGE after printing the error. */
+/* Build a plan from the parsed options, the workload spec list and the defaults of the thread
+ * list, budget, target and passes.  Without --backends the plan takes bb_default_specs().
+ * Returns 0, or BB_EXIT_USAGE after printing the error; release the plan in both cases. */
 int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workloads,
 		      const char *threads_default, double budget_default, double target_default,
 		      int passes_default, const char *kind, bb_run_plan *plan);
 void bb_run_plan_release(bb_run_plan *plan);
 
-/* The default backends: one stack per family installed here (openblas, blis, flame, atlas,
- * netlib, mkl), not every flavour.  Returns 0 (free with bb_spec_list_free), or -1 when none
- * is installed. */
+/* The default backends: the catalog's BB_CAT_DEFAULT entries installed here (one stack per
+ * family, not every flavour; bb_catalog_default_names() lists them).  Returns 0 (free with
+ * bb_spec_list_free), or -1 when none is installed. */
 int bb_default_specs(bb_backend_spec **specs, size_t *n);
 
 /* The command line, shell-quoted, for the record. */

@@ -165,7 +165,7 @@ int bb_suite_execute(const bb_command *cmd, bb_opts *o, const bb_suite_recorded 
 	char *workloads;
 	if (resume) {
 		char err[512];
-		int rc = bb_suite_recorded_load(bb_opt_str(o, "db", bb_db_default_path()), resume, &rec,
+		int rc = bb_suite_recorded_load(bb_opt_db(o), resume, &rec,
 						err, sizeof(err));
 		if (rc) {
 			bb_suite_recorded_release(&rec);

@@ -16,7 +16,7 @@
 
 /* The options of `suite`, spliced into the option tables of `suite` and `gate`. */
 #define BB_SUITE_OPTIONS                                                                          \
-	{"preset", 'p', "P", "quick (CI, ~1 min for two backends), standard (default), full"},     \
+	{"preset", 'p', "P", "a preset of 'blasbench help suite' (default: standard)"},             \
 	{"resume", 0, "RUN", "finish an interrupted run (id, label or 'latest'): only missing cells"}, \
 	BB_RUN_COMMON_OPTIONS
 

@@ -22,6 +22,20 @@ check "help typo" 2 "$bb" help lst;        contains "did you mean 'list'"
 check "stray argument" 2 "$bb" list extra; contains "takes no arguments"
 check "missing value" 2 "$bb" list --backends; contains "needs a value"
 check "bad number" 2 "$bb" list --threads=x; contains "whole number"
+# whole-number options are refused with exit 2 before anything runs, in every command
+check "bad passes" 2 "$bb" run --backends ref --workloads dgemm:n=8 --passes 0
+contains "error: option '--passes' takes a whole number from 1 to"
+check "bad rounds" 2 "$bb" diagnose --backends ref --rounds 51 --db /nonexistent/dir/x.db
+contains "error: option '--rounds' takes a whole number from 1 to 50, not '51'"
+# --db comes from the command table's flag: on the commands that read the database only
+check "runs --help" 0 "$bb" runs --help;   contains "--db FILE"; contains "./blasbench.db"
+check "info --help" 0 "$bb" info --help
+case "$out" in *--db*) echo "FAIL: info offers --db"; fail=1;; esac
+# generated help: the tables, not prose
+check "suite --help" 0 "$bb" suite --help; contains "presets:"; contains "  quick "; contains "netlib"
+check "diagnose --help" 0 "$bb" diagnose --help; contains "  dual-pool "; contains "  one-core-free "
+check "synopsis" 0 "$bb" help --synopsis;  contains "blasbench run --workloads W --backends B ["
+check "synopsis arg" 2 "$bb" help --synopsis list
 
 # blasbench must not become one more BLAS or OpenMP runtime in the stacks it measures
 deps=$(ldd "$bb")
