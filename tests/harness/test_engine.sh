@@ -6,6 +6,7 @@
 #   interrupt  SIGINT marks the run interrupted and keeps finished cells; --resume completes it
 #   writers    two runs writing one database at once both complete, nothing lost
 #   refusal    a foreign or newer database is refused and left untouched
+#   status     a run whose status cannot be written says so and exits 3, its cells committed
 #   replaced   the executable replaced on disk mid-run (a rebuild): workers still start, from
 #              the program that is running
 # Usage: test_engine.sh BLASBENCH FIXTURE_DIR CASE
@@ -99,6 +100,28 @@ refusal)
 	rc=$?
 	check '[ $rc -ne 0 ] && grep -q newer "$tmp/out"' "newer schema refused: $(cat $tmp/out)"
 	check '[ "$(sha256sum <"$db")" = "$sum" ]' "newer database untouched"
+	;;
+status)
+	# a trigger planted in the database refuses to mark a run complete (or a resumed one running)
+	"$bb" run --db "$db" $fast --threads 1 --workloads ddot:n=100 -b netlib >/dev/null 2>&1
+	q "create trigger planted_fault before update of status on run
+	   when new.status in ('complete', 'running')
+	   begin select raise(abort, 'planted fault'); end"
+	"$bb" run --db "$db" $fast --threads 1 --label st --workloads ddot:n=100,daxpy:n=100 -b netlib \
+		>"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	check '[ $rc -eq 3 ]' "a run that cannot be marked complete exits 3 (got $rc)"
+	check 'grep -qx "error: cannot mark run 2 complete in '"'$db'"': planted fault" "$tmp/err"' \
+		"the error names the run, the status, the database and the cause: $(cat "$tmp/err")"
+	check '[ "$(q "select count(*) from cell where run_id = 2 and status = \"ok\"")" = 2 ]' \
+		"the cells measured are committed all the same"
+	check '[ "$(q "select status from run where id = 2")" = running ]' "the run is left as it was"
+	q "update run set status = 'interrupted' where id = 2" # below the trigger's conditions
+	"$bb" suite --db "$db" --resume st >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	check '[ $rc -eq 3 ]' "a resume that cannot mark the run running exits 3 (got $rc)"
+	check 'grep -qx "error: cannot mark run 2 running in '"'$db'"': planted fault" "$tmp/err"' \
+		"the resume says why: $(cat "$tmp/err")"
 	;;
 replaced)
 	cp "$bb" "$tmp/bb"
