@@ -51,11 +51,21 @@ memory)
 	;;
 interrupt)
 	spec="dgemm:n=64,dgemm:n=96,dgemm:n=128,dgemm:n=160,dgemm:n=192,dgemm:n=224,dgemm:n=256,dgemm:n=288"
-	"$bb" run --db "$db" --budget 0.5 --target 0.001 --threads 1 --workloads "$spec" -b netlib --label int >"$tmp/out" 2>&1 &
+	# the controller leads a session of its own: its workers (each in a process group of its
+	# own) stay in that session, orphaned or not, so `pgrep -s` finds any that survive it
+	setsid "$bb" run --db "$db" --budget 0.5 --target 0.001 --threads 1 --workloads "$spec" -b netlib --label int >"$tmp/out" 2>&1 &
 	pid=$!
+	sid=$(ps -o sid= -p $pid | tr -d ' ')
+	check '[ "$sid" = "$pid" ]' "the controller leads its own session (sid '$sid', pid $pid)"
+	seen=
 	for _ in $(seq 100); do
+		[ -n "$seen" ] || seen=$(pgrep -s "$sid" -f "__worker run")
 		[ "$(q "select count(*) from cell" 2>/dev/null || echo 0)" -ge 2 ] && break
 		sleep 0.1
+	done
+	for _ in $(seq 50); do # a worker is measuring at the moment of the interrupt
+		[ -n "$(pgrep -s "$sid" -f "__worker run")" ] && break
+		sleep 0.02
 	done
 	kill -INT $pid
 	wait $pid
@@ -64,7 +74,10 @@ interrupt)
 	check '[ "$(q "select status from run")" = interrupted ]' "run marked interrupted"
 	before=$(q "select count(*) from cell")
 	check '[ $before -ge 2 ] && [ $before -lt 8 ]' "finished cells kept ($before)"
-	check '[ -z "$(pgrep -f "__worker run" -P $pid 2>/dev/null)" ]' "no worker left"
+	check '[ -n "$seen" ]' "the workers were seen in the controller's session while it ran"
+	sleep 0.2 # an exited worker's zombie is reaped by init in the meantime
+	left=$(pgrep -s "$sid" -a)
+	check '[ -z "$left" ]' "no worker outlives the interrupted controller: $left"
 	"$bb" suite --db "$db" --resume int >"$tmp/out2" 2>&1
 	rc=$?
 	check '[ $rc -eq 0 ]' "resume succeeds (rc $rc): $(tail -n 3 $tmp/out2)"
