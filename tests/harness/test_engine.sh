@@ -58,7 +58,7 @@ interrupt)
 	sid=$(ps -o sid= -p $pid | tr -d ' ')
 	check '[ "$sid" = "$pid" ]' "the controller leads its own session (sid '$sid', pid $pid)"
 	seen=
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		[ -n "$seen" ] || seen=$(pgrep -s "$sid" -f "__worker run")
 		[ "$(q "select count(*) from cell" 2>/dev/null || echo 0)" -ge 2 ] && break
 		sleep 0.1
