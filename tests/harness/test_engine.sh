@@ -6,7 +6,8 @@
 #   interrupt  SIGINT marks the run interrupted and keeps finished cells; --resume completes it
 #   writers    two runs writing one database at once both complete, nothing lost
 #   refusal    a foreign or newer database is refused and left untouched
-#   status     a run whose status cannot be written says so and exits 3, its cells committed
+#   status     a run (or diagnose) whose status cannot be written says so and exits 3, its
+#              cells committed
 #   replaced   the executable replaced on disk mid-run (a rebuild): workers still start, from
 #              the program that is running
 # Usage: test_engine.sh BLASBENCH FIXTURE_DIR CASE
@@ -135,6 +136,12 @@ status)
 	check '[ $rc -eq 3 ]' "a resume that cannot mark the run running exits 3 (got $rc)"
 	check 'grep -qx "error: cannot mark run 2 running in '"'$db'"': planted fault" "$tmp/err"' \
 		"the resume says why: $(cat "$tmp/err")"
+	# diagnose records its runs the same way (no scenario: the probe flags only, a few seconds)
+	"$bb" diagnose --db "$db" --scenarios none -b netlib >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	check '[ $rc -eq 3 ]' "a diagnose run that cannot be marked complete exits 3 (got $rc)"
+	check 'grep -qx "error: cannot mark run 3 complete in '"'$db'"': planted fault" "$tmp/err"' \
+		"diagnose says why: $(cat "$tmp/err")"
 	;;
 replaced)
 	cp "$bb" "$tmp/bb"
