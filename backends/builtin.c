@@ -41,8 +41,11 @@ static void describe_opt(bb_backend *b)
 	const char *blocks = strstr(name, "; ");
 	b->kernel = blocks ? bb_xasprintf("%.*s", (int)(blocks - name), name) : bb_xstrdup(name);
 	b->config = bb_xasprintf("optimized GEMM: packing, cache blocking, SIMD micro-kernels; "
-				 "cgemm/zgemm call the reference%s%s",
+				 "cgemm/zgemm through the 1m method%s%s",
 				 blocks ? "; " : "", blocks ? blocks + 2 : "");
+	char assumed[128];
+	if (bb_opt_cache_assumed(assumed, sizeof(assumed)))
+		bb_backend_note(b, "GEMM blocks: %s", assumed);
 }
 
 #define GEMMS(p)                                                                                   \

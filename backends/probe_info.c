@@ -171,33 +171,45 @@ static char *capture_stdout(void (*fn)(void))
 	return text;
 }
 
+/* ATL_buildinfo()'s record: version, architecture (the kernel) and ARCHDEFS (the config).
+ * What cannot be read is said in a note and in config ("unknown: why"), not left empty. */
 static void atlas_info(bb_backend *b)
 {
 	void (*buildinfo)(void) = (void (*)(void))bb_backend_sym_exact(b, "ATL_buildinfo");
 	char *text = buildinfo ? capture_stdout(buildinfo) : NULL;
-	if (!text)
-		return;
-	char ver[32];
-	const char *v = strstr(text, "ATLAS version ");
-	if (v && sscanf(v + 14, "%31s", ver) == 1)
-		b->version = bb_xstrdup(ver);
-	const char *arch = strstr(text, "-DATL_ARCH_");
-	if (arch) {
-		arch += 11;
-		size_t n = strcspn(arch, " \n");
-		b->kernel = bb_xasprintf("%.*s", (int)n, arch);
-	}
-	const char *defs = strstr(text, "ARCHDEFS");
-	if (defs) {
-		const char *colon = strchr(defs, ':');
+	const char *why = !buildinfo ? "ATL_buildinfo is not among the library's own symbols"
+	                  : !text    ? "ATL_buildinfo printed nothing that could be captured"
+	                             : NULL;
+	if (text) {
+		char ver[32];
+		const char *v = strstr(text, "ATLAS version ");
+		if (v && sscanf(v + 14, "%31s", ver) == 1)
+			b->version = bb_xstrdup(ver);
+		const char *arch = strstr(text, "-DATL_ARCH_");
+		if (arch) {
+			arch += 11;
+			size_t n = strcspn(arch, " \n");
+			b->kernel = bb_xasprintf("%.*s", (int)n, arch);
+		}
+		const char *defs = strstr(text, "ARCHDEFS");
+		const char *colon = defs ? strchr(defs, ':') : NULL;
 		if (colon) {
 			colon++;
 			while (*colon == ' ')
 				colon++;
 			b->config = bb_xasprintf("%.*s", (int)strcspn(colon, "\n"), colon);
+		} else {
+			why = "ATL_buildinfo's record has no ARCHDEFS line";
 		}
+		free(text);
 	}
-	free(text);
+	if (!b->config) {
+		b->config = bb_xasprintf("unknown: %s", why);
+		bb_backend_note(b, "ATLAS build configuration unknown: %s", why);
+	}
+	if (!b->kernel)
+		bb_backend_note(b, "ATLAS architecture unknown: %s",
+		                why ? why : "ATL_buildinfo's record has no -DATL_ARCH_ flag");
 }
 
 /* ---- libflame ---------------------------------------------------------------------------- */

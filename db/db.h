@@ -46,10 +46,12 @@ typedef struct bb_db_run_new {
 
 /* A new run with status "running".  *id gets the run id. */
 int bb_db_run_begin(bb_db *db, const bb_db_run_new *r, int64_t *id, char *err, size_t errlen);
-/* status: "running", "complete", "interrupted", "failed"; also sets finished time unless running. */
+/* status: "running", "complete", "interrupted", "failed"; also sets finished time unless running.
+ * Returns 0, or -1 with err = "cannot mark run N STATUS in 'PATH': cause" (the run unchanged). */
 int bb_db_run_set_status(bb_db *db, int64_t run_id, const char *status, char *err, size_t errlen);
 
-/* A backend of a run: its spec, alias and full probed record (JSON). */
+/* A backend of a run: its spec, alias and full probed record (JSON).  Returns 0 with *id set,
+ * or -1 with err = "cannot record backend 'ALIAS' of run N in 'PATH': cause". */
 int bb_db_backend_add(bb_db *db, int64_t run_id, const char *alias, const char *spec,
 		      const char *record_json, int64_t *id, char *err, size_t errlen);
 

@@ -194,7 +194,8 @@ int bb_db_run_set_status(bb_db *db, int64_t run_id, const char *status, char *er
 	char what[96];
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
-	snprintf(what, sizeof(what), "cannot set the status of run %lld", (long long)run_id);
+	snprintf(what, sizeof(what), "cannot mark run %lld %s", (long long)run_id,
+	         status ? status : "(null)");
 	if (check_word(db, what, "run status", status, run_statuses, err, errlen))
 		return -1;
 	if (start_write(db, what, err, errlen))

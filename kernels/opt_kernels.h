@@ -6,7 +6,8 @@
  * Same contract and ABI as the reference GEMM (kernels/ref_kernels.h): Fortran BLAS, LP64,
  * column-major, every argument by pointer, no hidden string lengths; beta == 0 never reads C;
  * an invalid argument prints a warning naming the parameter and returns with C untouched.
- * sgemm and dgemm are optimized; cgemm and zgemm are correct but call the reference.
+ * sgemm and dgemm are optimized; cgemm and zgemm run on them through the 1m method (the
+ * complex product as one real GEMM of twice the size, kernels/opt/opt_1m_body.h).
  *
  * The kernel level is chosen once, on first use, by bb_isa_select() (BLASBENCH_KERNEL forces
  * one; an override this host cannot run is an error, never a silent fallback: the GEMM then
@@ -15,6 +16,8 @@
  */
 #ifndef BB_KERNELS_OPT_KERNELS_H
 #define BB_KERNELS_OPT_KERNELS_H
+
+#include <stddef.h>
 
 void bb_opt_sgemm(const char *transa, const char *transb, const int *m, const int *n, const int *k,
                   const float *alpha, const float *a, const int *lda, const float *b,
@@ -39,9 +42,19 @@ void bb_opt_set_threads(int n);
 int bb_opt_get_threads(void);
 
 /*
- * What runs: "avx512 dgemm 16x14, sgemm 32x14; blocks d MC=.. KC=.. NC=.., s MC=.. KC=.. NC=..".
- * Selects the kernel level if no call did yet.  Static storage; valid until bb_opt_reset().
+ * What runs: "avx512 dgemm 16x14, sgemm 32x14; blocks d MC=.. KC=.. NC=.., s MC=.. KC=.. NC=..",
+ * followed by "; cache size unknown to sysconf, assumed: L2 1 MiB" when the blocks rest on an
+ * assumed cache size (see bb_opt_cache_assumed).  Selects the kernel level if no call did yet.
+ * Static storage; valid until bb_opt_reset().
  */
 const char *bb_opt_kernel_name(void);
+
+/*
+ * The cache sizes the blocks assume because sysconf does not know them (no CPUID leaf 4 in a
+ * VM, a libc that does not say): writes "" or "cache size unknown to sysconf, assumed: L2 1 MiB,
+ * L3 8 MiB" into buf and returns how many were assumed (none when BLASBENCH_GEMM_BLOCKS sets
+ * the blocks).
+ */
+int bb_opt_cache_assumed(char *buf, size_t len);
 
 #endif

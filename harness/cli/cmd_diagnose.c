@@ -149,8 +149,11 @@ static int cmd_diagnose(bb_opts *o)
 	for (size_t i = 0; i < n_specs && !c.interrupted; i++)
 		if (bb_diag_backend(&c, &specs[i], scen, n_scen) < 0)
 			c.interrupted = 1;
-	bb_db_run_set_status(c.db, c.run_id, c.interrupted ? "interrupted" : "complete", err,
-			     sizeof(err));
+	/* what finished is committed already; only the run's status is missing */
+	int status_lost = bb_db_run_set_status(c.db, c.run_id, c.interrupted ? "interrupted" : "complete",
+					       err, sizeof(err)) != 0;
+	if (status_lost)
+		bb_error("%s", err);
 	bb_diag_report_sort(&c.report);
 	if (json) {
 		bb_strbuf sb = BB_STRBUF_INIT;
@@ -164,7 +167,7 @@ static int cmd_diagnose(bb_opts *o)
 	}
 	if (c.interrupted)
 		fprintf(stderr, "interrupted: what finished is recorded in run %lld\n", (long long)c.run_id);
-	rc = c.interrupted ? 130 : c.failed ? BB_EXIT_FAILED : BB_EXIT_OK;
+	rc = c.interrupted ? 130 : status_lost ? BB_EXIT_INTERNAL : c.failed ? BB_EXIT_FAILED : BB_EXIT_OK;
 done:
 	bb_diag_report_release(&c.report);
 	if (c.db)

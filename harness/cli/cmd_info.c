@@ -45,8 +45,7 @@ static int cmd_info(bb_opts *o)
 	if (peak_wanted) {
 		if (!json && isatty(STDERR_FILENO))
 			fprintf(stderr, "measuring peak FLOP/s...\r");
-		int threads = host.have_topology && host.topology.cores > 0 ? host.topology.cores : 0;
-		have_peak = bb_peak_measure(&peak, threads, seconds) == 0;
+		have_peak = bb_peak_measure(&peak, host.cores, seconds) == 0;
 		if (!json && isatty(STDERR_FILENO))
 			fprintf(stderr, "%30s\r", "");
 	}

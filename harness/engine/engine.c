@@ -97,10 +97,14 @@ static void record_refused(bb_engine_group *g)
 		char why[256];
 		snprintf(why, sizeof(why), "needs %.1f GiB, more than the limit of %.1f GiB (--max-memory)",
 			 2.0 * c->w->bytes(c->prec, &c->shape) / (1 << 30), o->max_memory / (1 << 30));
-		if (!*g->backend_id) /* nothing ran: a backend row for the skipped cells */
-			bb_db_backend_add(g->e->db, g->e->run_id, g->spec->alias, g->spec->text,
-					  "{\"note\":\"not loaded: every cell was skipped\"}", g->backend_id, err,
-					  sizeof(err));
+		/* nothing ran: a backend row for the skipped cells */
+		if (!*g->backend_id &&
+		    bb_db_backend_add(g->e->db, g->e->run_id, g->spec->alias, g->spec->text,
+				      "{\"note\":\"not loaded: every cell was skipped\"}", g->backend_id, err,
+				      sizeof(err))) {
+			bb_error("%s", err);
+			g->e->db_errors++;
+		}
 		bb_engine_record(g, &g->cells[i], "skipped", why, NULL);
 	}
 }
@@ -125,7 +129,15 @@ int bb_engine_run(const bb_engine_opts *o)
 			bb_db_close(e.db);
 			return BB_EXIT_INTERNAL;
 		}
-		bb_db_run_set_status(e.db, e.run_id, "running", err, sizeof(err));
+		/* before anything is measured: a run that cannot be marked running is not resumed */
+		if (bb_db_run_set_status(e.db, e.run_id, "running", err, sizeof(err))) {
+			bb_error("%s", err);
+			for (size_t i = 0; i < n_done; i++)
+				free(done_keys[i]);
+			free(done_keys);
+			bb_db_close(e.db);
+			return BB_EXIT_INTERNAL;
+		}
 	} else {
 		bb_db_run_new rn = {host_id, o->label, o->command, o->kind, o->options_json, BB_VERSION};
 		if (bb_db_run_begin(e.db, &rn, &e.run_id, err, sizeof(err))) {
@@ -157,7 +169,10 @@ int bb_engine_run(const bb_engine_opts *o)
 	bb_engine_progress_done(e.tty, o->json);
 
 	const char *status = interrupted ? "interrupted" : e.db_errors ? "failed" : "complete";
-	bb_db_run_set_status(e.db, e.run_id, status, err, sizeof(err));
+	/* the cells are committed already; only the run's status is missing */
+	int status_lost = bb_db_run_set_status(e.db, e.run_id, status, err, sizeof(err)) != 0;
+	if (status_lost)
+		bb_error("%s", err);
 	int failed = bb_engine_results_print(&e.results, status, o->json);
 	if (interrupted && !o->json)
 		fprintf(stderr, "interrupted: %zu cells recorded; continue with --resume %lld\n",
@@ -172,8 +187,12 @@ int bb_engine_run(const bb_engine_opts *o)
 	free(done_keys);
 	bb_engine_results_release(&e.results);
 	bb_db_close(e.db);
-	if (e.db_errors)
+	if (e.db_errors && !status_lost)
 		bb_error("%d results could not be recorded in '%s': the run is marked failed", e.db_errors,
 			 o->db_path);
-	return interrupted ? 130 : e.db_errors ? BB_EXIT_INTERNAL : failed ? BB_EXIT_FAILED : BB_EXIT_OK;
+	else if (e.db_errors)
+		bb_error("%d results could not be recorded in '%s'", e.db_errors, o->db_path);
+	if (interrupted)
+		return 130;
+	return e.db_errors || status_lost ? BB_EXIT_INTERNAL : failed ? BB_EXIT_FAILED : BB_EXIT_OK;
 }

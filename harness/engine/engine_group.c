@@ -220,8 +220,10 @@ static int on_group_line(const char *line, size_t len, void *arg)
 			bb_jw_value(&w, rec);
 			char dberr[512];
 			if (bb_db_backend_add(g->e->db, g->e->run_id, g->spec->alias, g->spec->text, sb.buf,
-					      g->backend_id, dberr, sizeof(dberr)))
+					      g->backend_id, dberr, sizeof(dberr))) {
 				bb_error("%s", dberr);
+				g->e->db_errors++;
+			}
 			bb_strbuf_release(&sb);
 		}
 	} else if (!strcmp(type, "omp")) {
@@ -307,8 +309,11 @@ static void record_unloaded_backend(bb_engine_group *g, const char *why)
 	bb_strbuf rec = BB_STRBUF_INIT;
 	bb_json_quote(&rec, why);
 	char *json = bb_xasprintf("{\"error\":%s}", rec.buf);
-	bb_db_backend_add(g->e->db, g->e->run_id, g->spec->alias, g->spec->text, json, g->backend_id,
-			  dberr, sizeof(dberr));
+	if (bb_db_backend_add(g->e->db, g->e->run_id, g->spec->alias, g->spec->text, json,
+			      g->backend_id, dberr, sizeof(dberr))) {
+		bb_error("%s", dberr);
+		g->e->db_errors++;
+	}
 	free(json);
 	bb_strbuf_release(&rec);
 }

@@ -16,8 +16,7 @@ int bb_host_record(bb_db *db, int quiet, bb_peak *peak, int *cores, int64_t *hos
 {
 	bb_host host;
 	bb_host_probe(&host);
-	*cores = host.have_topology && host.topology.cores > 0 ? host.topology.cores
-								: (int)sysconf(_SC_NPROCESSORS_ONLN);
+	*cores = host.cores;
 	char err[512];
 	char *peak_json = NULL;
 	if (bb_db_host_peak(db, host.fingerprint, &peak_json, err, sizeof(err)) != 0 || !peak_json) {

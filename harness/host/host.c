@@ -218,6 +218,7 @@ int bb_host_probe(bb_host *h)
 		h->have_topology = 1;
 	else
 		status = -1;
+	h->cores = bb_topology_cores(h->topology_source, sizeof(h->topology_source));
 	if (!h->cpu_model[0] && h->topology.cpu_model[0]) {
 		snprintf(h->cpu_model, sizeof(h->cpu_model), "%s", h->topology.cpu_model);
 		h->cpu_model_source = "hwloc";
@@ -293,6 +294,8 @@ void bb_host_to_json(const bb_host *h, bb_json_writer *w)
 		bb_topology_to_json(&h->topology, w);
 	else
 		bb_jw_null(w);
+	bb_jw_kv_string(w, "topology_source", h->topology_source);
+	bb_jw_kv_int(w, "cores", h->cores);
 	bb_jw_key(w, "counters");
 	bb_counters_info_to_json(&h->counters, w);
 }

@@ -43,6 +43,8 @@ typedef struct bb_host {
 
 	int have_topology; /* bb_topology_probe() succeeded */
 	bb_topology topology;
+	int cores;                 /* bb_topology_cores(): hwloc's, else the online CPUs */
+	char topology_source[320]; /* where cores came from: "hwloc" or "sysconf (...): why" */
 	bb_counters_info counters;
 
 	char fingerprint[17]; /* 16 hex digits of SHA-256(fingerprint_source) */

@@ -118,9 +118,11 @@ static void print_topology(const bb_host *h, FILE *out)
 	section(out, "Topology");
 	if (!h->have_topology) {
 		kv(out, "hwloc", "unknown (the topology could not be read)");
+		kv(out, "cores", "%d, from %s", h->cores, h->topology_source);
 		kv(out, "memory", "%s", size_str(h->memory_bytes, a, sizeof(a)));
 		return;
 	}
+	kv(out, "source", "%s", h->topology_source);
 	kv(out, "packages", "%d", t->packages);
 	kv(out, "cores", "%d", t->cores);
 	kv(out, "hardware threads", "%d (%d per core)", t->pus, t->cores ? t->pus / t->cores : 0);

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/error.h"
 
@@ -55,6 +56,23 @@ static hwloc_topology_t topo_get(void)
 	if (!topo)
 		bb_error("cannot read the machine topology: %s", topo_failure);
 	return topo;
+}
+
+int bb_topology_cores(char *source, size_t len)
+{
+	pthread_once(&topo_once, topo_load);
+	int cores = topo ? hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE) : 0;
+	if (cores > 0) {
+		if (source)
+			snprintf(source, len, "hwloc");
+		return cores;
+	}
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (source)
+		snprintf(source, len, "sysconf (online CPUs): %s%s",
+		         topo ? "hwloc reports no cores" : "cannot read the machine topology: ",
+		         topo ? "" : topo_failure);
+	return n > 0 ? (int)n : 1;
 }
 
 static int count_type(hwloc_topology_t t, hwloc_obj_type_t type)

@@ -39,6 +39,14 @@ typedef struct bb_topology {
  * zero).  Fields hwloc does not provide are 0 or "". */
 int bb_topology_probe(bb_topology *t);
 
+/*
+ * The cores this host has, for thread counts ("all") and the peak: hwloc's count, else the
+ * online CPUs from sysconf (hardware threads, not cores).  source (len bytes, may be NULL)
+ * says which: "hwloc", or "sysconf (online CPUs): cannot read the machine topology: WHY".
+ * Never below 1; prints nothing (bb_topology_probe says why hwloc failed).
+ */
+int bb_topology_cores(char *source, size_t len);
+
 /* Write t as one JSON object value (the caller writes the key, if any). */
 void bb_topology_to_json(const bb_topology *t, bb_json_writer *w);
 

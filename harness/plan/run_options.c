@@ -20,14 +20,10 @@
 enum { MAX_THREADS = 256 };
 
 /* The host's cores, as the engine counts them for the oversubscription mark: hwloc's, else
- * the online CPUs. */
+ * the online CPUs (the host record says which). */
 static int host_cores(void)
 {
-	bb_topology t;
-	if (bb_topology_probe(&t) == 0 && t.cores > 0)
-		return t.cores;
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (int)n : 1;
+	return bb_topology_cores(NULL, 0);
 }
 
 /* "1,all,2xall" -> {1, cores, 2*cores}, duplicates removed. */

@@ -5,22 +5,57 @@
  * of packed A takes about half of L2; the KC x NC panel of packed B about half of L3 (capped).
  * The driver then evens the blocks out over each call's m, n and k (opt_gemm_body.h).
  * Cache sizes come from sysconf (glibc reads CPUID leaf 4 on x86); unknown sizes fall back to
- * common values rather than failing.
+ * common values rather than failing, and bb_opt_cache_assumed() says which (the opt backend's
+ * record and `blasbench list` show it).
  */
 #include "kernels/opt/opt_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common/error.h"
 
 #define NC_MAX 8192 /* a larger NC saves nothing and costs a larger B buffer */
 
-static long cache_size(int name, long fallback)
+/* The caches the blocks derive from, and the size assumed when sysconf does not know one. */
+enum { L1D, L2, L3, N_CACHES };
+static const struct {
+	int name;
+	const char *level;
+	long fallback;
+} caches[N_CACHES] = {
+    [L1D] = {_SC_LEVEL1_DCACHE_SIZE, "L1d", 32 << 10},
+    [L2] = {_SC_LEVEL2_CACHE_SIZE, "L2", 1 << 20},
+    [L3] = {_SC_LEVEL3_CACHE_SIZE, "L3", 8 << 20},
+};
+
+static long cache_size(int c)
 {
-	long v = sysconf(name);
-	return v > 0 ? v : fallback;
+	long v = sysconf(caches[c].name);
+	return v > 0 ? v : caches[c].fallback;
+}
+
+int bb_opt_cache_assumed(char *buf, size_t len)
+{
+	int n = 0;
+	size_t used = 0;
+	buf[0] = 0;
+	const char *env = getenv(BB_OPT_BLOCKS_ENV);
+	if (env && *env) /* the blocks are the user's: no cache size matters */
+		return 0;
+	for (int c = 0; c < N_CACHES; c++) {
+		if (sysconf(caches[c].name) > 0)
+			continue;
+		long f = caches[c].fallback;
+		int mib = f >= 1 << 20;
+		snprintf(buf + used, len - used, "%s%s %ld %s",
+		         n++ ? ", " : "cache size unknown to sysconf, assumed: ", caches[c].level,
+		         mib ? f >> 20 : f >> 10, mib ? "MiB" : "KiB");
+		used = strlen(buf);
+	}
+	return n;
 }
 
 static long round_down(long v, long q, long min)
@@ -36,9 +71,7 @@ static long round_up(long v, long q)
 
 int bb_opt_blocks_for(int mr, int nr, size_t elsize, bb_opt_blocks *out)
 {
-	const long l1 = cache_size(_SC_LEVEL1_DCACHE_SIZE, 32 << 10);
-	const long l2 = cache_size(_SC_LEVEL2_CACHE_SIZE, 1 << 20);
-	const long l3 = cache_size(_SC_LEVEL3_CACHE_SIZE, 8 << 20);
+	const long l1 = cache_size(L1D), l2 = cache_size(L2), l3 = cache_size(L3);
 	const long s = (long)elsize;
 
 	/*

@@ -26,7 +26,7 @@ typedef struct opt_selection {
 	const bb_opt_ukr *ukr; /* NULL: the choice failed, see name */
 	bb_opt_blocks d, s;
 	double direct_max; /* bb_opt_call.direct_max */
-	char name[256];
+	char name[384];
 } opt_selection;
 
 /* Held for a whole GEMM call: serializes calls and guards everything below. */
@@ -99,6 +99,12 @@ static const opt_selection *opt_select_locked(const char *who)
 				size_t len = strlen(s->name);
 				snprintf(s->name + len, sizeof(s->name) - len,
 				         "; dgemm unpacked up to m*n*k=%.3g", s->direct_max);
+			}
+			/* blocks from a guessed cache size are said with them, not kept quiet */
+			char assumed[128];
+			if (bb_opt_cache_assumed(assumed, sizeof(assumed))) {
+				size_t len = strlen(s->name);
+				snprintf(s->name + len, sizeof(s->name) - len, "; %s", assumed);
 			}
 		}
 	}

@@ -32,7 +32,8 @@ typedef struct bb_opt_blocks {
 
 /*
  * Blocksizes for an mr x nr kernel on elements of elsize bytes, from the cache sizes of this
- * host (sysconf, with safe defaults when unknown) unless BLASBENCH_GEMM_BLOCKS overrides them
+ * host (sysconf, with common sizes when unknown: see bb_opt_cache_assumed() in opt_kernels.h)
+ * unless BLASBENCH_GEMM_BLOCKS overrides them
  * (rounded up to multiples of mr / nr).  Returns 0, or -1 after bb_error() when the override is
  * malformed (out is then filled from the cache sizes).
  */

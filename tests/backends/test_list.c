@@ -137,6 +137,20 @@ static int real_libraries(const char *bb)
 	    !strcmp(field(find_alias(doc, "blis+BLIS_ARCH_TYPE=haswell"), NULL, "version"), "0.9.0"))
 		BB_CHECK_STR(field(find_alias(doc, "blis+BLIS_ARCH_TYPE=haswell"), NULL, "kernel"), "skx");
 	bb_json_free(doc);
+
+	/* OpenBLAS's kernel as the worker reports it, forced for this one command (an
+	 * OPENBLAS_CORETYPE this machine's environment may set is overridden, not unset) */
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+		const char *alias = "openblas+OPENBLAS_CORETYPE=Haswell";
+		snprintf(cmd, sizeof(cmd), "%s list --json -b '%s' 2>/dev/null", bb, alias);
+		doc = run_json(cmd, &st);
+		BB_CHECK(doc && find_alias(doc, alias));
+		if (doc && find_alias(doc, alias))
+			BB_CHECK_STR(field(find_alias(doc, alias), NULL, "kernel"), "Haswell");
+		bb_json_free(doc);
+	} else {
+		printf("OPENBLAS_CORETYPE=Haswell not checked: this CPU has no AVX2/FMA\n");
+	}
 	return bb_test_done();
 }
 

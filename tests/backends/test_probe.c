@@ -2,11 +2,72 @@
  * Probes against one real library, in this process: test_probe SPEC [KEY=VALUE ...].
  * Expectations (from tests/backends/CMakeLists.txt): int=32|64, family=, threading=,
  * lapack=yes|no, omp=<soname or none>, real=float|double, complex=registers|hidden,
- * lapack_blas=<substring of the path LAPACK's dgemm is bound to>, kernel=<non-empty>.
- * Exits 77 when the backend is not installed.
+ * lapack_blas=<substring of the path LAPACK's dgemm is bound to>, kernel=NAME (exactly) or
+ * kernel=api (what the library's own API says, asked here directly: openblas_get_corename,
+ * bli_arch_string, ATL_buildinfo's -DATL_ARCH_ flag), version= and config= (exactly),
+ * note=<substring of a note>.  Exits 77 when the backend is not installed.
  */
+#include <dlfcn.h>
+#include <unistd.h>
+
 #include "backends/backend.h"
 #include "test_util.h"
+
+/* A symbol of the backend's own files, looked up here rather than through the probes. */
+static void *own_sym(const bb_backend *b, const char *name)
+{
+	for (size_t i = 0; i < b->n_files; i++) {
+		void *p = b->own[i] ? dlsym(b->handles[i], name) : NULL;
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
+/* What ATL_buildinfo prints (it has no other output), read back through a temporary file. */
+static char *atlas_buildinfo(void (*fn)(void))
+{
+	static char text[8192];
+	FILE *f = tmpfile();
+	if (!f)
+		return NULL;
+	fflush(stdout);
+	int saved = dup(STDOUT_FILENO);
+	dup2(fileno(f), STDOUT_FILENO);
+	fn();
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	rewind(f);
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = 0;
+	fclose(f);
+	return text;
+}
+
+/* kernel=api: the probe's kernel is what the library's own query returns right now. */
+static void expect_kernel_from_api(const bb_backend *b)
+{
+	const char *(*corename)(void) = (const char *(*)(void))own_sym(b, "openblas_get_corename");
+	int (*arch_id)(void) = (int (*)(void))own_sym(b, "bli_arch_query_id");
+	const char *(*arch_str)(int) = (const char *(*)(int))own_sym(b, "bli_arch_string");
+	void (*buildinfo)(void) = (void (*)(void))own_sym(b, "ATL_buildinfo");
+	if (corename) {
+		BB_CHECK_STR(b->kernel, corename());
+	} else if (arch_id && arch_str) {
+		BB_CHECK_STR(b->kernel, arch_str(arch_id()));
+	} else if (buildinfo) {
+		const char *text = atlas_buildinfo(buildinfo);
+		char flag[128];
+		snprintf(flag, sizeof(flag), "-DATL_ARCH_%s ", b->kernel ? b->kernel : "(null)");
+		BB_CHECK(text && b->kernel && strstr(text, flag));
+		if (!text || !strstr(text, flag))
+			fprintf(stderr, "  kernel %s, ATL_buildinfo says:\n%s\n",
+			        b->kernel ? b->kernel : "(null)", text ? text : "(nothing)");
+	} else {
+		BB_CHECK(!"kernel=api: the library exports no kernel query this test knows");
+	}
+}
 
 static void expect(const bb_backend *b, const char *kv)
 {
@@ -40,9 +101,22 @@ static void expect(const bb_backend *b, const char *kv)
 		BB_CHECK(b->lapack_blas && strstr(b->lapack_blas, v));
 		if (!b->lapack_blas || !strstr(b->lapack_blas, v))
 			fprintf(stderr, "  lapack_blas = %s\n", b->lapack_blas ? b->lapack_blas : "(null)");
-	} else if (!strcmp(key, "kernel"))
-		BB_CHECK(b->kernel && *b->kernel);
-	else if (!strcmp(key, "effective"))
+	} else if (!strcmp(key, "kernel") && !strcmp(v, "api"))
+		expect_kernel_from_api(b);
+	else if (!strcmp(key, "kernel"))
+		BB_CHECK_STR(b->kernel, v);
+	else if (!strcmp(key, "version"))
+		BB_CHECK_STR(b->version, v);
+	else if (!strcmp(key, "config"))
+		BB_CHECK_STR(b->config, v);
+	else if (!strcmp(key, "note")) {
+		int found = 0;
+		for (size_t i = 0; i < b->n_notes; i++)
+			found |= strstr(b->notes[i], v) != NULL;
+		BB_CHECK(found);
+		for (size_t i = 0; !found && i < b->n_notes; i++)
+			fprintf(stderr, "  note: %s\n", b->notes[i]);
+	}	else if (!strcmp(key, "effective"))
 		BB_CHECK_INT(b->threads_effective, atoi(v));
 	else
 		BB_CHECK(!"unknown expectation key");

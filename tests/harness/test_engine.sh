@@ -6,6 +6,8 @@
 #   interrupt  SIGINT marks the run interrupted and keeps finished cells; --resume completes it
 #   writers    two runs writing one database at once both complete, nothing lost
 #   refusal    a foreign or newer database is refused and left untouched
+#   status     a run (or diagnose) whose status cannot be written says so and exits 3, its
+#              cells committed
 #   replaced   the executable replaced on disk mid-run (a rebuild): workers still start, from
 #              the program that is running
 # Usage: test_engine.sh BLASBENCH FIXTURE_DIR CASE
@@ -50,11 +52,21 @@ memory)
 	;;
 interrupt)
 	spec="dgemm:n=64,dgemm:n=96,dgemm:n=128,dgemm:n=160,dgemm:n=192,dgemm:n=224,dgemm:n=256,dgemm:n=288"
-	"$bb" run --db "$db" --budget 0.5 --target 0.001 --threads 1 --workloads "$spec" -b netlib --label int >"$tmp/out" 2>&1 &
+	# the controller leads a session of its own: its workers (each in a process group of its
+	# own) stay in that session, orphaned or not, so `pgrep -s` finds any that survive it
+	setsid "$bb" run --db "$db" --budget 0.5 --target 0.001 --threads 1 --workloads "$spec" -b netlib --label int >"$tmp/out" 2>&1 &
 	pid=$!
-	for _ in $(seq 100); do
+	sid=$(ps -o sid= -p $pid | tr -d ' ')
+	check '[ "$sid" = "$pid" ]' "the controller leads its own session (sid '$sid', pid $pid)"
+	seen=
+	for _ in $(seq 300); do
+		[ -n "$seen" ] || seen=$(pgrep -s "$sid" -f "__worker run")
 		[ "$(q "select count(*) from cell" 2>/dev/null || echo 0)" -ge 2 ] && break
 		sleep 0.1
+	done
+	for _ in $(seq 50); do # a worker is measuring at the moment of the interrupt
+		[ -n "$(pgrep -s "$sid" -f "__worker run")" ] && break
+		sleep 0.02
 	done
 	kill -INT $pid
 	wait $pid
@@ -63,7 +75,10 @@ interrupt)
 	check '[ "$(q "select status from run")" = interrupted ]' "run marked interrupted"
 	before=$(q "select count(*) from cell")
 	check '[ $before -ge 2 ] && [ $before -lt 8 ]' "finished cells kept ($before)"
-	check '[ -z "$(pgrep -f "__worker run" -P $pid 2>/dev/null)" ]' "no worker left"
+	check '[ -n "$seen" ]' "the workers were seen in the controller's session while it ran"
+	sleep 0.2 # an exited worker's zombie is reaped by init in the meantime
+	left=$(pgrep -s "$sid" -a)
+	check '[ -z "$left" ]' "no worker outlives the interrupted controller: $left"
 	"$bb" suite --db "$db" --resume int >"$tmp/out2" 2>&1
 	rc=$?
 	check '[ $rc -eq 0 ]' "resume succeeds (rc $rc): $(tail -n 3 $tmp/out2)"
@@ -99,6 +114,34 @@ refusal)
 	rc=$?
 	check '[ $rc -ne 0 ] && grep -q newer "$tmp/out"' "newer schema refused: $(cat $tmp/out)"
 	check '[ "$(sha256sum <"$db")" = "$sum" ]' "newer database untouched"
+	;;
+status)
+	# a trigger planted in the database refuses to mark a run complete (or a resumed one running)
+	"$bb" run --db "$db" $fast --threads 1 --workloads ddot:n=100 -b netlib >/dev/null 2>&1
+	q "create trigger planted_fault before update of status on run
+	   when new.status in ('complete', 'running')
+	   begin select raise(abort, 'planted fault'); end"
+	"$bb" run --db "$db" $fast --threads 1 --label st --workloads ddot:n=100,daxpy:n=100 -b netlib \
+		>"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	check '[ $rc -eq 3 ]' "a run that cannot be marked complete exits 3 (got $rc)"
+	check 'grep -qx "error: cannot mark run 2 complete in '"'$db'"': planted fault" "$tmp/err"' \
+		"the error names the run, the status, the database and the cause: $(cat "$tmp/err")"
+	check '[ "$(q "select count(*) from cell where run_id = 2 and status = \"ok\"")" = 2 ]' \
+		"the cells measured are committed all the same"
+	check '[ "$(q "select status from run where id = 2")" = running ]' "the run is left as it was"
+	q "update run set status = 'interrupted' where id = 2" # below the trigger's conditions
+	"$bb" suite --db "$db" --resume st >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	check '[ $rc -eq 3 ]' "a resume that cannot mark the run running exits 3 (got $rc)"
+	check 'grep -qx "error: cannot mark run 2 running in '"'$db'"': planted fault" "$tmp/err"' \
+		"the resume says why: $(cat "$tmp/err")"
+	# diagnose records its runs the same way (no scenario: the probe flags only, a few seconds)
+	"$bb" diagnose --db "$db" --scenarios none -b netlib >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	check '[ $rc -eq 3 ]' "a diagnose run that cannot be marked complete exits 3 (got $rc)"
+	check 'grep -qx "error: cannot mark run 3 complete in '"'$db'"': planted fault" "$tmp/err"' \
+		"diagnose says why: $(cat "$tmp/err")"
 	;;
 replaced)
 	cp "$bb" "$tmp/bb"

@@ -16,8 +16,9 @@ static int is_pow2(long long v)
 
 static void check_cache(const char *name, const bb_cache_level *c, int cores)
 {
-	if (!c->count) {
+	if (!c->count) { /* the contract: a level hwloc does not report is all zero */
 		printf("%s: not reported\n", name);
+		BB_CHECK(c->size == 0 && c->line_size == 0 && c->cores_sharing == 0);
 		return;
 	}
 	printf("%s: %lld bytes x %d, line %d, %d cores sharing\n", name, c->size, c->count,
@@ -43,6 +44,8 @@ static void check_binding(const bb_topology *t)
 {
 	cpu_set_t saved, now;
 
+	if (t->cores < 1) /* main's check on the count failed already; nothing to bind to */
+		return;
 	BB_CHECK(sched_getaffinity(0, sizeof(saved), &saved) == 0);
 	BB_CHECK_INT(bb_topology_bind_thread_to_core(t->cores - 1), 0);
 	BB_CHECK(sched_getaffinity(0, sizeof(now), &now) == 0);
@@ -71,9 +74,17 @@ static void check_json(const bb_topology *t)
 	BB_CHECK_INT(bb_json_int(bb_json_get(v, "cores"), -1), t->cores);
 	BB_CHECK_INT(bb_json_int(bb_json_get(v, "pus"), -1), t->pus);
 	BB_CHECK_STR(bb_json_str(bb_json_get(v, "cpu_model"), NULL), t->cpu_model);
-	if (t->l1d.count)
-		BB_CHECK_INT(bb_json_int(bb_json_get(bb_json_get(v, "l1d"), "size_bytes"), -1),
-		             t->l1d.size);
+	/* each cache level: its size, or null when hwloc does not report it */
+	const char *keys[] = {"l1d", "l2", "l3"};
+	const bb_cache_level *levels[] = {&t->l1d, &t->l2, &t->l3};
+	for (int i = 0; i < 3; i++) {
+		const bb_json *c = bb_json_get(v, keys[i]);
+		BB_CHECK(c != NULL);
+		if (levels[i]->count)
+			BB_CHECK_INT(bb_json_int(bb_json_get(c, "size_bytes"), -1), levels[i]->size);
+		else
+			BB_CHECK(c && c->type == BB_JSON_NULL);
+	}
 	bb_json_free(v);
 	bb_strbuf_release(&sb);
 }
@@ -108,8 +119,12 @@ int main(void)
 	BB_CHECK(t.l1d_per_core <= t.l1d.size);
 	BB_CHECK(t.l2_per_core <= t.l2.size);
 	BB_CHECK(t.l3_shared == t.l3.size);
-	if (t.l1d.count)
-		BB_CHECK(t.l1d_per_core > 0);
+	BB_CHECK(t.l1d.count ? t.l1d_per_core > 0 : t.l1d_per_core == 0);
+
+	/* the core count the engine uses is hwloc's, and says so */
+	char source[320];
+	BB_CHECK_INT(bb_topology_cores(source, sizeof(source)), t.cores);
+	BB_CHECK_STR(source, "hwloc");
 
 	check_json(&t);
 	check_binding(&t);
