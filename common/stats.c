@@ -77,8 +77,9 @@ double bb_median(const double *x, size_t n)
  * the true median with probability 1/2, so the number below it is Binomial(n, 1/2) and
  * [x(r), x(n+1-r)] covers the median with probability 1 - 2 P(B <= r - 1).  r is the largest
  * rank that keeps this at or above 95%, i.e. r - 1 = the largest k with P(B <= k) <= 0.025
- * (R: r = qbinom(0.025, n, 0.5)).  Exact, not the normal approximation
- * n/2 -+ 1.96 sqrt(n)/2, which is one rank off for about half of all n.
+ * (R: r = qbinom(0.025, n, 0.5)); n = 10 gives x(2)..x(9), n = 20 x(6)..x(15).  Exact, not
+ * the normal approximation n/2 -+ 1.96 sqrt(n)/2 rounded outwards, which is one rank wider
+ * on each side for about half of all n (n = 10: x(1)..x(10)).
  *
  * P(B <= k) is walked down from the middle, where it is known (1/2 for odd n, (1 + pmf)/2 at
  * n/2 for even n): O(sqrt n) steps and no 2^-n underflow, for any n.
