@@ -1,19 +1,29 @@
 /*
- * Statistics of a cell's samples: median, min, max, MAD and a distribution-free 95% confidence
- * interval for the median (order statistics of the binomial(n, 1/2) distribution), and the
- * stopping rule of the measurement loop.  Timings are skewed and heavy-tailed, so nothing here
- * assumes a normal distribution.
+ * blasbench's one statistics module: every median, MAD, confidence interval and test of a
+ * difference in the tree comes from here (the clock is common/clock.h).
+ *
+ * - One sample (the engine, the measurement loop, compare's noise): median, min, max, MAD and
+ *   a distribution-free 95% confidence interval of the median from order statistics (exact
+ *   binomial(n, 1/2) ranks), and the stopping rule of the measurement loop.
+ * - Two samples (compare, gate, diagnose): a bootstrap 95% CI of the ratio of medians with a
+ *   fixed seed (the same input always gives the same interval) and a two-sided Mann-Whitney
+ *   p-value.
+ *
+ * Timings are skewed and heavy-tailed, so nothing here assumes a normal distribution.  All
+ * functions are pure: inputs are not modified, nothing is kept between calls.
  */
 #ifndef BB_COMMON_STATS_H
 #define BB_COMMON_STATS_H
 
 #include <stddef.h>
 
+/* ---- one sample ------------------------------------------------------------------------ */
+
 typedef struct bb_stats {
 	size_t n;
 	double median, min, max, mean;
-	double mad;              /* median absolute deviation from the median (unscaled) */
-	double ci_low, ci_high;  /* 95% CI of the median; [min, max] when n < 6 */
+	double mad;             /* median absolute deviation from the median (unscaled) */
+	double ci_low, ci_high; /* 95% CI of the median; [min, max] when n < 6 */
 } bb_stats;
 
 /* Compute s from x[0..n) (x is not modified).  Returns 0, or -1 when n == 0 (s zeroed, NAN). */
@@ -28,7 +38,44 @@ int bb_stats_compute(const double *x, size_t n, bb_stats *s);
  */
 int bb_stats_converged(const bb_stats *s, double rel);
 
-/* Median of x[0..n) (copies, does not modify x); NAN when n == 0. */
+/* Median of x[0..n) (copies, does not modify x); the mean of the two middle values when n is
+ * even; NAN when n == 0. */
 double bb_median(const double *x, size_t n);
+
+/*
+ * The 1-based ranks lo..hi of the order statistics x(lo), x(hi) that bound the 95% CI of the
+ * median of n samples: the narrowest symmetric pair (hi = n + 1 - lo) whose coverage
+ * 1 - 2 P(Binomial(n, 1/2) <= lo - 1) is at least 95%.  Returns 1; returns 0 with lo = 1,
+ * hi = n when no pair reaches 95% (n < 6: [min, max] covers only 1 - 2^(1-n)), and 0 with
+ * lo = hi = 0 when n == 0.
+ */
+int bb_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
+
+/* Half the width of the median's 95% CI relative to the median ((ci_high - ci_low) / 2 /
+ * median): compare's "noise" of a cell.  INFINITY when n < 2 or the median is not > 0. */
+double bb_median_noise(const double *x, size_t n);
+
+/* qsort comparator for doubles, ascending (NaNs compare equal to everything: keep them out). */
+int bb_double_cmp(const void *a, const void *b);
+
+/* ---- two samples ----------------------------------------------------------------------- */
+
+/*
+ * Two-sided Mann-Whitney U (Wilcoxon rank-sum) test p-value for a vs b: normal approximation
+ * with the tie correction of the variance and a continuity correction of 0.5, the same as R's
+ * wilcox.test(a, b, exact = FALSE, correct = TRUE).  1 when either side is empty or every
+ * value is tied.
+ */
+double bb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb);
+
+/*
+ * Bootstrap percentile 95% CI of median(b) / median(a): `resamples` resamples of each side
+ * with replacement, drawn from splitmix64 seeded with `seed` (the same seed, the same
+ * interval on every machine); percentiles interpolate linearly between order statistics.
+ * Resamples whose median(a) is not > 0 are dropped.  *lo = *hi = NAN when either side is
+ * empty, resamples < 2 or no resample survives.
+ */
+void bb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb, int resamples,
+                           unsigned long long seed, double *lo, double *hi);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * The read side of `blasbench compare` and `gate`: one run loaded whole — its backends with their
- * probed records, its cells with status and median, and every raw sample — so reports/compare.c
+ * probed records, its cells with status and median, and every raw sample — so reports/compare_*.c
  * can resample without touching SQL.  The database is opened read-only and closed again before
  * returning, so a comparison of two files never holds either open.
  */

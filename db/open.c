@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/strbuf.h"
 
 const char *bb_db_default_path(void)
@@ -270,13 +270,6 @@ static int exec_setting(bb_db *db, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* WAL lets readers run beside the one writer; a filesystem without shared memory (some network
  * mounts) keeps the rollback journal, which still works, only with more waiting: say so.
  * Switching a new file to WAL needs it to itself, and SQLite returns SQLITE_BUSY here without
@@ -285,14 +278,15 @@ static double now_ms(void)
 static int use_wal(bb_db *db, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	double start = now_ms();
+	double start = bb_now();
 	unsigned pause_us = 1000;
 	int rc;
 	if (bb_db_prepare(db, "PRAGMA journal_mode = WAL", &st, "cannot set journal mode", err,
 	                  errlen))
 		return -1;
 	while ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		if ((rc & 0xff) != SQLITE_BUSY || now_ms() - start > BB_DB_BUSY_TIMEOUT_MS) {
+		if ((rc & 0xff) != SQLITE_BUSY ||
+		    (bb_now() - start) * 1e3 > BB_DB_BUSY_TIMEOUT_MS) {
 			sqlite3_finalize(st);
 			return bb_db_sqlite_fail(db, "cannot set journal mode", err, errlen);
 		}

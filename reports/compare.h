@@ -1,11 +1,14 @@
 /*
  * Comparing two measurements of the same cell, and two runs cell by cell (`blasbench compare`,
- * `blasbench gate`).  The statistics are pure functions on sample arrays: the ratio of medians
- * (candidate time / base time), a bootstrap 95% CI of that ratio with a fixed seed (the same
- * input always gives the same output), a two-sided Mann-Whitney p-value (normal approximation,
- * tie-corrected, continuity-corrected) and a verdict.  Runs arrive already loaded
- * (db/compare_query.c); nothing here touches SQL.  Renderers write a terminal table, JSON,
- * Markdown and JUnit XML, escaping every string that came from outside.
+ * `blasbench gate`).  One idea per file:
+ *   compare_verdict.c  one cell: ratio of medians (candidate time / base time), its bootstrap
+ *                      95% CI with a fixed seed, a Mann-Whitney p-value and the verdict; the
+ *                      statistics are common/stats.c
+ *   compare_attrib.c   what differs between the two backend records
+ *   compare_match.c    matching the cells of two loaded runs, sorted worst first
+ *   compare_render.c   terminal table, JSON, Markdown and JUnit XML, escaping every string
+ *                      that came from outside
+ * Runs arrive already loaded (db/compare_query.c); nothing here touches SQL.
  */
 #ifndef BB_REPORTS_COMPARE_H
 #define BB_REPORTS_COMPARE_H
@@ -31,9 +34,9 @@ const char *bb_cmp_verdict_name(bb_cmp_verdict v);
 int bb_cmp_status_ok(const char *status);
 int bb_cmp_status_failed(const char *status);
 
-#define BB_CMP_MIN_SAMPLES 5 /* fewer on either side: unstable unless the outcome changed */
-#define BB_CMP_RESAMPLES 1000
-#define BB_CMP_SEED 0x62622d636d70ULL
+#define BB_CMP_MIN_SAMPLES 5  /* fewer on either side: unstable unless the outcome changed */
+#define BB_CMP_RESAMPLES 1000 /* bootstrap resamples per cell */
+#define BB_CMP_SEED 0x62622d636d70ULL /* the bootstrap's fixed seed ("bb-cmp") */
 #define BB_CMP_ALPHA 0.05
 
 /* One side of a cell: its status and raw samples (seconds per call). */
@@ -58,19 +61,9 @@ typedef struct bb_cmp_result {
 	const char *why;               /* a few words on the verdict (static text) */
 } bb_cmp_result;
 
-/* Median of x[0..n) (x not modified); NAN when n == 0. */
-double bb_cmp_median(const double *x, size_t n);
-/* Distribution-free 95% CI half-width of the median relative to it (order statistics);
- * INFINITY when n < 2 or the median is 0. */
-double bb_cmp_noise(const double *x, size_t n);
-/* Two-sided Mann-Whitney U test p-value for a vs b; 1 when either is empty or all are tied. */
-double bb_cmp_mann_whitney(const double *a, size_t na, const double *b, size_t nb);
-/* Bootstrap percentile 95% CI of median(b)/median(a): `resamples` resamples of each side with
- * replacement from a generator seeded with `seed`.  NAN, NAN when either side is empty. */
-void bb_cmp_bootstrap_ratio(const double *a, size_t na, const double *b, size_t nb, int resamples,
-                            unsigned long long seed, double *lo, double *hi);
-
-/* The verdict for one cell at `threshold` (0.05 = 5%); rules in reports/compare.c. */
+/* The verdict for one cell at `threshold` (0.05 = 5%); rules in reports/compare_verdict.c.
+ * The statistics (bb_median, bb_median_noise, bb_bootstrap_ratio_ci, bb_mann_whitney_p) are
+ * common/stats.h. */
 void bb_cmp_cell(const bb_cmp_side *base, const bb_cmp_side *cand, double threshold,
                  bb_cmp_result *r);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/stats.h"
 #include "reports/html.h"
 
 #define GP_WIDTH 760
@@ -136,12 +137,6 @@ static int point_order(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int double_order(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static void data_row(bb_strbuf *out, double x, const bb_gp_point *p, int with_color)
 {
 	double lo = isfinite(p->lo) ? p->lo : p->y, hi = isfinite(p->hi) ? p->hi : p->y;
@@ -221,7 +216,7 @@ static void x_tics(const bb_gp_chart *c, bb_strbuf *out)
 				xs[nd++] = x;
 		}
 	if (nd && nd <= 16) {
-		qsort(xs, nd, sizeof(double), double_order);
+		qsort(xs, nd, sizeof(double), bb_double_cmp);
 		bb_strbuf_adds(out, "set xtics (");
 		for (size_t j = 0; j < nd; j++)
 			bb_strbuf_addf(out, "%s%.10g", j ? ", " : "", xs[j]);

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/error.h"
 
 #define GP_TIMEOUT_S 30            /* one chart; gnuplot takes ~0.1 s */
@@ -62,13 +62,6 @@ int bb_gp_available(const char *prog, char *why, size_t whylen)
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* Read what the child writes to out_fd and err_fd until both close or the deadline passes.
  * Returns 0, or -1 on timeout or when the output grows past GP_MAX_OUTPUT. */
 static int drain(int out_fd, int err_fd, bb_strbuf *out, bb_strbuf *errs, double deadline)
@@ -78,7 +71,7 @@ static int drain(int out_fd, int err_fd, bb_strbuf *out, bb_strbuf *errs, double
 	int open_fds = 2;
 	char buf[65536];
 	while (open_fds) {
-		int wait_ms = (int)((deadline - now_s()) * 1000);
+		int wait_ms = (int)((deadline - bb_now()) * 1000);
 		if (wait_ms <= 0)
 			return -1;
 		int rc = poll(fds, 2, wait_ms);
@@ -248,7 +241,7 @@ int bb_gp_render_svg(const char *prog, const char *dir, const bb_gp_chart *c,
 		return -1;
 	}
 	bb_strbuf doc = BB_STRBUF_INIT, errs = BB_STRBUF_INIT;
-	int timed_out = drain(out_pipe[0], err_pipe[0], &doc, &errs, now_s() + GP_TIMEOUT_S);
+	int timed_out = drain(out_pipe[0], err_pipe[0], &doc, &errs, bb_now() + GP_TIMEOUT_S);
 	if (timed_out)
 		kill(pid, SIGKILL);
 	close(out_pipe[0]);

@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "reports/html_internal.h"
 
@@ -243,13 +243,6 @@ typedef struct drawn {
 	char *why; /* why not, or NULL */
 } drawn;
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void remove_chart_files(const char *dir, bb_gp_chart **charts, size_t n)
 {
 	static const char *const ext[] = {"dat", "gp", "svg"};
@@ -295,7 +288,7 @@ static int draw_charts(const bb_html_input *in, bb_gp_chart **charts, size_t n, 
 		remove_chart_files(tmpdir, charts, n);
 		return 0;
 	}
-	double t0 = now_s();
+	double t0 = bb_now();
 	int said = 0;
 	for (size_t i = 0; have && i < n; i++) {
 		char prefix[32], e[512];
@@ -309,7 +302,7 @@ static int draw_charts(const bb_html_input *in, bb_gp_chart **charts, size_t n, 
 		} else {
 			res->charts++;
 		}
-		if (in->progress && now_s() - t0 > 1.0) {
+		if (in->progress && bb_now() - t0 > 1.0) {
 			fprintf(stderr, "\rdrawing charts with gnuplot: %zu/%zu", i + 1, n);
 			said = 1;
 		}

@@ -14,7 +14,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/error.h"
+#include "common/stats.h"
 #include "common/suggest.h"
 
 static const bb_scenario scenarios[] = {
@@ -65,13 +67,6 @@ void bb_scenario_result_release(bb_scenario_result *r)
 
 /* ---- timing ---------------------------------------------------------------------------- */
 
-double bb_scn_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 void bb_scn_sleep(double s)
 {
 	if (s <= 0)
@@ -98,32 +93,26 @@ int bb_scn_block(const bb_scenario_ctx *ctx, bb_scn_op op, void *arg, bb_scn_sam
 	bb_scn_sleep(ctx->settle_s);
 	struct rusage r0, r1;
 	getrusage(RUSAGE_SELF, &r0);
-	double start = bb_scn_now(), t = start;
+	double start = bb_now(), t = start;
 	int rc = 0;
 	long ops = 0;
 	while (ops < 20000 && (ops < 3 || t - start < ctx->block_s)) {
-		double t0 = bb_scn_now();
+		double t0 = bb_now();
 		if (op(arg)) {
 			rc = -1;
 			break;
 		}
-		t = bb_scn_now();
+		t = bb_now();
 		bb_scn_samples_add(out, t - t0);
 		ops++;
 	}
 	getrusage(RUSAGE_SELF, &r1);
-	use->wall_s += bb_scn_now() - start;
+	use->wall_s += bb_now() - start;
 	use->cpu_s += tv_s(r1.ru_utime) + tv_s(r1.ru_stime) - tv_s(r0.ru_utime) - tv_s(r0.ru_stime);
 	use->vcsw += r1.ru_nvcsw - r0.ru_nvcsw;
 	use->ivcsw += r1.ru_nivcsw - r0.ru_nivcsw;
 	use->ops += ops;
 	return rc;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
 }
 
 double bb_scn_time_op(bb_scn_op op, void *arg, int calls)
@@ -132,12 +121,11 @@ double bb_scn_time_op(bb_scn_op op, void *arg, int calls)
 	if (calls > 16)
 		calls = 16;
 	for (int i = 0; i < calls; i++) {
-		double t0 = bb_scn_now();
+		double t0 = bb_now();
 		op(arg);
-		t[i] = bb_scn_now() - t0;
+		t[i] = bb_now() - t0;
 	}
-	qsort(t, (size_t)calls, sizeof(double), cmp_double);
-	return t[calls / 2];
+	return bb_median(t, (size_t)calls);
 }
 
 void bb_scn_result_set(bb_scenario_result *r, bb_scn_samples *base, bb_scn_samples *path)

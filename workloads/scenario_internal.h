@@ -25,7 +25,6 @@ void bb_scn_samples_add(bb_scn_samples *s, double v);
  * Returns 0, or -1 when an op failed. */
 int bb_scn_block(const bb_scenario_ctx *ctx, bb_scn_op op, void *arg, bb_scn_samples *out,
 		 bb_scn_usage *use);
-double bb_scn_now(void);
 void bb_scn_sleep(double s);
 
 /* A dgemm of size n on one backend (its own data), called through the probed ABI. */

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "workloads/scenario_internal.h"
 
 /* ---- mixed-omp ------------------------------------------------------------------------------ */
@@ -94,13 +95,13 @@ static int fork_call(void *p)
 		bb_scn_region_run(o->region);
 		_exit(0);
 	}
-	double deadline = bb_scn_now() + o->ctx->fork_timeout_s;
+	double deadline = bb_now() + o->ctx->fork_timeout_s;
 	int status = 0;
 	for (;;) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid)
 			break;
-		if (bb_scn_now() > deadline) {
+		if (bb_now() > deadline) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			o->r->hung = 1;

@@ -2,7 +2,8 @@
  * `blasbench compare BASE [CAND] [--db F] [--threshold PCT] [--pair OLD=NEW ...]
  * [--json | --markdown | --junit FILE]`: two runs (or two backends of one run) cell by cell, with
  * a verdict per cell, what differs between the stacks, and exit code 1 when anything regressed.
- * The statistics and renderers are in reports/compare.c; loading is db/compare_query.c.
+ * Verdicts and renderers are in reports/compare_*.c (statistics: common/stats.c); loading is
+ * db/compare_query.c.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/stats.h"
 #include "harness/worker/worker.h"
-#include "reports/compare.h"
 
 #define BOOTSTRAP_RESAMPLES 2000
 #define BOOTSTRAP_SEED 0x5eedULL
@@ -92,15 +92,15 @@ static void figures(const bb_diag_job *j, bb_diag_outcome *o)
 	const bb_json *r = o->result;
 	o->base = samples_of(bb_json_get(r, "base"), &o->n_base);
 	o->path = samples_of(bb_json_get(r, "path"), &o->n_path);
-	o->base_median = bb_cmp_median(o->base, o->n_base);
-	o->path_median = bb_cmp_median(o->path, o->n_path);
+	o->base_median = bb_median(o->base, o->n_base);
+	o->path_median = bb_median(o->path, o->n_path);
 	o->base_use = use_of(bb_json_get(r, "base_use"));
 	o->path_use = use_of(bb_json_get(r, "path_use"));
 	o->hung_children = (int)bb_json_int(bb_json_get(r, "hung_children"), 0);
 	if (o->n_base && o->n_path && o->base_median > 0) {
 		o->slowdown = o->path_median / o->base_median;
-		bb_cmp_bootstrap_ratio(o->base, o->n_base, o->path, o->n_path, BOOTSTRAP_RESAMPLES,
-				       BOOTSTRAP_SEED, &o->ci_low, &o->ci_high);
+		bb_bootstrap_ratio_ci(o->base, o->n_base, o->path, o->n_path, BOOTSTRAP_RESAMPLES,
+				      BOOTSTRAP_SEED, &o->ci_low, &o->ci_high);
 	}
 	if (!j->scenario && o->n_path && o->path_median > 0)
 		o->gflops = 2.0 * (double)j->n * (double)j->n * (double)j->n / o->path_median * 1e-9;

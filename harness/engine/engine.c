@@ -13,6 +13,7 @@
 
 #include "backends/omp_runtime.h"
 #include "build_config.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/json.h"
 #include "harness/cli/command.h"
@@ -111,7 +112,7 @@ static void record_refused(bb_engine_group *g)
 
 int bb_engine_run(const bb_engine_opts *o)
 {
-	bb_engine_state e = {.o = o, .t0 = bb_engine_now(), .tty = isatty(STDERR_FILENO)};
+	bb_engine_state e = {.o = o, .t0 = bb_now(), .tty = isatty(STDERR_FILENO)};
 	char err[512];
 	if (bb_db_open(o->db_path, &e.db, err, sizeof(err)))
 		return bb_error("%s", err), BB_EXIT_INTERNAL;

@@ -8,21 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/json.h"
 #include "harness/engine/cell_params.h"
 #include "harness/engine/engine_internal.h"
 #include "common/stats.h"
-
-double bb_engine_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static double peak_for(const bb_engine_state *e, char prec, int threads)
 {
@@ -150,7 +143,7 @@ void bb_engine_record(bb_engine_group *g, bb_engine_cell *pc, const char *status
 		snprintf(what, sizeof(what), "%.2f GFLOP/s", gflops);
 	else
 		snprintf(what, sizeof(what), "%s", status);
-	bb_engine_progress(e->finished, e->total, bb_engine_now() - e->t0, g->spec->alias, pc->wkey, desc,
+	bb_engine_progress(e->finished, e->total, bb_now() - e->t0, g->spec->alias, pc->wkey, desc,
 			   what, e->tty, e->o->json);
 	free(counters);
 	free(params);
@@ -190,7 +183,7 @@ static void add_pass(bb_engine_group *g, bb_engine_cell *pc, const bb_json *msg)
 		char what[32], desc[300];
 		snprintf(what, sizeof(what), "pass %d/%d", pc->passes, e->o->passes);
 		group_desc(g, desc, sizeof(desc));
-		bb_engine_progress(++e->finished, e->total, bb_engine_now() - e->t0, g->spec->alias,
+		bb_engine_progress(++e->finished, e->total, bb_now() - e->t0, g->spec->alias,
 				   pc->wkey, desc, what, e->tty, e->o->json);
 	}
 }

@@ -61,7 +61,6 @@ typedef struct bb_engine_group {
 	int omp_shared;      /* the backend uses that same copy (1), not (0), unknown (-1) */
 } bb_engine_group;
 
-double bb_engine_now(void);
 /* Run one pass of a group: restart the worker after each crash or hang until every cell of
  * the pass has an outcome.  Returns -1 if the run was interrupted. */
 int bb_engine_group_run(bb_engine_group *g);

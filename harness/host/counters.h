@@ -6,10 +6,10 @@
  * and which Linux perf_event events this process can open (with errno text when not).
  *
  * A session (bb_counters_open .. start .. stop .. close) is what the engine wraps around each
- * cell.  It always measures wall time (CLOCK_MONOTONIC) and getrusage(RUSAGE_SELF) deltas; it
- * adds perf software counters for every thread of the process and PAPI hardware presets when
- * they work.  What cannot be counted is left out of the values and explained once by
- * bb_counters_note().  Nothing here aborts because a counter is missing: virtual machines
+ * cell.  It always measures wall time (bb_now(), CLOCK_MONOTONIC) and getrusage(RUSAGE_SELF)
+ * deltas; it adds perf software counters for every thread of the process and PAPI hardware
+ * presets when they work.  What cannot be counted is left out of the values and explained once
+ * by bb_counters_note().  Nothing here aborts because a counter is missing: virtual machines
  * often expose no PMU and the run goes on without hardware counters.
  */
 #ifndef BB_HARNESS_HOST_COUNTERS_H
@@ -17,7 +17,6 @@
 
 #include <stdint.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include "common/json.h"
 
@@ -108,7 +107,7 @@ typedef struct bb_counters {
 	int npapi;
 	const char *papi_names[BB_PAPI_PRESETS_MAX];
 	int started;
-	struct timespec t0;
+	double t0; /* bb_now() at start */
 	struct rusage ru0;
 	char *note; /* NULL when everything requested is counted */
 } bb_counters;

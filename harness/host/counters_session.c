@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "build_config.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/strbuf.h"
 
@@ -308,7 +309,7 @@ int bb_counters_start(bb_counters *c)
 	}
 #endif
 	getrusage(RUSAGE_SELF, &c->ru0);
-	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	c->t0 = bb_now();
 	c->started = 1;
 	return 0;
 }
@@ -347,11 +348,10 @@ static double perf_delta(const bb_perf_counter *p)
 
 int bb_counters_stop(bb_counters *c, bb_counter_values *out)
 {
-	struct timespec t1;
 	struct rusage ru1;
 	int status = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double t1 = bb_now();
 	getrusage(RUSAGE_SELF, &ru1);
 	out->n = 0;
 	if (!c->started)
@@ -360,8 +360,7 @@ int bb_counters_stop(bb_counters *c, bb_counter_values *out)
 
 	double user = tv_seconds(c->ru0.ru_utime, ru1.ru_utime);
 	double sys = tv_seconds(c->ru0.ru_stime, ru1.ru_stime);
-	put(out, "wall_time",
-	    (double)(t1.tv_sec - c->t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - c->t0.tv_nsec), "s");
+	put(out, "wall_time", t1 - c->t0, "s");
 	put(out, "cpu_time", user + sys, "s");
 	put(out, "user_time", user, "s");
 	put(out, "system_time", sys, "s");

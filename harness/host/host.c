@@ -135,7 +135,8 @@ static double ts_ns(struct timespec t)
 }
 
 /* Cost of one clock_gettime: the best of several batches, so that an interruption during one
- * batch does not count. */
+ * batch does not count.  This probes the system call under bb_now() (common/clock.h), so it
+ * calls clock_gettime itself. */
 static double clock_cost_ns(void)
 {
 	enum { BATCHES = 5, CALLS = 20000 };

@@ -8,28 +8,21 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "kernels/peak_kernels.h"
 
 #define PEAK_REPEATS 5        /* timed runs per figure; the best one is kept */
 #define PEAK_MAX_THREADS 1024 /* more than any host we run on; guards a bad sysconf() */
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Run one loop; store its flop count (-1: not compiled in) in *flops and return its seconds. */
 static double time_loop(bb_isa isa, char prec, long long iters, double *flops)
 {
-	double t0 = now();
+	double t0 = bb_now();
 	*flops = bb_peak_kernel_run(isa, prec, iters);
-	return now() - t0;
+	return bb_now() - t0;
 }
 
 /*

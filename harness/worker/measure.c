@@ -1,5 +1,5 @@
 /*
- * The measurement loop of a cell (see measure.h).  Timing uses CLOCK_MONOTONIC; everything
+ * The measurement loop of a cell (see measure.h).  Timing uses bb_now(); everything
  * that is not the library's call (input rebuilding for in-place routines, statistics) stays
  * outside the timed region.
  */
@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "common/clock.h"
 #include "common/error.h"
 
 void bb_measure_opts_default(bb_measure_opts *o)
@@ -26,13 +26,6 @@ void bb_measure_opts_default(bb_measure_opts *o)
 	o->seed = 20261122;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* One timed sample: `calls` calls, on copies 0..calls-1 for in-place routines; seconds per
  * call.  With a hook, the hook runs before each call and only the calls are timed. */
 static double timed_sample(bb_instance *in, int calls, int in_place, const bb_measure_opts *o)
@@ -40,17 +33,17 @@ static double timed_sample(bb_instance *in, int calls, int in_place, const bb_me
 	if (in_place)
 		bb_instance_reset(in);
 	if (!o->between) {
-		double t0 = now();
+		double t0 = bb_now();
 		for (int i = 0; i < calls; i++)
 			bb_instance_run(in, in_place ? i : 0);
-		return (now() - t0) / calls;
+		return (bb_now() - t0) / calls;
 	}
 	double sum = 0;
 	for (int i = 0; i < calls; i++) {
 		o->between(o->between_arg);
-		double t0 = now();
+		double t0 = bb_now();
 		bb_instance_run(in, in_place ? i : 0);
-		sum += now() - t0;
+		sum += bb_now() - t0;
 	}
 	return sum / calls;
 }
@@ -113,14 +106,14 @@ void bb_measure_cell(const bb_cell_workload *c, bb_backend *b, const bb_measure_
 	bb_counters_start(&ctr);
 	size_t cap = 64;
 	r->samples = bb_xmalloc(cap * sizeof(double));
-	double start = now();
+	double start = bb_now();
 	for (;;) {
 		if (r->n_samples == cap) {
 			cap *= 2;
 			r->samples = bb_xrealloc(r->samples, cap * sizeof(double));
 		}
 		r->samples[r->n_samples++] = timed_sample(in, calls, w->in_place, o);
-		double spent = now() - start;
+		double spent = bb_now() - start;
 		if ((int)r->n_samples >= o->max_samples)
 			break;
 		if ((int)r->n_samples >= o->min_samples) {

@@ -13,21 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/json.h"
 
 #define RESULT_FD 3
 #define LOG_KEEP (64 * 1024)
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 char *bb_worker_job_write(const char *json, size_t len)
 {
@@ -147,12 +140,12 @@ void bb_worker_catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-void bb_worker_rearm(bb_worker *w, double timeout) { w->deadline = now() + timeout; }
+void bb_worker_rearm(bb_worker *w, double timeout) { w->deadline = bb_now() + timeout; }
 
 int bb_worker_wait(bb_worker *w, double timeout, bb_worker_line_fn fn, void *ctx, bb_worker_end *end)
 {
 	memset(end, 0, sizeof(*end));
-	double t0 = now();
+	double t0 = bb_now();
 	w->deadline = t0 + timeout;
 	int open_fds = 2, stop = 0;
 	char buf[65536];
@@ -162,7 +155,7 @@ int bb_worker_wait(bb_worker *w, double timeout, bb_worker_line_fn fn, void *ctx
 			end->interrupted = 1;
 			break;
 		}
-		double left = w->deadline - now();
+		double left = w->deadline - bb_now();
 		if (left <= 0) {
 			end->timed_out = 1;
 			break;
@@ -202,7 +195,7 @@ int bb_worker_wait(bb_worker *w, double timeout, bb_worker_line_fn fn, void *ctx
 		;
 	/* a last line without newline means the worker died mid-write: it is not delivered */
 	kill(-w->pid, SIGKILL); /* whatever the worker left behind in its group */
-	end->seconds = now() - t0;
+	end->seconds = bb_now() - t0;
 	if (WIFEXITED(status)) {
 		end->exited = 1;
 		end->exit_code = WEXITSTATUS(status);

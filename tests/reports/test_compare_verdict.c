@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/stats.h"
 #include "reports/compare.h"
 #include "test_util.h"
 
@@ -102,26 +103,26 @@ int main(void)
 
 	/* bootstrap determinism: same input, same interval, bit for bit */
 	double lo1, hi1, lo2, hi2;
-	bb_cmp_bootstrap_ratio(a, N, b, N, 1000, 42, &lo1, &hi1);
-	bb_cmp_bootstrap_ratio(a, N, b, N, 1000, 42, &lo2, &hi2);
+	bb_bootstrap_ratio_ci(a, N, b, N, 1000, 42, &lo1, &hi1);
+	bb_bootstrap_ratio_ci(a, N, b, N, 1000, 42, &lo2, &hi2);
 	BB_CHECK(lo1 == lo2 && hi1 == hi2);
 	BB_CHECK(lo1 < 1.1 && hi1 > 1.09 && lo1 <= hi1);
 
 	/* p-value sanity */
-	BB_CHECK_NEAR(bb_cmp_mann_whitney(a, N, a, N), 1.0, 1e-9);
+	BB_CHECK_NEAR(bb_mann_whitney_p(a, N, a, N), 1.0, 1e-9);
 	double lowv[20], highv[20];
 	for (int i = 0; i < 20; i++)
 		lowv[i] = 1 + i * 0.01, highv[i] = 2 + i * 0.01;
-	BB_CHECK(bb_cmp_mann_whitney(lowv, 20, highv, 20) < 1e-3);
+	BB_CHECK(bb_mann_whitney_p(lowv, 20, highv, 20) < 1e-3);
 	double same[10] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-	BB_CHECK_NEAR(bb_cmp_mann_whitney(same, 10, same, 10), 1.0, 1e-12);
+	BB_CHECK_NEAR(bb_mann_whitney_p(same, 10, same, 10), 1.0, 1e-12);
 
 	/* median and noise */
 	double m5[5] = {5, 1, 4, 2, 3}, m4[4] = {4, 1, 3, 2};
-	BB_CHECK_NEAR(bb_cmp_median(m5, 5), 3, 0);
-	BB_CHECK_NEAR(bb_cmp_median(m4, 4), 2.5, 0);
-	BB_CHECK(isnan(bb_cmp_median(m4, 0)));
-	BB_CHECK_NEAR(bb_cmp_noise(same, 10), 0, 0);
+	BB_CHECK_NEAR(bb_median(m5, 5), 3, 0);
+	BB_CHECK_NEAR(bb_median(m4, 4), 2.5, 0);
+	BB_CHECK(isnan(bb_median(m4, 0)));
+	BB_CHECK_NEAR(bb_median_noise(same, 10), 0, 0);
 
 	/* attribution: names what differs, nothing for identical records */
 	const char *ra = "{\"version\":\"0.3.21\",\"kernel\":\"Haswell\",\"threads\":{\"layer\":"
