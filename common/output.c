@@ -211,13 +211,15 @@ static void release(bb_output *out)
 	out->fd = -1;
 }
 
-/* Written in place rather than replaced: a device, FIFO or socket, and whatever is reached
- * through /dev or /proc (/dev/stdout may resolve to the file the shell redirected to, which
- * must keep its inode). */
+/* Written in place rather than replaced: a device, FIFO or socket, and the streams of the
+ * process named by path (/dev/stdout, /dev/fd/N, /proc/self/fd/N), which may resolve to the
+ * file the shell redirected to: that file must keep its inode, or what else goes to the stream
+ * is lost. */
 static int in_place(const char *path, const char *final)
 {
 	struct stat st;
-	if (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6))
+	if (!strncmp(path, "/dev/std", 8) || !strncmp(path, "/dev/fd/", 8) ||
+	    (!strncmp(path, "/proc/", 6) && strstr(path, "/fd/")))
 		return 1;
 	return !stat(final, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }

@@ -13,8 +13,9 @@
  *
  * A file is written to a temporary file beside it and renamed over it only when complete, so a
  * failed write leaves the old file as it was and no temporary file behind.  A symlink is
- * followed (the file it points to is replaced, the link stays).  Devices and FIFOs (/dev/null,
- * /dev/stdout) cannot be replaced, so they are written in place, after the same check.
+ * followed (the file it points to is replaced, the link stays).  Devices and FIFOs (/dev/null)
+ * and the process's own streams (/dev/stdout, /dev/fd/N) cannot be replaced, so they are
+ * written in place, after the same check.
  *
  * Typical use:
  *   if (bb_output_check(path, err, sizeof(err)))         (before measuring: fail fast)
