@@ -265,7 +265,9 @@ static const bb_option gate_options[] = {
 	{"candidate", 0, "DB[:RUN]", "judge this recorded run instead of measuring one (no suite options)"},
 	{"max-regression", 0, "PCT", "slowdown allowed before a cell fails, in percent (default 5)"},
 	{"junit", 0, "FILE", "JUnit XML output (default blasbench-gate.xml; never over a database)"},
-	{"markdown", 0, "FILE", "Markdown summary (default: appended to $GITHUB_STEP_SUMMARY, else blasbench-gate.md)"},
+	{"markdown", 0, "FILE",
+	 "Markdown summary (default: appended to $GITHUB_STEP_SUMMARY, else blasbench-gate.md; "
+	 "never over a database)"},
 	BB_SUITE_OPTIONS,
 	{0},
 };

@@ -207,7 +207,8 @@ cleanup:
 }
 
 static const bb_option report_options[] = {
-    {"html", 0, "FILE", "write the report to FILE (one self-contained HTML page; never over a database)"},
+    {"html", 0, "FILE",
+     "write the report to FILE (one self-contained HTML page; never over a database)"},
     {"gnuplot", 0, "DIR",
      "also keep each chart's data (.dat) and gnuplot script (.gp) in DIR (never over a database)"},
     {"compare", 0, "BASE",
