@@ -129,8 +129,8 @@ static int cmd_diagnose(bb_opts *o)
 	 * replace a database (--db is protected already) */
 	for (size_t i = 0; c.emit_dir && i < n_specs; i++)
 		for (size_t k = 0; k <= n_scen; k++) {
-			char *p = bb_repro_path(c.emit_dir, k < n_scen ? scen[k]->name : "kernel-selection",
-						specs[i].alias);
+			const char *name = k < n_scen ? scen[k]->name : "kernel-selection";
+			char *p = bb_repro_path(c.emit_dir, name, specs[i].alias);
 			int refused = bb_output_check(p, err, sizeof(err));
 			free(p);
 			if (refused) {

@@ -237,7 +237,8 @@ static int cmd_gate(bb_opts *o)
 	}
 	/* The step summary file is shared by every step of a job: append, never truncate. */
 	int to_summary = summary_env && !strcmp(md, summary_env);
-	if ((ret = write_output(junit, xml.buf, 0)) || (ret = write_output(md, sum.buf, to_summary)))
+	ret = write_output(junit, xml.buf, 0);
+	if (ret || (ret = write_output(md, sum.buf, to_summary)))
 		goto cleanup;
 	if (json) {
 		bb_cmp_write_json(&rep, &out);

@@ -16,8 +16,9 @@
 #include "db/db.h"
 
 /* The option BB_CMD_DB adds, after the command's own. */
-static const bb_option db_option = {"db", 0, "FILE",
-				    "results database file (default $BLASBENCH_DB or ./blasbench.db; not '' or :memory:)"};
+static const bb_option db_option = {
+	"db", 0, "FILE",
+	"results database file (default $BLASBENCH_DB or ./blasbench.db; not '' or :memory:)"};
 
 /* Options every command accepts, appended last. */
 static const bb_option common_options[] = {
