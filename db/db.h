@@ -15,12 +15,21 @@
 
 typedef struct bb_db bb_db;
 
-/* Default path: $BLASBENCH_DB, else "blasbench.db" in the current directory. */
+/* Default path: $BLASBENCH_DB when set (even empty: bb_db_path_check() refuses that), else
+ * "blasbench.db" in the current directory. */
 const char *bb_db_default_path(void);
+/* Whether path names a database file that outlives the process.  SQLite would take '' and
+ * ':memory:' as a temporary database and a name starting 'file:' as a URI (which can say
+ * mode=memory): a run recorded there is lost when blasbench exits.  Returns 0, or -1 with
+ * the reason in err ("cannot use database '': the name is empty").  bb_db_open() and
+ * bb_db_open_readonly() check it too. */
+int bb_db_path_check(const char *path, char *err, size_t errlen);
 
-/* Open (creating and migrating as needed).  Refuses, leaving the file untouched, a file that is
- * not SQLite, a SQLite database that is not blasbench's (other application_id, or tables but no
- * id), and one from a newer schema.  Returns 0, or -1 with the reason in err. */
+/* Open (creating and migrating as needed).  Refuses a path bb_db_path_check() refuses and,
+ * leaving the file untouched, a file that is not SQLite, a SQLite database that is not
+ * blasbench's (other application_id, or tables but no id), and one from a newer schema.  The
+ * path is protected from every output of the process (bb_output_protect(); so is that of
+ * bb_db_open_readonly()).  Returns 0, or -1 with the reason in err. */
 int bb_db_open(const char *path, bb_db **out, char *err, size_t errlen);
 /* Open an existing database read-only for queries (compare, report); same refusals; never
  * creates or migrates (an older schema is refused with a hint to open it with `runs` first). */

@@ -16,12 +16,31 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/output.h"
 #include "common/strbuf.h"
 
 const char *bb_db_default_path(void)
 {
 	const char *env = getenv("BLASBENCH_DB");
-	return env && *env ? env : "blasbench.db";
+	return env ? env : "blasbench.db";
+}
+
+int bb_db_path_check(const char *path, char *err, size_t errlen)
+{
+	if (!path || !*path)
+		return bb_db_fail(err, errlen,
+		                  "cannot use database '': the name is empty (an unset variable?); "
+		                  "give a file path");
+	if (!strcmp(path, ":memory:"))
+		return bb_db_fail(err, errlen,
+		                  "cannot use database ':memory:': an in-memory database is lost "
+		                  "when blasbench exits; give a file path");
+	if (!strncmp(path, "file:", 5))
+		return bb_db_fail(err, errlen,
+		                  "cannot use database '%s': SQLite URIs are not accepted; give a "
+		                  "file path (./%s for a file of that name)",
+		                  path, path);
+	return 0;
 }
 
 const char *bb_db_path(const bb_db *db)
@@ -309,6 +328,9 @@ int bb_db_open(const char *path, bb_db **out, char *err, size_t errlen)
 	long long version = 0;
 	bb_db *db = NULL;
 	*out = NULL;
+	if (bb_db_path_check(path, err, errlen))
+		return -1;
+	bb_output_protect(path); /* before anything is written: no output may replace it */
 	if (look_at_file(path, &state, err, errlen))
 		return -1;
 	if (state == FILE_MISSING && check_directory(path, err, errlen))
@@ -341,6 +363,9 @@ int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen)
 	long long version = 0;
 	bb_db *db = NULL;
 	*out = NULL;
+	if (bb_db_path_check(path, err, errlen))
+		return -1;
+	bb_output_protect(path); /* before anything is written: no output may replace it */
 	if (look_at_file(path, &state, err, errlen))
 		return -1;
 	if (state == FILE_MISSING)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/output.h"
 #include "common/stats.h"
 #include "reports/html.h"
 
@@ -349,20 +350,10 @@ void bb_gp_script(const bb_gp_chart *c, const char *dir, bb_strbuf *out)
 	bb_strbuf_adds(out, "unset output\n");
 }
 
+/* Whole or not at all, and never over a database (common/output.h). */
 static int write_file(const char *path, const bb_strbuf *sb, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	int bad = fwrite(sb->buf, 1, sb->len, f) != sb->len;
-	bad |= fclose(f) != 0;
-	if (bad) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return bb_write_file_atomic(path, sb->buf, sb->len, err, errlen) ? -1 : 0;
 }
 
 int bb_gp_write(const bb_gp_chart *c, const char *dir, char *err, size_t errlen)

@@ -83,7 +83,9 @@ void bb_gp_quote(bb_strbuf *out, const char *s);
  * gnuplot does not give it its own path). */
 void bb_gp_data(const bb_gp_chart *c, bb_strbuf *out);
 void bb_gp_script(const bb_gp_chart *c, const char *dir, bb_strbuf *out);
-/* Write DIR/name.dat and DIR/name.gp.  Returns 0, or -1 with "cannot write 'f': reason". */
+/* Write DIR/name.dat and DIR/name.gp, each whole or not at all and never over a database
+ * (bb_write_file_atomic()).  Returns 0, or -1 with "cannot write 'f': reason" or "refusing to
+ * write 'f': it is ..." in err. */
 int bb_gp_write(const bb_gp_chart *c, const char *dir, char *err, size_t errlen);
 
 /* Whether `prog` can be run: a path (with '/') must be an executable file; a bare name is

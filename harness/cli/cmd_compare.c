@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/output.h"
 #include "db/db.h"
 #include "harness/cli/command.h"
 #include "reports/compare.h"
@@ -96,6 +97,12 @@ static int cmd_compare(bb_opts *o)
 	const char *brun, *crun;
 	split_ref(o->args[0], dbpath, &bpath, &brun);
 	split_ref(o->args[o->nargs > 1 ? 1 : 0], dbpath, &cpath, &crun);
+	bb_output_protect(bpath);
+	bb_output_protect(cpath);
+	if (junit && bb_output_check(junit, err, sizeof(err))) {
+		ret = bb_usage_error(&bb_cmd_compare, "%s", err);
+		goto cleanup;
+	}
 	if (bb_db_cmp_run_load(bpath, brun, &base, err, sizeof(err)) ||
 	    bb_db_cmp_run_load(cpath, crun, &cand, err, sizeof(err))) {
 		bb_error("%s", err);
@@ -128,11 +135,11 @@ static int cmd_compare(bb_opts *o)
 		else
 			bb_cmp_write_junit(&rep, &sb);
 		if (junit) {
-			FILE *f = fopen(junit, "w");
-			if (!f || fputs(sb.buf, f) == EOF || fclose(f)) {
-				bb_error("cannot write '%s': %s", junit, strerror(errno));
+			int rc = bb_write_file_atomic(junit, sb.buf, sb.len, err, sizeof(err));
+			if (rc) {
+				bb_error("%s", err);
 				bb_strbuf_release(&sb);
-				ret = BB_EXIT_INTERNAL;
+				ret = rc == BB_OUTPUT_REFUSED ? BB_EXIT_USAGE : BB_EXIT_INTERNAL;
 				goto cleanup;
 			}
 			bb_cmp_print_table(&rep, stdout);
@@ -161,7 +168,7 @@ static const bb_option compare_options[] = {
      "CAND defaults to BASE)"},
     {"json", 0, NULL, "print the comparison as JSON"},
     {"markdown", 0, NULL, "print a Markdown table (for a pull-request comment)"},
-    {"junit", 0, "FILE", "write JUnit XML to FILE (one testcase per cell) and print the table"},
+    {"junit", 0, "FILE", "write JUnit XML to FILE (a testcase per cell; never over a database)"},
     {0},
 };
 
@@ -178,5 +185,8 @@ const bb_command bb_cmd_compare = {
         "FILE:RUN.  Cells are matched by workload, threads and backend alias (or --pair).  A cell\n"
         "is a regression when the bootstrap 95% CI of the time ratio lies entirely above\n"
         "1 + threshold and the Mann-Whitney p < 0.05, or when an ok cell now fails; noisy cells\n"
-        "are 'unstable', not failed.  Exit code 1 when any cell regressed.",
+        "are 'unstable', not failed.  Exit code 1 when any cell regressed.\n"
+        "--junit FILE is written whole or not at all, and never over a database: a FILE that is\n"
+        "a SQLite file or one of the runs' databases (or its -wal, -shm, -journal) is refused\n"
+        "with exit code 2 before anything is read.",
 };

@@ -13,8 +13,10 @@
 
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/output.h"
 #include "harness/cli/command.h"
 #include "harness/diagnose/diagnose_run.h"
+#include "harness/diagnose/repro/diagnose_repro.h"
 #include "harness/engine/host_record.h"
 #include "harness/plan/run_options.h"
 #include "build_config.h"
@@ -123,6 +125,19 @@ static int cmd_diagnose(bb_opts *o)
 		     : bb_default_specs(&specs, &n_specs))
 		return bb_usage_error(&bb_cmd_diagnose, "%s",
 				      backends ? err : "no backend installed; name one with --backends");
+	/* every program --emit-repro could write, checked before anything is measured: none may
+	 * replace a database (--db is protected already) */
+	for (size_t i = 0; c.emit_dir && i < n_specs; i++)
+		for (size_t k = 0; k <= n_scen; k++) {
+			const char *name = k < n_scen ? scen[k]->name : "kernel-selection";
+			char *p = bb_repro_path(c.emit_dir, name, specs[i].alias);
+			int refused = bb_output_check(p, err, sizeof(err));
+			free(p);
+			if (refused) {
+				bb_spec_list_free(specs, n_specs);
+				return bb_usage_error(cmd, "%s", err);
+			}
+		}
 	int json = bb_opt_flag(o, "json");
 	const char *db_path = bb_opt_db(o);
 
@@ -225,7 +240,8 @@ static const bb_option diagnose_options[] = {
 	{"fork-timeout", 0, "SEC", "a forked child not done by then is hung (default 5)"},
 	{"timeout", 0, "SEC", "a scenario's worker is killed after SEC seconds (default 120)"},
 	{"no-mitigations", 0, NULL, "measure the pathologies only, do not re-run them with mitigations"},
-	{"emit-repro", 0, "DIR", "write a standalone C program reproducing each finding into DIR"},
+	{"emit-repro", 0, "DIR",
+	 "write a C program reproducing each finding into DIR (never over a database)"},
 	{"label", 'l', "L", "a label for the run"},
 	{"json", 0, NULL, "print the findings as JSON"},
 	{0},

@@ -21,6 +21,7 @@
 
 #include "common/error.h"
 #include "common/json.h"
+#include "common/output.h"
 #include "db/db.h"
 #include "harness/cli/command.h"
 #include "harness/plan/suite_exec.h"
@@ -50,19 +51,17 @@ static void split_db_run(const char *spec, char **path, const char **run)
 	}
 }
 
-/* Write text to path; 0, or -1 after printing why. */
-static int write_file(const char *path, const char *text, const char *mode)
+/* Write text to path whole (replacing it) or, for the step summary, append to it; never over a
+ * database.  0, or the exit code after printing why (2 refused, 3 could not write). */
+static int write_output(const char *path, const char *text, int append)
 {
-	FILE *f = fopen(path, mode);
-	if (!f || fputs(text, f) == EOF) {
-		int e = errno;
-		if (f)
-			fclose(f);
-		return bb_error("cannot write '%s': %s", path, strerror(e));
-	}
-	if (fclose(f))
-		return bb_error("cannot write '%s': %s", path, strerror(errno));
-	return 0;
+	char err[512];
+	int rc = append ? bb_append_file(path, text, strlen(text), err, sizeof(err))
+			: bb_write_file_atomic(path, text, strlen(text), err, sizeof(err));
+	if (!rc)
+		return 0;
+	bb_error("%s", err);
+	return rc == BB_OUTPUT_REFUSED ? BB_EXIT_USAGE : BB_EXIT_INTERNAL;
 }
 
 /* Measure the candidate with the suite: the options given, the rest from the baseline run's
@@ -175,6 +174,16 @@ static int cmd_gate(bb_opts *o)
 	threshold /= 100;
 	const char *brun, *crun;
 	split_db_run(bspec, &bpath, &brun);
+	if (cspec)
+		split_db_run(cspec, &cpath, &crun);
+	/* the outputs before anything is read or measured: neither may replace a database */
+	bb_output_protect(bpath);
+	if (cpath)
+		bb_output_protect(cpath);
+	if (bb_output_check(junit, err, sizeof(err)) || bb_output_check(md, err, sizeof(err))) {
+		ret = bb_usage_error(&bb_cmd_gate, "%s", err);
+		goto cleanup;
+	}
 	/* the baseline first: a missing one stops the gate before anything is measured, and
 	 * 'latest' must not resolve to the candidate when both share a file */
 	if (bb_db_cmp_run_load(bpath, brun, &base, err, sizeof(err))) {
@@ -182,9 +191,7 @@ static int cmd_gate(bb_opts *o)
 		goto cleanup;
 	}
 	char cref[32];
-	if (cspec) {
-		split_db_run(cspec, &cpath, &crun);
-	} else {
+	if (!cspec) {
 		int64_t run_id = 0;
 		ret = measure_candidate(o, bpath, &base, &cpath, &run_id);
 		if (ret)
@@ -230,10 +237,9 @@ static int cmd_gate(bb_opts *o)
 	}
 	/* The step summary file is shared by every step of a job: append, never truncate. */
 	int to_summary = summary_env && !strcmp(md, summary_env);
-	if (write_file(junit, xml.buf, "w") || write_file(md, sum.buf, to_summary ? "a" : "w")) {
-		ret = BB_EXIT_INTERNAL;
+	ret = write_output(junit, xml.buf, 0);
+	if (ret || (ret = write_output(md, sum.buf, to_summary)))
 		goto cleanup;
-	}
 	if (json) {
 		bb_cmp_write_json(&rep, &out);
 		printf("%s\n", out.buf);
@@ -259,8 +265,10 @@ static const bb_option gate_options[] = {
 	{"baseline", 0, "DB[:RUN]", "the reference run (RUN: id, label or 'latest', the default)"},
 	{"candidate", 0, "DB[:RUN]", "judge this recorded run instead of measuring one (no suite options)"},
 	{"max-regression", 0, "PCT", "slowdown allowed before a cell fails, in percent (default 5)"},
-	{"junit", 0, "FILE", "JUnit XML output (default blasbench-gate.xml)"},
-	{"markdown", 0, "FILE", "Markdown summary (default $GITHUB_STEP_SUMMARY, else blasbench-gate.md)"},
+	{"junit", 0, "FILE", "JUnit XML output (default blasbench-gate.xml; never over a database)"},
+	{"markdown", 0, "FILE",
+	 "Markdown summary (default: appended to $GITHUB_STEP_SUMMARY, else blasbench-gate.md; "
+	 "never over a database)"},
 	BB_SUITE_OPTIONS,
 	{0},
 };
@@ -287,5 +295,10 @@ const bb_command bb_cmd_gate = {
 		"--max-regression with confidence, or an ok cell now wrong/crash/hang/error) or a failed\n"
 		"candidate cell; 2: the gate could not run (bad arguments, missing baseline database or\n"
 		"run, the candidate suite not run, a candidate backend that could not be loaded, no cell\n"
-		"in common); 130: interrupted (no verdict and no files; --resume RUN finishes the run).",
+		"in common, an output file refused); 130: interrupted (no verdict and no files; --resume\n"
+		"RUN finishes the run).\n"
+		"The JUnit and Markdown files are written whole or not at all (the step summary is\n"
+		"appended to), and never over a database: a FILE that is a SQLite file or one of the\n"
+		"databases used (--db, --baseline, --candidate, or its -wal, -shm, -journal) is refused\n"
+		"with exit code 2 before anything is measured.",
 };

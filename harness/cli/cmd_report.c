@@ -1,8 +1,9 @@
 /*
  * `blasbench report [RUN] --html FILE [--gnuplot DIR] [--compare BASE] [--db F] [--json]`: one
  * run as a self-contained HTML page (reports/html.c), with charts drawn by gnuplot and, with
- * --gnuplot, the data files and scripts to re-plot them.  The page is written to FILE.tmp and
- * renamed over FILE only when complete, so a failed report leaves FILE as it was.
+ * --gnuplot, the data files and scripts to re-plot them.  The page is written to a temporary
+ * file beside FILE and renamed over it only when complete, so a failed report leaves FILE as it
+ * was; neither FILE nor a file in DIR may be a database (common/output.h).
  * Loading is db/report_query.c (and db/compare_query.c for --compare).
  */
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include "build_config.h"
 #include "common/error.h"
 #include "common/json.h"
+#include "common/output.h"
 #include "db/db.h"
 #include "db/report_query.h"
 #include "harness/cli/command.h"
@@ -114,7 +116,7 @@ static int cmd_report(bb_opts *o)
 	const char *gpdir = bb_opt_str(o, "gnuplot", NULL);
 	const char *base_ref = bb_opt_str(o, "compare", NULL);
 	const char *gnuplot = getenv("BLASBENCH_GNUPLOT");
-	char err[512], *path = NULL, *bpath = NULL, *tmp = NULL, cand_ref[32];
+	char err[512], *path = NULL, *bpath = NULL, cand_ref[32];
 	const char *run_ref, *brun;
 	bb_db_report_run run = {0};
 	bb_db_cmp_run base = {0}, cand = {0};
@@ -122,7 +124,7 @@ static int cmd_report(bb_opts *o)
 	bb_strbuf page = BB_STRBUF_INIT;
 	bb_html_peak_level levels[BB_ISA_COUNT];
 	bb_html_result res;
-	FILE *f = NULL;
+	bb_output out = {0};
 	int ret = BB_EXIT_USAGE;
 
 	if (!html || !*html)
@@ -130,12 +132,26 @@ static int cmd_report(bb_opts *o)
 	if (gpdir && !*gpdir)
 		return bb_usage_error(&bb_cmd_report, "--gnuplot needs a directory");
 	split_ref(o->nargs ? o->args[0] : "latest", dbpath, &path, &run_ref);
+	if (base_ref) {
+		split_ref(base_ref, dbpath, &bpath, &brun);
+		bb_output_protect(bpath);
+	}
+	bb_output_protect(path);
+	/* open the output before reading or drawing anything: a page that may not or cannot be
+	 * written fails fast, and nothing is left behind */
+	int orc = bb_output_open(&out, html, err, sizeof(err));
+	if (orc) {
+		if (orc == BB_OUTPUT_REFUSED)
+			bb_usage_error(&bb_cmd_report, "%s", err);
+		else
+			bb_error("%s", err);
+		goto cleanup;
+	}
 	if (bb_db_report_run_load(path, run_ref, &run, err, sizeof(err))) {
 		bb_error("%s", err);
 		goto cleanup;
 	}
 	if (base_ref) {
-		split_ref(base_ref, dbpath, &bpath, &brun);
 		snprintf(cand_ref, sizeof(cand_ref), "%lld", (long long)run.id);
 		if (bb_db_cmp_run_load(bpath, brun, &base, err, sizeof(err)) ||
 		    bb_db_cmp_run_load(path, cand_ref, &cand, err, sizeof(err))) {
@@ -146,12 +162,6 @@ static int cmd_report(bb_opts *o)
 	}
 	if (gpdir && prepare_dir(gpdir))
 		goto cleanup;
-	/* open the output before drawing anything: a report that cannot be written fails fast */
-	tmp = bb_xasprintf("%s.tmp", html);
-	if (!(f = fopen(tmp, "we"))) { /* close-on-exec: gnuplot runs meanwhile */
-		bb_error("cannot write '%s': %s", html, strerror(errno));
-		goto cleanup;
-	}
 
 	char generator[64];
 	snprintf(generator, sizeof(generator), "blasbench %s", BB_VERSION);
@@ -171,16 +181,11 @@ static int cmd_report(bb_opts *o)
 	}
 	if (*res.charts_missing)
 		bb_warning("the report has no charts: %s", res.charts_missing);
-	int bad = fwrite(page.buf, 1, page.len, f) != page.len;
-	bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-	bad |= fclose(f) != 0;
-	f = NULL;
-	if (bad || rename(tmp, html)) {
-		bb_error("cannot write '%s': %s", html, strerror(errno));
+	if (bb_output_write(&out, page.buf, page.len, err, sizeof(err)) ||
+	    bb_output_commit(&out, err, sizeof(err))) {
+		bb_error("%s", err);
 		goto cleanup;
 	}
-	free(tmp);
-	tmp = NULL; /* renamed: nothing to remove */
 	if (bb_opt_flag(o, "json"))
 		print_json(html, page.len, &run, &res, gpdir, base_ref ? &cmp : NULL);
 	else
@@ -190,12 +195,7 @@ static int cmd_report(bb_opts *o)
 		       gpdir ? gpdir : "");
 	ret = BB_EXIT_OK;
 cleanup:
-	if (f)
-		fclose(f);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
+	bb_output_abort(&out);
 	bb_strbuf_release(&page);
 	bb_cmp_report_release(&cmp);
 	bb_db_cmp_run_release(&base);
@@ -207,9 +207,10 @@ cleanup:
 }
 
 static const bb_option report_options[] = {
-    {"html", 0, "FILE", "write the report to FILE (one self-contained HTML page)"},
+    {"html", 0, "FILE",
+     "write the report to FILE (one self-contained HTML page; never over a database)"},
     {"gnuplot", 0, "DIR",
-     "also keep each chart's data (.dat) and gnuplot script (.gp) in DIR for re-plotting"},
+     "also keep each chart's data (.dat) and gnuplot script (.gp) in DIR (never over a database)"},
     {"compare", 0, "BASE",
      "add a comparison with run BASE (id, label, 'latest' or FILE:RUN), as `compare`"},
     {"json", 0, NULL, "print what was written as JSON"},
@@ -232,5 +233,7 @@ const bb_command bb_cmd_report = {
         "slowdowns of a diagnose run, and with --compare the time ratio of each cell against\n"
         "BASE with its 95% CI), then every cell, failures first.  It needs no network to view.\n"
         "Charts are drawn by gnuplot ($BLASBENCH_GNUPLOT, else 'gnuplot' from PATH); without it\n"
-        "the page says charts are missing.  FILE is replaced only when the page is complete.",
+        "the page says charts are missing.  FILE is replaced only when the page is complete.\n"
+        "No output ever replaces a database: FILE, or a file in DIR, that is a SQLite file or\n"
+        "one of the databases read (or its -wal, -shm, -journal) is refused with exit code 2.",
 };

@@ -11,12 +11,14 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/output.h"
 #include "common/suggest.h"
 #include "db/db.h"
 
 /* The option BB_CMD_DB adds, after the command's own. */
-static const bb_option db_option = {"db", 0, "FILE",
-				    "results database (default $BLASBENCH_DB or ./blasbench.db)"};
+static const bb_option db_option = {
+	"db", 0, "FILE",
+	"results database file (default $BLASBENCH_DB or ./blasbench.db; not '' or :memory:)"};
 
 /* Options every command accepts, appended last. */
 static const bb_option common_options[] = {
@@ -135,6 +137,25 @@ int bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long ma
 
 const char *bb_opt_db(const bb_opts *o) { return bb_opt_str(o, "db", bb_db_default_path()); }
 
+/* The database of a BB_CMD_DB command (--db, else $BLASBENCH_DB, else ./blasbench.db) must be a
+ * file that outlives the process: checked here, before the command runs, so nothing is
+ * measured into a temporary database and lost.  An empty BLASBENCH_DB is an error, not the
+ * default: it is what an unset variable in a script gives.  The path is then protected from
+ * every output the command writes.  Returns 0, or BB_EXIT_USAGE after printing why. */
+static int db_option_check(const bb_command *cmd, const bb_opts *o)
+{
+	char err[512];
+	const char *given = bb_opt_str(o, "db", NULL), *env = getenv("BLASBENCH_DB");
+	if (!given && env && !*env)
+		return bb_usage_error(cmd, "BLASBENCH_DB is set but empty: unset it to use "
+					   "./blasbench.db, or set it to a database file");
+	const char *path = bb_opt_db(o);
+	if (bb_db_path_check(path, err, sizeof(err)))
+		return bb_usage_error(cmd, "%s%s", err, given ? "" : " (from BLASBENCH_DB)");
+	bb_output_protect(path);
+	return 0;
+}
+
 static merged parse_merged; /* the spec bb_opts points at; one parse per process */
 
 int bb_opts_parse(const bb_command *cmd, int argc, char **argv, bb_opts *o)
@@ -223,6 +244,8 @@ int bb_opts_parse(const bb_command *cmd, int argc, char **argv, bb_opts *o)
 					      o->args[0]);
 		return bb_usage_error(cmd, "too many arguments for '%s'", cmd->name);
 	}
+	if (cmd->flags & BB_CMD_DB)
+		return db_option_check(cmd, o);
 	return 0;
 }
 

@@ -6,8 +6,8 @@
  * once; that list drives dispatch, `blasbench help` and the closest-name suggestion for typos.
  * The parser handles what every command shares: --help/-h, --verbose/-v, `--opt value`,
  * `--opt=value`, unknown options (closest valid name suggested, exit code 2), and the options a
- * command's flags ask for (BB_CMD_DB: --db).  No helper here exits the process: errors are
- * printed and returned as BB_EXIT_USAGE.
+ * command's flags ask for (BB_CMD_DB: --db, checked as bb_opt_db() says).  No helper here
+ * exits the process: errors are printed and returned as BB_EXIT_USAGE.
  */
 #ifndef BB_HARNESS_COMMAND_H
 #define BB_HARNESS_COMMAND_H
@@ -64,7 +64,9 @@ typedef struct bb_command {
 #define BB_CMD_DB 0x2u     /* reads the results database: --db FILE is added to its options */
 
 /* The results database the command was given: --db, else $BLASBENCH_DB, else ./blasbench.db
- * (bb_db_default_path()).  For commands with BB_CMD_DB. */
+ * (bb_db_default_path()).  For commands with BB_CMD_DB, whose parser has already refused a name
+ * SQLite would not keep ('', ':memory:', 'file:' URIs, an empty BLASBENCH_DB; exit code 2) and
+ * protected the path from the command's outputs (common/output.h). */
 const char *bb_opt_db(const bb_opts *o);
 
 /* Option lookups by long name.  Asking for a name the command does not declare is a bug. */

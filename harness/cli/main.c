@@ -36,8 +36,10 @@ int main(int argc, char **argv)
 	}
 	bb_opts opts;
 	int rc = bb_opts_parse(cmd, argc - 1, argv + 1, &opts);
-	if (rc)
+	if (rc) {
+		free(opts.args);
 		return rc < 0 ? BB_EXIT_OK : rc;
+	}
 	rc = cmd->fn(&opts);
 	free(opts.args);
 	fflush(stdout);

@@ -20,6 +20,7 @@
 
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/output.h"
 #include "common/strbuf.h"
 #include "harness/diagnose/repro/diagnose_repro_internal.h"
 #include "workloads/scenario.h"
@@ -428,7 +429,7 @@ int bb_repro_write(const char *dir, const bb_repro_input *in, char **path_out, c
 	}
 	int rc = -1;
 	char *name = program_name(in->scenario, in->alias);
-	char *path = bb_xasprintf("%s/%s.c", dir, name);
+	char *path = bb_repro_path(dir, in->scenario, in->alias);
 	char *build = bb_repro_build_line(path);
 	bb_strbuf sb = BB_STRBUF_INIT;
 	add_header(&sb, in, s, &t, &e, name, build);
@@ -440,19 +441,9 @@ int bb_repro_write(const char *dir, const bb_repro_input *in, char **path_out, c
 
 	if (bb_mkdir_p(dir, err, errlen))
 		goto cleanup;
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+	/* whole or not at all, and never over a database */
+	if (bb_write_file_atomic(path, sb.buf, sb.len, err, errlen))
 		goto cleanup;
-	}
-	errno = 0;
-	size_t wrote = fwrite(sb.buf, 1, sb.len, f);
-	if (fclose(f) || wrote != sb.len) {
-		snprintf(err, errlen, "cannot write '%s': %s", path,
-			 errno ? strerror(errno) : "short write");
-		remove(path);
-		goto cleanup;
-	}
 	*path_out = path;
 	path = NULL;
 	rc = 0;
@@ -463,6 +454,14 @@ cleanup:
 	free(path);
 	free(name);
 	return rc;
+}
+
+char *bb_repro_path(const char *dir, const char *scenario, const char *alias)
+{
+	char *name = program_name(scenario, alias);
+	char *path = bb_xasprintf("%s/%s.c", dir, name);
+	free(name);
+	return path;
 }
 
 char *bb_repro_build_line(const char *c_path)

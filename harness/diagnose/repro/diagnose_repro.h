@@ -40,10 +40,15 @@ typedef struct bb_repro_input {
 } bb_repro_input;
 
 /* Write DIR/repro-<scenario>-<alias>.c (DIR created if missing; alias sanitized to
- * [A-Za-z0-9_-]); *path_out gets the malloc'd path (caller frees).  Returns 0, or -1 with a
- * one-line reason in err (nothing is written when the input is refused). */
+ * [A-Za-z0-9_-]) whole or not at all, never over a database (common/output.h); *path_out gets
+ * the malloc'd path (caller frees).  Returns 0, or -1 with a one-line reason in err (nothing
+ * is written when the input or the file is refused). */
 int bb_repro_write(const char *dir, const bb_repro_input *in, char **path_out, char *err,
 		   size_t errlen);
+
+/* The file bb_repro_write() writes for scenario and alias in dir, so it can be checked before
+ * anything is measured.  Caller frees. */
+char *bb_repro_path(const char *dir, const char *scenario, const char *alias);
 
 /* The build line for a written file, to be run in its directory, e.g.
  * "cc -O2 -o repro-dual-pool-openblas repro-dual-pool-openblas.c -ldl -lpthread".
