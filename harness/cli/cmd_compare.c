@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/number.h"
 #include "db/db.h"
 #include "harness/cli/command.h"
 #include "reports/compare.h"
@@ -73,9 +74,10 @@ static int cmd_compare(bb_opts *o)
 	bb_cmp_report rep = {0};
 	int ret = BB_EXIT_USAGE;
 
-	const char *ts = bb_opt_str(o, "threshold", "5"), *end;
-	double threshold = strtod(ts, (char **)&end);
-	if (end == ts || *end || !(threshold > 0) || threshold >= 1000)
+	const char *ts = bb_opt_str(o, "threshold", "5");
+	double threshold;
+	char why[160];
+	if (bb_parse_double(ts, strlen(ts), 0, 999.999, 0, &threshold, why, sizeof(why)))
 		return bb_usage_error(&bb_cmd_compare,
 		                      "--threshold takes a percentage above 0 "
 		                      "(e.g. 5), not '%s'",

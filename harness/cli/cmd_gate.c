@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/number.h"
 #include "common/json.h"
 #include "db/db.h"
 #include "harness/cli/command.h"
@@ -167,9 +168,9 @@ static int cmd_gate(bb_opts *o)
 					      "--candidate, a run already recorded",
 					      suite_options[i].name);
 	const char *ts = bb_opt_str(o, "max-regression", "5");
-	char *end;
-	double threshold = strtod(ts, &end);
-	if (end == ts || *end || !(threshold > 0) || threshold >= 1000)
+	double threshold;
+	char why[160];
+	if (bb_parse_double(ts, strlen(ts), 0, 999.999, 0, &threshold, why, sizeof(why)))
 		return bb_usage_error(&bb_cmd_gate,
 				      "--max-regression takes a percentage above 0 (e.g. 5), not '%s'", ts);
 	threshold /= 100;

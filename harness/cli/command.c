@@ -5,12 +5,12 @@
  */
 #include "harness/cli/command.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
+#include "common/number.h"
 #include "common/suggest.h"
 #include "db/db.h"
 
@@ -106,9 +106,9 @@ int bb_opt_positive(const bb_command *cmd, const bb_opts *o, const char *name, c
 	*out = dflt;
 	if (!s)
 		return 0;
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !(v > 0) || v > max)
+	double v;
+	char why[160];
+	if (bb_parse_double(s, strlen(s), 0, max, 0, &v, why, sizeof(why)))
 		return bb_usage_error(cmd, "--%s takes %s above 0 and at most %g, not '%s'", name, what,
 				      max, s);
 	*out = v;
@@ -121,10 +121,9 @@ int bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long ma
 	*out = dflt;
 	if (!s)
 		return 0;
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
+	long v;
+	char why[160];
+	if (bb_parse_long(s, strlen(s), min, max, 0, &v, why, sizeof(why))) {
 		fprintf(stderr, "error: option '--%s' takes a whole number from %ld to %ld, not '%s'\n",
 			name, min, max, s);
 		return BB_EXIT_USAGE;
