@@ -99,7 +99,7 @@ static int cmd_compare(bb_opts *o)
 	split_ref(o->args[o->nargs > 1 ? 1 : 0], dbpath, &cpath, &crun);
 	if (bb_db_cmp_run_load(bpath, brun, &base, err, sizeof(err)) ||
 	    bb_db_cmp_run_load(cpath, crun, &cand, err, sizeof(err))) {
-		bb_error("%s", err);
+		ret = bb_input_error("%s", err);
 		goto cleanup;
 	}
 	for (int i = 0; i < n_pairs; i++) {
@@ -109,7 +109,7 @@ static int cmd_compare(bb_opts *o)
 		for (size_t b = 0; b < cand.n_backends; b++)
 			has_new |= !strcmp(cand.backends[b].alias, pairs[i].new_alias);
 		if (!has_old || !has_new) {
-			bb_error("no backend '%s' in run %lld of '%s'",
+			ret = bb_input_error("no backend '%s' in run %lld of '%s'",
 			         has_old ? pairs[i].new_alias : pairs[i].old_alias,
 			         (long long)(has_old ? cand.id : base.id), has_old ? cpath : bpath);
 			goto cleanup;
@@ -131,9 +131,10 @@ static int cmd_compare(bb_opts *o)
 		if (junit) {
 			FILE *f = fopen(junit, "w");
 			if (!f || fputs(sb.buf, f) == EOF || fclose(f)) {
-				bb_error("cannot write '%s': %s", junit, strerror(errno));
+				/* not created: a bad path given; created but not written: the disk */
+				ret = (f ? bb_internal_error : bb_input_error)("cannot write '%s': %s",
+										junit, strerror(errno));
 				bb_strbuf_release(&sb);
-				ret = BB_EXIT_INTERNAL;
 				goto cleanup;
 			}
 			bb_cmp_print_table(&rep, stdout);

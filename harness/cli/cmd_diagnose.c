@@ -129,7 +129,7 @@ static int cmd_diagnose(bb_opts *o)
 	int rc = BB_EXIT_INTERNAL;
 	char *command = bb_command_line(o->argc, o->argv), *opts = options_json(o, d);
 	if (bb_db_open(db_path, &c.db, err, sizeof(err))) {
-		bb_error("%s", err);
+		rc = bb_input_error("%s", err);
 		goto done;
 	}
 	bb_peak peak;
@@ -167,7 +167,7 @@ static int cmd_diagnose(bb_opts *o)
 	}
 	if (c.interrupted)
 		fprintf(stderr, "interrupted: what finished is recorded in run %lld\n", (long long)c.run_id);
-	rc = c.interrupted ? 130 : status_lost ? BB_EXIT_INTERNAL : c.failed ? BB_EXIT_FAILED : BB_EXIT_OK;
+	rc = c.interrupted ? BB_EXIT_INTERRUPTED : status_lost ? BB_EXIT_INTERNAL : c.failed ? BB_EXIT_FAILED : BB_EXIT_OK;
 done:
 	bb_diag_report_release(&c.report);
 	if (c.db)
@@ -248,6 +248,6 @@ const bb_command bb_cmd_diagnose = {
 		"count that did not take.  Every measurement is a cell of a run of kind 'diagnose'\n"
 		"('blasbench report RUN --html F' charts it).\n"
 		"Exit code: 0 when everything could be measured (findings or not), 1 when a\n"
-		"backend or a scenario could not, 2 bad command line, 130 interrupted.",
+		"backend or a scenario could not (the rest as in 'blasbench help': exit codes).",
 	.help_tables = diagnose_help_tables,
 };

@@ -28,8 +28,6 @@
 #include "harness/worker/worker.h"
 #include "reports/compare.h"
 
-#define BB_EXIT_INTERRUPTED 130
-
 /* The options gate shares with suite, to tell when a measuring option came with --candidate. */
 static const bb_option suite_options[] = {
 	BB_SUITE_OPTIONS,
@@ -51,18 +49,20 @@ static void split_db_run(const char *spec, char **path, const char **run)
 	}
 }
 
-/* Write text to path; 0, or -1 after printing why. */
+/* Write text to path; 0, or after printing why the exit code of the kind: BB_EXIT_USAGE when
+ * the file cannot be created (a bad path given), BB_EXIT_INTERNAL when writing it fails. */
 static int write_file(const char *path, const char *text, const char *mode)
 {
 	FILE *f = fopen(path, mode);
-	if (!f || fputs(text, f) == EOF) {
+	if (!f)
+		return bb_input_error("cannot write '%s': %s", path, strerror(errno));
+	if (fputs(text, f) == EOF) {
 		int e = errno;
-		if (f)
-			fclose(f);
-		return bb_error("cannot write '%s': %s", path, strerror(e));
+		fclose(f);
+		return bb_internal_error("cannot write '%s': %s", path, strerror(e));
 	}
 	if (fclose(f))
-		return bb_error("cannot write '%s': %s", path, strerror(errno));
+		return bb_internal_error("cannot write '%s': %s", path, strerror(errno));
 	return 0;
 }
 
@@ -231,10 +231,9 @@ static int cmd_gate(bb_opts *o)
 	}
 	/* The step summary file is shared by every step of a job: append, never truncate. */
 	int to_summary = summary_env && !strcmp(md, summary_env);
-	if (write_file(junit, xml.buf, "w") || write_file(md, sum.buf, to_summary ? "a" : "w")) {
-		ret = BB_EXIT_INTERNAL;
+	if ((ret = write_file(junit, xml.buf, "w")) ||
+	    (ret = write_file(md, sum.buf, to_summary ? "a" : "w")))
 		goto cleanup;
-	}
 	if (json) {
 		bb_cmp_write_json(&rep, &out);
 		printf("%s\n", out.buf);

@@ -131,7 +131,7 @@ static int cmd_report(bb_opts *o)
 		return bb_usage_error(&bb_cmd_report, "--gnuplot needs a directory");
 	split_ref(o->nargs ? o->args[0] : "latest", dbpath, &path, &run_ref);
 	if (bb_db_report_run_load(path, run_ref, &run, err, sizeof(err))) {
-		bb_error("%s", err);
+		ret = bb_input_error("%s", err);
 		goto cleanup;
 	}
 	if (base_ref) {
@@ -139,7 +139,7 @@ static int cmd_report(bb_opts *o)
 		snprintf(cand_ref, sizeof(cand_ref), "%lld", (long long)run.id);
 		if (bb_db_cmp_run_load(bpath, brun, &base, err, sizeof(err)) ||
 		    bb_db_cmp_run_load(path, cand_ref, &cand, err, sizeof(err))) {
-			bb_error("%s", err);
+			ret = bb_input_error("%s", err);
 			goto cleanup;
 		}
 		bb_cmp_report_build(&cmp, &base, &cand, NULL, 0, REPORT_CMP_THRESHOLD);
@@ -149,9 +149,10 @@ static int cmd_report(bb_opts *o)
 	/* open the output before drawing anything: a report that cannot be written fails fast */
 	tmp = bb_xasprintf("%s.tmp", html);
 	if (!(f = fopen(tmp, "we"))) { /* close-on-exec: gnuplot runs meanwhile */
-		bb_error("cannot write '%s': %s", html, strerror(errno));
+		ret = bb_input_error("cannot write '%s': %s", html, strerror(errno));
 		goto cleanup;
 	}
+	ret = BB_EXIT_INTERNAL; /* the output is open: what fails from here on is not the input */
 
 	char generator[64];
 	snprintf(generator, sizeof(generator), "blasbench %s", BB_VERSION);

@@ -17,12 +17,12 @@ static int cmd_runs(bb_opts *o)
 	char err[512];
 	bb_db *db;
 	if (bb_db_open_readonly(path, &db, err, sizeof(err)))
-		return bb_error("%s", err), BB_EXIT_FAILED;
+		return bb_input_error("%s", err);
 	bb_db_run_info *runs = NULL;
 	size_t n = 0;
 	if (bb_db_runs(db, &runs, &n, err, sizeof(err))) {
 		bb_db_close(db);
-		return bb_error("%s", err), BB_EXIT_FAILED;
+		return bb_internal_error("%s", err);
 	}
 	if (bb_opt_flag(o, "json")) {
 		bb_strbuf sb = BB_STRBUF_INIT;

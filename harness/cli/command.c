@@ -25,19 +25,42 @@ static const bb_option common_options[] = {
 	{0},
 };
 
+static void vprint_error(const char *fmt, va_list ap)
+{
+	fputs("error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int bb_usage_error(const bb_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vprint_error(fmt, ap);
 	va_end(ap);
 	if (cmd)
 		fprintf(stderr, "see 'blasbench help %s'\n", cmd->name);
 	else
 		fputs("see 'blasbench help'\n", stderr);
 	return BB_EXIT_USAGE;
+}
+
+int bb_input_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint_error(fmt, ap);
+	va_end(ap);
+	return BB_EXIT_USAGE;
+}
+
+int bb_internal_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint_error(fmt, ap);
+	va_end(ap);
+	return BB_EXIT_INTERNAL;
 }
 
 static int option_count(const bb_option *spec)

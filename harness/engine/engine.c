@@ -114,7 +114,7 @@ int bb_engine_run(const bb_engine_opts *o)
 	bb_engine_state e = {.o = o, .t0 = bb_engine_now(), .tty = isatty(STDERR_FILENO)};
 	char err[512];
 	if (bb_db_open(o->db_path, &e.db, err, sizeof(err)))
-		return bb_error("%s", err), BB_EXIT_INTERNAL;
+		return bb_input_error("%s", err); /* nothing done yet: a --db that cannot be used */
 	int64_t host_id = 0;
 	if (bb_host_record(e.db, o->json, &e.peak, &e.cores, &host_id)) {
 		bb_db_close(e.db);
@@ -193,6 +193,6 @@ int bb_engine_run(const bb_engine_opts *o)
 	else if (e.db_errors)
 		bb_error("%d results could not be recorded in '%s'", e.db_errors, o->db_path);
 	if (interrupted)
-		return 130;
+		return BB_EXIT_INTERRUPTED;
 	return e.db_errors || status_lost ? BB_EXIT_INTERNAL : failed ? BB_EXIT_FAILED : BB_EXIT_OK;
 }
