@@ -46,6 +46,52 @@ exit_codes)
 	check "help" 0 "$bb" help; contains "exit codes (the same in every command):"
 	contains "  130  interrupted"
 	;;
+readonly)
+	# A database on read-only media (or without write permission): runs, compare and report
+	# read it (no -wal/-shm can be created next to it), and a write says "read-only".
+	mkdir src out && chmod 777 out
+	tiny --db src/r.db --label base >/dev/null 2>&1 || { echo "FAIL: a tiny run"; exit 1; }
+	[ ! -e src/r.db-wal ] || { echo "FAIL: the run left its -wal file"; exit 1; }
+	ro_checks() { # ro_checks DIR [RUNNER...]: DIR holds r.db and cannot be written
+		d=$1; shift
+		check "runs ($d)" 0 "$@" "$bb" runs --db "$d/r.db";     contains "base"
+		check "compare ($d)" 0 "$@" "$bb" compare --db "$d/r.db" base 1
+		check "report ($d)" 0 "$@" "$bb" report --db "$d/r.db" --html out/r.html
+		check "compare FILE:RUN ($d)" 0 "$@" "$bb" compare --db out/none.db "$d/r.db:1" "$d/r.db:base"
+		check "run into ($d)" 2 "$@" "$bb" run --backends ref --workloads dgemm:n=8 --db "$d/r.db"
+		contains "error: cannot write to '$d/r.db': the database is read-only"
+		lacks "unable to open database file"
+		check "diagnose into ($d)" 2 "$@" "$bb" diagnose --backends ref --scenarios none --db "$d/r.db"
+		contains "the database is read-only"
+		check "run creating in ($d)" 2 "$@" "$bb" run --backends ref --workloads dgemm:n=8 --db "$d/new.db"
+		contains "error: cannot create database '$d/new.db': directory '$d' is read-only"
+		[ ! -e "$d/new.db" ] && [ ! -e "$d/r.db-shm" ] || { echo "FAIL: files created in $d"; fail=1; }
+	}
+	tried=0
+	if [ "$(id -u)" -ne 0 ]; then
+		chmod a-w src src/r.db && tried=1 && ro_checks src
+		chmod u+w src src/r.db
+	else
+		# root writes through permissions: a read-only bind mount, and permissions as nobody
+		mkdir ro
+		if mount --bind src ro 2>/dev/null && mount -o remount,bind,ro ro 2>/dev/null; then
+			tried=1
+			ro_checks ro
+			umount ro
+		else
+			umount ro 2>/dev/null
+			echo "note: no read-only bind mount here (not permitted)"
+		fi
+		if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups "$bb" help >/dev/null 2>&1; then
+			tried=1
+			cp -r src perm && chmod 755 . && chmod 555 perm && chmod 444 perm/r.db
+			ro_checks perm setpriv --reuid=65534 --regid=65534 --clear-groups
+		else
+			echo "note: cannot run as nobody (setpriv)"
+		fi
+	fi
+	[ $tried -eq 1 ] || { echo "skipped: no way to make a read-only database here"; exit 77; }
+	;;
 *) echo "unknown case '$case'"; exit 2;;
 esac
 [ $fail -eq 0 ] && echo "$case: all checks passed"
