@@ -20,6 +20,7 @@
 #include "build_config.h"
 #include "harness/worker/worker.h"
 #include "backends/omp_runtime.h"
+#include "backends/spec.h"
 
 #define MAX_SCENARIOS 32
 
@@ -214,7 +215,8 @@ static void diagnose_help_tables(FILE *out)
 }
 
 static const bb_option diagnose_options[] = {
-	{"backends", 'b', "B", "backend specs, comma-separated (default: one of each family installed)"},
+	{"backends", 'b', "B", "backend specs, comma-separated ([alias=]name-or-path[+VAR=VALUE...]; an alias is "
+			       BB_SPEC_ALIAS_CHARS "; default: one of each family installed)"},
 	{"scenarios", 'S', "S", "scenarios, comma-separated, from the list above; all (default); none (probe flags only)"},
 	{"threads", 't', "N", "cores the scenarios use: BLAS threads and OpenMP team size (default: all)"},
 	{"omp", 0, "R", "the application's OpenMP runtime: gomp (default), llvm, iomp or a path"},

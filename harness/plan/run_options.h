@@ -7,12 +7,14 @@
 #ifndef BB_HARNESS_RUN_OPTIONS_H
 #define BB_HARNESS_RUN_OPTIONS_H
 
+#include "backends/spec.h"
 #include "harness/cli/command.h"
 #include "harness/engine/engine.h"
 
 /* The options both commands declare (spliced into each command's option table). */
 #define BB_RUN_COMMON_OPTIONS                                                                       \
-	{"backends", 'b', "B", "comma-separated backend specs ([alias=]name-or-path[+VAR=VALUE...])"}, \
+	{"backends", 'b', "B", "comma-separated backend specs ([alias=]name-or-path[+VAR=VALUE...]; an alias is " \
+			       BB_SPEC_ALIAS_CHARS ")"},                                              \
 	{"sizes", 's', "S", "sizes for workloads that give no n: 64,128 or 64..4096 (doubling)"},     \
 	{"threads", 't', "T", "thread counts 1..256: 1,2, 'all' (the cores), '2xall'; above the cores: marked *"}, \
 	{"omp", 0, "R", "OpenMP runtimes co-loaded in the worker: none (default), gomp, llvm, iomp, a path"}, \

@@ -92,6 +92,26 @@ readonly)
 	fi
 	[ $tried -eq 1 ] || { echo "skipped: no way to make a read-only database here"; exit 77; }
 	;;
+alias)
+	# the characters an alias may use are in the error and in every --backends help
+	allowed="an alias may use only ASCII letters, digits, '_', '-' and '.'"
+	for cmd in list run diagnose; do
+		case $cmd in
+		run) extra="--workloads dgemm:n=8 --db x.db";;
+		diagnose) extra="--db x.db";;
+		*) extra=;;
+		esac
+		check "$cmd été=" 2 "$bb" $cmd --backends 'été=openblas' $extra
+		contains "error: bad alias 'été' in backend spec 'été=openblas': $allowed"
+		lacks "unknown backend"
+		check "$cmd <b>x</b>=" 2 "$bb" $cmd --backends '<b>x</b>=openblas' $extra
+		contains "error: bad alias '<b>x</b>'"
+		lacks "No such file"
+		check "$cmd --help" 0 "$bb" $cmd --help
+		contains "an alias is ASCII letters, digits, '_', '-' and '.'"
+	done
+	[ ! -e x.db ] || { echo "FAIL: a refused spec created the database"; fail=1; }
+	;;
 *) echo "unknown case '$case'"; exit 2;;
 esac
 [ $fail -eq 0 ] && echo "$case: all checks passed"
