@@ -7,7 +7,8 @@
  * Each parser takes the text and its length (so callers can parse a slice of a list without
  * copying), the range allowed, and returns 0 with *out set, or -1 with a reason in why that
  * reads after the subject: "must be positive, not -5", "'1x' is not a whole number",
- * "'99999999999999999999' is too large (at most 2147483647)".
+ * "'99999999999999999999' is too large (at most 2147483647)".  bb_plural() agrees a noun with
+ * the count printed before it ("1 cell", "2 cells").
  */
 #ifndef BB_COMMON_NUMBER_H
 #define BB_COMMON_NUMBER_H
@@ -26,5 +27,8 @@ int bb_parse_long(const char *text, size_t len, long min, long max, unsigned fla
 #define BB_NUM_INCLUSIVE 0x2u
 int bb_parse_double(const char *text, size_t len, double min, double max, unsigned flags,
 		    double *out, char *why, size_t whylen);
+
+/* "s" after a count that is not 1, "" after 1: "%d cell%s", n, bb_plural(n). */
+static inline const char *bb_plural(long long n) { return n == 1 ? "" : "s"; }
 
 #endif

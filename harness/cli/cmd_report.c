@@ -15,6 +15,7 @@
 #include "build_config.h"
 #include "common/error.h"
 #include "common/json.h"
+#include "common/number.h"
 #include "db/db.h"
 #include "db/report_query.h"
 #include "harness/cli/command.h"
@@ -185,8 +186,8 @@ static int cmd_report(bb_opts *o)
 	if (bb_opt_flag(o, "json"))
 		print_json(html, page.len, &run, &res, gpdir, base_ref ? &cmp : NULL);
 	else
-		printf("wrote %s: run %lld, %d cells (%d failed), %d chart%s%s%s\n", html,
-		       (long long)run.id, res.cells, res.failures, res.charts,
+		printf("wrote %s: run %lld, %d cell%s (%d failed), %d chart%s%s%s\n", html,
+		       (long long)run.id, res.cells, bb_plural(res.cells), res.failures, res.charts,
 		       res.charts == 1 ? "" : "s", gpdir ? ", gnuplot files in " : "",
 		       gpdir ? gpdir : "");
 	ret = BB_EXIT_OK;

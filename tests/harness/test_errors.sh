@@ -112,6 +112,16 @@ alias)
 	done
 	[ ! -e x.db ] || { echo "FAIL: a refused spec created the database"; fail=1; }
 	;;
+plural)
+	# a count agrees with its noun: "1 cell", not "1 cells"
+	check "one cell" 0 tiny --db p.db;  contains "run 1 complete in p.db: 1 cell, 0 failed"
+	lacks "1 cells"
+	check "report of one cell" 0 "$bb" report --db p.db --html p.html
+	contains "run 1, 1 cell (0 failed)"
+	grep -q "<p>1 cell on 1 backend:" p.html || { echo "FAIL: the page says '1 cells'"; fail=1; }
+	check "two cells" 0 "$bb" run --backends ref --workloads dgemm:n=8,ddot:n=8 --budget 0.01 --passes 1 --threads 1 --db p.db
+	contains ": 2 cells, 0 failed"
+	;;
 *) echo "unknown case '$case'"; exit 2;;
 esac
 [ $fail -eq 0 ] && echo "$case: all checks passed"
