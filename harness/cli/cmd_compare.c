@@ -180,5 +180,6 @@ const bb_command bb_cmd_compare = {
         "FILE:RUN.  Cells are matched by workload, threads and backend alias (or --pair).  A cell\n"
         "is a regression when the bootstrap 95% CI of the time ratio lies entirely above\n"
         "1 + threshold and the Mann-Whitney p < 0.05, or when an ok cell now fails; noisy cells\n"
-        "are 'unstable', not failed.  Exit code 1 when any cell regressed.",
+        "are 'unstable', not failed.  Exit code 1 when any cell regressed.\n"
+        "\n" BB_HELP_RUN_REF,
 };

@@ -133,6 +133,11 @@ static int cmd_diagnose(bb_opts *o)
 		rc = bb_input_error("%s", err);
 		goto done;
 	}
+	int label_rc = bb_db_label_check(c.db, bb_opt_str(o, "label", NULL), err, sizeof(err));
+	if (label_rc) {
+		rc = label_rc > 0 ? bb_input_error("%s", err) : bb_internal_error("%s", err);
+		goto done;
+	}
 	bb_peak peak;
 	int64_t host_id;
 	if (bb_host_record(c.db, json, &peak, &d->cores, &host_id))
@@ -228,7 +233,7 @@ static const bb_option diagnose_options[] = {
 	{"timeout", 0, "SEC", "a scenario's worker is killed after SEC seconds (default 120)"},
 	{"no-mitigations", 0, NULL, "measure the pathologies only, do not re-run them with mitigations"},
 	{"emit-repro", 0, "DIR", "write a standalone C program reproducing each finding into DIR"},
-	{"label", 'l', "L", "a label for the run"},
+	{"label", 'l', "L", "a label for the run, not used by another run in the database"},
 	{"json", 0, NULL, "print the findings as JSON"},
 	{0},
 };

@@ -87,4 +87,5 @@ const bb_command bb_cmd_runs = {
 	.options = runs_options,
 	.max_args = 0,
 	.summary = "runs recorded in the database",
+	.description = BB_HELP_RUN_REF,
 };

@@ -90,6 +90,14 @@ void bb_opt_set(bb_opts *o, const char *name, const char *value);
  * BB_EXIT_USAGE after printing the error when it is malformed or out of range. */
 int bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max, long *out);
 
+/* How a run is named on the command line (runs, compare, report, gate, suite --resume): the
+ * paragraph their help shares, which db/query.c's bb_db_run_resolve() implements. */
+#define BB_HELP_RUN_REF                                                                        \
+	"A run is named by its id, its label or 'latest' (the newest run).  A label names one\n" \
+	"run: run, suite, gate and diagnose refuse a --label another run of the database has\n"  \
+	"(exit code 2); in a database from before that rule, a label used twice means the\n"    \
+	"latest run with it."
+
 /* Every command's record, declared from the one list. */
 #define BB_COMMAND(n) extern const bb_command bb_cmd_##n;
 #include "harness/cli/commands.def"

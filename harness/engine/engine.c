@@ -116,6 +116,12 @@ int bb_engine_run(const bb_engine_opts *o)
 	char err[512];
 	if (bb_db_open(o->db_path, &e.db, err, sizeof(err)))
 		return bb_input_error("%s", err); /* nothing done yet: a --db that cannot be used */
+	/* a label that cannot be the new run's is refused before the host is even looked at */
+	int label_rc = o->resume_run ? 0 : bb_db_label_check(e.db, o->label, err, sizeof(err));
+	if (label_rc) {
+		bb_db_close(e.db);
+		return label_rc > 0 ? bb_input_error("%s", err) : bb_internal_error("%s", err);
+	}
 	int64_t host_id = 0;
 	if (bb_host_record(e.db, o->json, &e.peak, &e.cores, &host_id)) {
 		bb_db_close(e.db);

@@ -226,6 +226,15 @@ int main(void)
 	rn.label = "42";
 	BB_CHECK_INT(bb_db_run_begin(db, &rn, &id, err, sizeof(err)), -1);
 	BB_CHECK(err_has("label '42' would read as a run reference"));
+	/* a label names one run: a second run cannot take it */
+	rn.label = "nightly";
+	BB_CHECK_INT(bb_db_run_begin(db, &rn, &id, err, sizeof(err)), -1);
+	BB_CHECK(err_has("label 'nightly' is taken by run 3"));
+	BB_CHECK_INT(bb_db_label_check(db, "nightly", err, sizeof(err)), 1);
+	BB_CHECK(err_has("label 'nightly' is taken by run 3"));
+	BB_CHECK_INT(bb_db_label_check(db, "latest", err, sizeof(err)), 1);
+	BB_CHECK_INT(bb_db_label_check(db, "fresh", err, sizeof(err)), 0);
+	BB_CHECK_INT(bb_db_label_check(db, NULL, err, sizeof(err)), 0);
 	rn.label = "x";
 	rn.host_id = 77;
 	BB_CHECK_INT(bb_db_run_begin(db, &rn, &id, err, sizeof(err)), -1);

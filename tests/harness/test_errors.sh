@@ -122,6 +122,24 @@ plural)
 	check "two cells" 0 "$bb" run --backends ref --workloads dgemm:n=8,ddot:n=8 --budget 0.01 --passes 1 --threads 1 --db p.db
 	contains ": 2 cells, 0 failed"
 	;;
+label)
+	# a label names one run: a second run cannot take it (exit 2, naming the run that has it),
+	# and nothing is measured or recorded
+	tiny --db l.db --label base >/dev/null 2>&1 || { echo "FAIL: a tiny run"; exit 1; }
+	check "duplicate label" 2 tiny --db l.db --label base
+	contains "label 'base' is taken by run 1"
+	lacks "measuring"
+	check "duplicate label, diagnose" 2 "$bb" diagnose --backends ref --scenarios none --db l.db --label base
+	contains "label 'base' is taken by run 1"
+	check "a label read as a run id" 2 tiny --db l.db --label 42; contains "would read as a run reference"
+	check "one run recorded" 0 "$bb" runs --db l.db --json; contains '"id": 1'; lacks '"id": 2'
+	check "another label" 0 tiny --db l.db --label next
+	# what a label resolves to is in the help of the commands that take one
+	for cmd in runs compare; do
+		check "$cmd --help" 0 "$bb" $cmd --help;  contains "A label names one"
+	done
+	check "run --help" 0 "$bb" run --help;  contains "not used by another run in the database"
+	;;
 *) echo "unknown case '$case'"; exit 2;;
 esac
 [ $fail -eq 0 ] && echo "$case: all checks passed"
