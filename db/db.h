@@ -25,6 +25,10 @@ int bb_db_open(const char *path, bb_db **out, char *err, size_t errlen);
 /* Open an existing database read-only for queries (compare, report); same refusals; never
  * creates or migrates (an older schema is refused with a hint to open it with `runs` first). */
 int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen);
+/* Open an existing database for `runs`: read-write (migrating an older schema, which is what
+ * the read-only open's hint tells users to do) when this process can write it and its
+ * directory, else read-only.  Never creates a file.  Returns 0, or -1 with the reason in err. */
+int bb_db_open_upgrade(const char *path, bb_db **out, char *err, size_t errlen);
 void bb_db_close(bb_db *db);
 const char *bb_db_path(const bb_db *db);
 int bb_db_schema_version(void);

@@ -447,10 +447,17 @@ int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen)
 	if (rc)
 		return -1;
 	if (version < bb_db_schema_version()) {
-		bb_db_fail(err, errlen,
-		           "cannot open database '%s' read-only: it is at schema %lld, this "
-		           "blasbench needs %d (run `blasbench runs --db %s` once to upgrade it)",
-		           path, version, bb_db_schema_version(), path);
+		if (read_only_cause(path, 0, why, sizeof(why)))
+			bb_db_fail(err, errlen,
+			           "cannot open database '%s' read-only: it is at schema %lld, this "
+			           "blasbench needs %d, and it cannot be upgraded where it is (%s): "
+			           "run `blasbench runs --db COPY` once on a writable copy",
+			           path, version, bb_db_schema_version(), why);
+		else
+			bb_db_fail(err, errlen,
+			           "cannot open database '%s' read-only: it is at schema %lld, this "
+			           "blasbench needs %d (run `blasbench runs --db %s` once to upgrade it)",
+			           path, version, bb_db_schema_version(), path);
 		bb_db_close(db);
 		return -1;
 	}
@@ -460,6 +467,19 @@ int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen)
 	}
 	*out = db;
 	return 0;
+}
+
+int bb_db_open_upgrade(const char *path, bb_db **out, char *err, size_t errlen)
+{
+	enum file_state state;
+	char why[256];
+	*out = NULL;
+	if (look_at_file(path, &state, err, errlen))
+		return -1;
+	/* never creates: the read-only open says what is missing or empty */
+	if (state != FILE_SQLITE || read_only_cause(path, 0, why, sizeof(why)))
+		return bb_db_open_readonly(path, out, err, errlen);
+	return bb_db_open(path, out, err, errlen);
 }
 
 void bb_db_close(bb_db *db)

@@ -16,7 +16,7 @@ static int cmd_runs(bb_opts *o)
 	const char *path = bb_opt_db(o);
 	char err[512];
 	bb_db *db;
-	if (bb_db_open_readonly(path, &db, err, sizeof(err)))
+	if (bb_db_open_upgrade(path, &db, err, sizeof(err)))
 		return bb_input_error("%s", err);
 	bb_db_run_info *runs = NULL;
 	size_t n = 0;

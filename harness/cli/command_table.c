@@ -46,8 +46,8 @@ const bb_exit_code_doc bb_exit_codes[] = {
 			"newer, read-only for a command that writes), an output file that cannot be "
 			"created, a run or label not found, a label already taken"},
 	{BB_EXIT_INTERNAL, "blasbench or its environment could not finish what it began: a write "
-			   "that failed once its file was open (disk full, I/O error), a result the "
-			   "database refused mid-run, a worker that could not start, out of memory"},
+			   "that failed once its file was open (disk full, I/O error), a result or a "
+			   "run status the database refused mid-run, out of memory"},
 	{BB_EXIT_INTERRUPTED, "interrupted (Ctrl-C, SIGTERM): what finished is kept; no verdict"},
 	{0, NULL},
 };

@@ -42,6 +42,12 @@ exit_codes)
 	check "gate --junit nodir/" 2 "$bb" gate --baseline ok.db:1 --candidate ok.db:1 --junit nodir/x.xml --markdown x.md
 	contains "error: cannot write 'nodir/x.xml'"
 	check "report --html nodir/" 2 "$bb" report --db ok.db --html nodir/x.html
+	# an older database: compare refuses it with a hint, and the hint (runs) upgrades it
+	sqlite3 old.db "PRAGMA application_id = 1112293971; CREATE TABLE t (a); DROP TABLE t;"
+	check "compare on an older database" 2 "$bb" compare --db old.db 1 2
+	contains "run \`blasbench runs --db old.db\` once to upgrade it"
+	check "runs upgrades it" 0 "$bb" runs --db old.db;  contains "no runs in 'old.db' yet"
+	check "then compare reads it" 2 "$bb" compare --db old.db 1 2;  contains "no run '1'"
 	# the table is in the overview, once
 	check "help" 0 "$bb" help; contains "exit codes (the same in every command):"
 	contains "  130  interrupted"
