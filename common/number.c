@@ -35,7 +35,7 @@ static int why_too_large(char *why, size_t whylen, long max, const char *text, s
 }
 
 int bb_parse_long(const char *text, size_t len, long min, long max, unsigned flags, long *out,
-		  char *why, size_t whylen)
+                  char *why, size_t whylen)
 {
 	const char *p = text, *end = text + len;
 	int neg = 0;
@@ -86,7 +86,7 @@ int bb_parse_long(const char *text, size_t len, long min, long max, unsigned fla
 	}
 	if (over || v > (unsigned long)max)
 		return max < 0 ? why_range_low(why, whylen, min, text, len)
-			       : why_too_large(why, whylen, max, text, len);
+		               : why_too_large(why, whylen, max, text, len);
 	if ((long)v < min)
 		return why_range_low(why, whylen, min, text, len);
 	*out = (long)v;
@@ -97,7 +97,7 @@ not_number:
 }
 
 int bb_parse_double(const char *text, size_t len, double min, double max, unsigned flags,
-		    double *out, char *why, size_t whylen)
+                    double *out, char *why, size_t whylen)
 {
 	if (!len) {
 		snprintf(why, whylen, "no number given");
@@ -108,7 +108,7 @@ int bb_parse_double(const char *text, size_t len, double min, double max, unsign
 	double v = strtod(copy, &end);
 	/* strtod skips leading spaces and reads "nan"/"inf"/hex: none of them is a number here */
 	int bad = end == copy || *end || copy[0] == ' ' || copy[0] == '\t' || !isfinite(v) ||
-		  strpbrk(copy, "xXnN") != NULL;
+	          strpbrk(copy, "xXnN") != NULL;
 	int range = errno == ERANGE && fabs(v) > 1;
 	free(copy);
 	if (bad && !range) {
@@ -122,10 +122,12 @@ int bb_parse_double(const char *text, size_t len, double min, double max, unsign
 	if ((flags & BB_NUM_INCLUSIVE) ? v < min : !(v > min)) {
 		if (min == 0)
 			snprintf(why, whylen, "must be %s, not %.*s%s",
-				 flags & BB_NUM_INCLUSIVE ? "zero or more" : "above 0", SHOW(len, text));
+			         flags & BB_NUM_INCLUSIVE ? "zero or more" : "above 0",
+			         SHOW(len, text));
 		else
 			snprintf(why, whylen, "must be %s %g, not %.*s%s",
-				 flags & BB_NUM_INCLUSIVE ? "at least" : "above", min, SHOW(len, text));
+			         flags & BB_NUM_INCLUSIVE ? "at least" : "above", min,
+			         SHOW(len, text));
 		return -1;
 	}
 	*out = v;

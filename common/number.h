@@ -20,15 +20,18 @@
  * trailing spaces are not allowed.  Overflow is "too large", never wrapped. */
 #define BB_NUM_EXP 0x1u
 int bb_parse_long(const char *text, size_t len, long min, long max, unsigned flags, long *out,
-		  char *why, size_t whylen);
+                  char *why, size_t whylen);
 
 /* A finite number above min (or at least min with BB_NUM_INCLUSIVE) and at most max, as strtod
  * reads it in the C locale's syntax; "nan", "inf" and values that overflow are refused. */
 #define BB_NUM_INCLUSIVE 0x2u
 int bb_parse_double(const char *text, size_t len, double min, double max, unsigned flags,
-		    double *out, char *why, size_t whylen);
+                    double *out, char *why, size_t whylen);
 
 /* "s" after a count that is not 1, "" after 1: "%d cell%s", n, bb_plural(n). */
-static inline const char *bb_plural(long long n) { return n == 1 ? "" : "s"; }
+static inline const char *bb_plural(long long n)
+{
+	return n == 1 ? "" : "s";
+}
 
 #endif

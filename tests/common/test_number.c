@@ -68,7 +68,8 @@ int main(void)
 	long_bad("11", 1, 10, 0, "'11' is too large (at most 10)");
 	long_bad("9223372036854775808", 0, LONG_MAX, 0, "too large");
 	long_bad("99999999999999999999", 1, LONG_MAX, 0, "'99999999999999999999' is too large");
-	long_bad("99999999999999999999999999999999999999999999999999", 1, 10, 0, "...' is too large");
+	long_bad("99999999999999999999999999999999999999999999999999", 1, 10, 0,
+	         "...' is too large");
 	long_bad("-99999999999999999999", 1, 10, 0, "must be positive");
 	long_bad("-9223372036854775809", LONG_MIN, 0, 0, "must be at least");
 	long_bad("1e19", 1, LONG_MAX, BB_NUM_EXP, "too large");
