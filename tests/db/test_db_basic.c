@@ -301,6 +301,11 @@ int main(void)
 	test_resolve(db, path, r1, r3);
 	test_cell_keys(db, r1, r2);
 	test_status(db, r1);
+	/* a write SQLite refuses as read-only (here: query_only; a file made read-only while open
+	 * is the same error) is said in blasbench's words */
+	BB_CHECK_INT(sqlite3_exec(bb_db_handle(db), "PRAGMA query_only = ON", NULL, NULL, NULL), 0);
+	BB_CHECK_INT(bb_db_run_set_status(db, r1, "complete", err, sizeof(err)), -1);
+	BB_CHECK(err_has("the database is read-only (attempt to write a readonly database)"));
 	bb_db_close(db);
 
 	/* read-only: queries work, writes are refused */
