@@ -18,6 +18,7 @@
 #include "backends/builtin.h"
 #include "backends/elf.h"
 #include "common/error.h"
+#include "common/number.h"
 
 typedef struct family {
 	const char *name;
@@ -377,8 +378,9 @@ void bb_backend_probe_info(bb_backend *b, int want_threads)
 			b->threads_effective = 1;
 		}
 		if (b->threads_effective != want_threads)
-			bb_backend_note(b, "asked for %d threads through %s, the library reports %d",
-					want_threads, tf->thread_api, b->threads_effective);
+			bb_backend_note(b, "asked for %d thread%s through %s, the library reports %d",
+					want_threads, bb_plural(want_threads), tf->thread_api,
+					b->threads_effective);
 	} else {
 		b->threads_effective = b->threads_default;
 	}

@@ -3,7 +3,9 @@
  *
  * A '+' starts an environment assignment only when what follows looks like VAR= (so paths such
  * as /opt/g++/lib/libblas.so stay whole); a leading `alias=` is recognised only when the alias is
- * a plain word (letters, digits, '_', '-', '.') and comes before any '/'.
+ * a plain word (letters, digits, '_', '-', '.') and comes before any '/'.  Text before an '='
+ * that is not a plain word is an alias with characters an alias cannot have (an error naming
+ * them), unless the whole is an existing file or reads as a path ("/opt/a=b/libblas.so").
  */
 #include "backends/spec.h"
 
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "backends/catalog.h"
 #include "common/error.h"
@@ -24,7 +27,39 @@ static int is_var_start(const char *p)
 	return *p == '=';
 }
 
-static int is_alias_char(char c) { return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.'; }
+static int is_alias_char(char c)
+{
+	/* isalnum() of the C locale; a byte of a UTF-8 letter is not one */
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == '.';
+}
+
+/* Does text (with no plain-word alias) still read as "alias=library", its alias holding
+ * characters an alias cannot have ("été=openblas", "<b>x</b>=openblas", "=openblas")?  Not
+ * when the library part is an existing file, nor when what precedes the '=' has a '/' and
+ * what follows is no catalog name and no path of its own ("/opt/a=b/libblas.so"). */
+static int bad_alias(const char *text)
+{
+	size_t lib_len = 0; /* up to the first +VAR= */
+	while (text[lib_len] && !(text[lib_len] == '+' && is_var_start(text + lib_len + 1)))
+		lib_len++;
+	const char *eq = memchr(text, '=', lib_len);
+	if (!eq)
+		return 0;
+	char *whole = bb_xasprintf("%.*s", (int)lib_len, text);
+	struct stat st;
+	int exists = stat(whole, &st) == 0;
+	free(whole);
+	if (exists)
+		return 0;
+	if (!memchr(text, '/', (size_t)(eq - text)))
+		return 1;
+	char *rest = bb_xasprintf("%.*s", (int)(lib_len - (size_t)(eq + 1 - text)), eq + 1);
+	int alias_like = bb_catalog_find(rest) || rest[0] == '/' || !strncmp(rest, "./", 2) ||
+	                 !strncmp(rest, "../", 3);
+	free(rest);
+	return alias_like;
+}
 
 void bb_spec_release(bb_backend_spec *s)
 {
@@ -74,6 +109,13 @@ int bb_spec_parse(const char *text, bb_backend_spec *out, char *err, size_t errl
 	if (*q == '=' && q > p) {
 		s.alias = bb_xasprintf("%.*s", (int)(q - p), p);
 		p = q + 1;
+	} else if (bad_alias(text)) {
+		size_t len = strcspn(text, "=");
+		snprintf(err, errlen,
+		         "bad alias '%.*s' in backend spec '%s': an alias may use only "
+		         BB_SPEC_ALIAS_CHARS,
+		         (int)len, text, text);
+		return -1;
 	}
 
 	/* name or path: up to a '+' that starts VAR= */

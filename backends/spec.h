@@ -8,6 +8,10 @@
 
 #include <stddef.h>
 
+/* The characters an alias may use, as the error and every --backends help say them (an alias
+ * is a column in tables, a key in JSON and part of file names in reports). */
+#define BB_SPEC_ALIAS_CHARS "ASCII letters, digits, '_', '-' and '.'"
+
 typedef struct bb_env_var {
 	char *name;
 	char *value;

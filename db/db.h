@@ -34,6 +34,10 @@ int bb_db_open(const char *path, bb_db **out, char *err, size_t errlen);
 /* Open an existing database read-only for queries (compare, report); same refusals; never
  * creates or migrates (an older schema is refused with a hint to open it with `runs` first). */
 int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen);
+/* Open an existing database for `runs`: read-write (migrating an older schema, which is what
+ * the read-only open's hint tells users to do) when this process can write it and its
+ * directory, else read-only.  Never creates a file.  Returns 0, or -1 with the reason in err. */
+int bb_db_open_upgrade(const char *path, bb_db **out, char *err, size_t errlen);
 void bb_db_close(bb_db *db);
 const char *bb_db_path(const bb_db *db);
 int bb_db_schema_version(void);
@@ -53,8 +57,14 @@ typedef struct bb_db_run_new {
 	const char *version;      /* blasbench version */
 } bb_db_run_new;
 
-/* A new run with status "running".  *id gets the run id. */
+/* A new run with status "running".  *id gets the run id.  Refuses (-1, the reason in err) a
+ * label bb_db_label_check() refuses; that check is repeated under the write lock. */
 int bb_db_run_begin(bb_db *db, const bb_db_run_new *r, int64_t *id, char *err, size_t errlen);
+/* Can a new run take this label (NULL: no label, always)?  Not when it is empty, reads as a
+ * run reference (a number, 'latest') or is already some run's: a label names one run.
+ * Returns 0, 1 with the reason in err ("... label 'x' is taken by run 3 ..."), or -1 with
+ * err on a database error.  Callers check before measuring, to refuse before any work. */
+int bb_db_label_check(bb_db *db, const char *label, char *err, size_t errlen);
 /* status: "running", "complete", "interrupted", "failed"; also sets finished time unless running.
  * Returns 0, or -1 with err = "cannot mark run N STATUS in 'PATH': cause" (the run unchanged). */
 int bb_db_run_set_status(bb_db *db, int64_t run_id, const char *status, char *err, size_t errlen);
@@ -110,7 +120,8 @@ typedef struct bb_db_run_info {
 /* All runs, oldest first.  Caller frees with bb_db_run_infos_free(). */
 int bb_db_runs(bb_db *db, bb_db_run_info **out, size_t *n, char *err, size_t errlen);
 void bb_db_run_infos_free(bb_db_run_info *runs, size_t n);
-/* A run by reference: a number (id), "latest", or a label (the newest run with it). */
+/* A run by reference: a number (id), "latest", or a label.  A label names one run (a new run
+ * cannot take one already used); in a database from before that rule, the newest run with it. */
 int bb_db_run_resolve(bb_db *db, const char *ref, int64_t *run_id, char *err, size_t errlen);
 /* One run; caller frees its strings with bb_db_run_info_release(). */
 int bb_db_run_get(bb_db *db, int64_t run_id, bb_db_run_info *out, char *err, size_t errlen);

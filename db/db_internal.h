@@ -63,7 +63,8 @@ int bb_db_begin(bb_db *db, const char *what, char *err, size_t errlen);
 int bb_db_commit(bb_db *db, const char *what, char *err, size_t errlen);
 /* Roll back if a transaction is open; never fails (an error here leaves nothing to undo). */
 void bb_db_rollback(bb_db *db);
-/* "<what> in '<path>': <sqlite3_errmsg>" into err; returns -1. */
+/* "<what> in '<path>': <sqlite3_errmsg>" into err ("...: the database is read-only (...)" for
+ * SQLITE_READONLY); returns -1. */
 int bb_db_sqlite_fail(bb_db *db, const char *what, char *err, size_t errlen);
 
 #endif

@@ -92,13 +92,46 @@ static int look_at_file(const char *path, enum file_state *state, char *err, siz
 	return 0;
 }
 
+/* The directory holding path (malloc'd): where SQLite creates its -wal and -shm files. */
+static char *directory_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? bb_xasprintf("%.*s", (int)(slash == path ? 1 : slash - path), path)
+	             : bb_xstrdup(".");
+}
+
+/* Why this process cannot write the database at path (an existing file, or with missing set
+ * one to be created): its file or its directory, where a write in WAL mode also creates the
+ * -wal and -shm files, is read-only.  Returns 0 when both are writable, else 1 with the cause
+ * in why ("read-only file system", "no write permission on directory 'd'"). */
+static int read_only_cause(const char *path, int missing, char *why, size_t whylen)
+{
+	char *dir = directory_of(path);
+	const char *what = NULL;
+	int e = 0;
+	if (!missing && access(path, W_OK) != 0) {
+		e = errno;
+		what = "the file";
+	} else if (access(dir, W_OK) != 0) {
+		e = errno;
+		what = "directory";
+	}
+	if (what && e == EROFS)
+		snprintf(why, whylen, "read-only file system");
+	else if (what && e == EACCES)
+		snprintf(why, whylen, "no write permission on %s%s%s%s", what,
+		         *what == 'd' ? " '" : "", *what == 'd' ? dir : "", *what == 'd' ? "'" : "");
+	else
+		what = NULL; /* missing directory and the like: said by the callers */
+	free(dir);
+	return what != NULL;
+}
+
 /* A missing file is created, but only in a directory that exists: say which one is missing
  * rather than SQLite's "unable to open database file". */
 static int check_directory(const char *path, char *err, size_t errlen)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? bb_xasprintf("%.*s", (int)(slash == path ? 1 : slash - path), path)
-	                  : bb_xstrdup(".");
+	char *dir = directory_of(path);
 	struct stat sb;
 	int rc = 0;
 	if (stat(dir, &sb) != 0)
@@ -107,6 +140,13 @@ static int check_directory(const char *path, char *err, size_t errlen)
 	else if (!S_ISDIR(sb.st_mode))
 		rc = bb_db_fail(err, errlen, "cannot create database '%s': '%s' is not a directory",
 		                path, dir);
+	else {
+		char why[256];
+		if (read_only_cause(path, 1, why, sizeof(why)))
+			rc = bb_db_fail(err, errlen,
+			                "cannot create database '%s': directory '%s' is read-only (%s)",
+			                path, dir, why);
+	}
 	free(dir);
 	return rc;
 }
@@ -255,14 +295,32 @@ fail:
 	return -1;
 }
 
-/* Connect, set the busy timeout and refuse what is not ours.  *version gets the schema. */
-static int connect_db(const char *path, int flags, bb_db **out, long long *version, char *err,
-                      size_t errlen)
+/* "file:PATH?immutable=1": a database SQLite reads without taking locks or creating -wal and
+ * -shm files, which read-only media need.  The characters a URI gives a meaning are escaped. */
+static char *immutable_uri(const char *path)
+{
+	bb_strbuf sb = BB_STRBUF_INIT;
+	/* "file://" and an empty authority before an absolute path; "file:" before a relative one */
+	bb_strbuf_adds(&sb, path[0] == '/' ? "file://" : "file:");
+	for (const char *p = path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#')
+			bb_strbuf_addf(&sb, "%%%02X", (unsigned char)*p);
+		else
+			bb_strbuf_addc(&sb, *p);
+	bb_strbuf_adds(&sb, "?immutable=1");
+	return bb_strbuf_detach(&sb, NULL);
+}
+
+/* Connect, set the busy timeout and refuse what is not ours.  *version gets the schema.
+ * uri, when not NULL, is what SQLite opens instead of path (path names it in messages). */
+static int connect_db(const char *path, const char *uri, int flags, bb_db **out,
+                      long long *version, char *err, size_t errlen)
 {
 	bb_db *db = bb_xcalloc(1, sizeof(*db));
 	db->path = bb_xstrdup(path);
 	db->readonly = !(flags & SQLITE_OPEN_READWRITE);
-	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(uri ? uri : path, &db->h, flags | (uri ? SQLITE_OPEN_URI : 0), NULL) !=
+	    SQLITE_OK) {
 		bb_db_fail(err, errlen, "cannot open database '%s': %s", path,
 		           db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		goto fail;
@@ -335,15 +393,21 @@ int bb_db_open(const char *path, bb_db **out, char *err, size_t errlen)
 		return -1;
 	if (state == FILE_MISSING && check_directory(path, err, errlen))
 		return -1;
+	/* said here, not as SQLite's "unable to open database file" or "attempt to write a
+	 * readonly database" from some later statement */
+	char why[256];
+	if (state != FILE_MISSING && read_only_cause(path, 0, why, sizeof(why)))
+		return bb_db_fail(err, errlen, "cannot write to '%s': the database is read-only (%s)",
+		                  path, why);
 	/* Judge an existing database through a read-only connection first: closing a read-write
 	 * one could checkpoint a foreign WAL file into the database we are about to refuse. */
 	if (state == FILE_SQLITE) {
-		if (connect_db(path, SQLITE_OPEN_READONLY, &db, &version, err, errlen))
+		if (connect_db(path, NULL, SQLITE_OPEN_READONLY, &db, &version, err, errlen))
 			return -1;
 		bb_db_close(db);
 		db = NULL;
 	}
-	if (connect_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db, &version, err,
+	if (connect_db(path, NULL, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db, &version, err,
 	               errlen))
 		return -1;
 	if (use_wal(db, err, errlen) ||
@@ -373,13 +437,46 @@ int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen)
 	if (state == FILE_EMPTY)
 		return bb_db_fail(err, errlen,
 		                  "cannot open database '%s': it is empty (no runs yet)", path);
-	if (connect_db(path, SQLITE_OPEN_READONLY, &db, &version, err, errlen))
+	/* On read-only media (or without write permission) SQLite cannot create the -shm file a
+	 * WAL database needs even to be read: open it immutable, which needs none.  A write-ahead
+	 * log left next to it (with its -shm, SQLite can read both read-only) is tried first;
+	 * when only the immutable open works, the log is not read and the newest commits may be
+	 * missing: say so. */
+	char why[256];
+	int rc;
+	if (read_only_cause(path, 0, why, sizeof(why))) {
+		char *wal = bb_xasprintf("%s-wal", path), *uri = immutable_uri(path);
+		struct stat sb;
+		int has_wal = stat(wal, &sb) == 0 && sb.st_size > 0;
+		rc = has_wal ? connect_db(path, NULL, SQLITE_OPEN_READONLY, &db, &version, err, errlen)
+		             : -1;
+		if (rc) {
+			if (has_wal)
+				bb_warning("database '%s' is read-only (%s): its write-ahead log '%s' "
+				           "cannot be read, so the newest results may be missing",
+				           path, why, wal);
+			bb_verbose(" -> database '%s' is read-only (%s): opened as %s", path, why, uri);
+			rc = connect_db(path, uri, SQLITE_OPEN_READONLY, &db, &version, err, errlen);
+		}
+		free(wal);
+		free(uri);
+	} else {
+		rc = connect_db(path, NULL, SQLITE_OPEN_READONLY, &db, &version, err, errlen);
+	}
+	if (rc)
 		return -1;
 	if (version < bb_db_schema_version()) {
-		bb_db_fail(err, errlen,
-		           "cannot open database '%s' read-only: it is at schema %lld, this "
-		           "blasbench needs %d (run `blasbench runs --db %s` once to upgrade it)",
-		           path, version, bb_db_schema_version(), path);
+		if (read_only_cause(path, 0, why, sizeof(why)))
+			bb_db_fail(err, errlen,
+			           "cannot open database '%s' read-only: it is at schema %lld, this "
+			           "blasbench needs %d, and it cannot be upgraded where it is (%s): "
+			           "run `blasbench runs --db COPY` once on a writable copy",
+			           path, version, bb_db_schema_version(), why);
+		else
+			bb_db_fail(err, errlen,
+			           "cannot open database '%s' read-only: it is at schema %lld, this "
+			           "blasbench needs %d (run `blasbench runs --db %s` once to upgrade it)",
+			           path, version, bb_db_schema_version(), path);
 		bb_db_close(db);
 		return -1;
 	}
@@ -389,6 +486,19 @@ int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen)
 	}
 	*out = db;
 	return 0;
+}
+
+int bb_db_open_upgrade(const char *path, bb_db **out, char *err, size_t errlen)
+{
+	enum file_state state;
+	char why[256];
+	*out = NULL;
+	if (look_at_file(path, &state, err, errlen))
+		return -1;
+	/* never creates: the read-only open says what is missing or empty */
+	if (state != FILE_SQLITE || read_only_cause(path, 0, why, sizeof(why)))
+		return bb_db_open_readonly(path, out, err, errlen);
+	return bb_db_open(path, out, err, errlen);
 }
 
 void bb_db_close(bb_db *db)

@@ -6,10 +6,11 @@
  */
 #include "db/db_internal.h"
 
-#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/number.h"
 #include "common/strbuf.h"
 
 /* One row per run; a run with no cells still appears (LEFT JOIN) with zero counts. */
@@ -198,10 +199,10 @@ int bb_db_run_resolve(bb_db *db, const char *ref, int64_t *run_id, char *err, si
 	if (!ref || !*ref)
 		return bb_db_fail(err, errlen, "empty run reference for '%s'", db->path);
 	if (strspn(ref, "0123456789") == strlen(ref)) {
-		errno = 0;
-		long long v = strtoll(ref, NULL, 10);
-		if (errno == ERANGE)
-			return unknown_ref(db, ref, err, errlen);
+		long v;
+		char why[128];
+		if (bb_parse_long(ref, strlen(ref), 0, LONG_MAX, 0, &v, why, sizeof(why)))
+			return unknown_ref(db, ref, err, errlen); /* too large to be an id */
 		rc = query_id(db, "SELECT id FROM run WHERE id = ?1", NULL, v, &found, &id);
 	} else if (strcmp(ref, "latest") == 0) {
 		rc = query_id(db, "SELECT max(id) FROM run", NULL, 0, &found, &id);

@@ -22,6 +22,10 @@ int bb_db_fail(char *err, size_t errlen, const char *fmt, ...)
 
 int bb_db_sqlite_fail(bb_db *db, const char *what, char *err, size_t errlen)
 {
+	/* a file made read-only after it was opened: in the words every other refusal uses */
+	if ((sqlite3_errcode(db->h) & 0xff) == SQLITE_READONLY)
+		return bb_db_fail(err, errlen, "%s in '%s': the database is read-only (%s)", what,
+		                  db->path, sqlite3_errmsg(db->h));
 	return bb_db_fail(err, errlen, "%s in '%s': %s", what, db->path, sqlite3_errmsg(db->h));
 }
 

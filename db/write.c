@@ -128,18 +128,40 @@ cleanup:
 	return rc;
 }
 
-/* A label that reads as a run id or as "latest" could never be resolved back to its run. */
-static int check_label(bb_db *db, const char *what, const char *label, char *err, size_t errlen)
+/* A label that reads as a run id or as "latest" could never be resolved back to its run, and
+ * one already taken would silently make the older run unreachable by it. */
+int bb_db_label_check(bb_db *db, const char *label, char *err, size_t errlen)
 {
+	const char *what = "cannot start run";
+	int found;
+	int64_t taken = 0;
 	if (!label)
 		return 0;
 	if (!*label)
-		return bb_db_fail(err, errlen, "%s in '%s': the label is empty", what, db->path);
+		return bb_db_fail(err, errlen, "%s in '%s': the label is empty", what, db->path), 1;
 	if (strcmp(label, "latest") == 0 || strspn(label, "0123456789") == strlen(label))
 		return bb_db_fail(err, errlen,
 		                  "%s in '%s': label '%s' would read as a run reference; choose "
 		                  "a name that is neither a number nor 'latest'",
-		                  what, db->path, label);
+		                  what, db->path, label),
+		       1;
+	sqlite3_stmt *st;
+	if (bb_db_prepare(db, "SELECT max(id) FROM run WHERE label = ?1", &st, what, err, errlen))
+		return -1;
+	bb_db_bind_text(st, 1, label);
+	int rc = sqlite3_step(st);
+	found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	if (found)
+		taken = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return bb_db_sqlite_fail(db, what, err, errlen);
+	if (found)
+		return bb_db_fail(err, errlen,
+		                  "%s in '%s': label '%s' is taken by run %lld (a label names one "
+		                  "run: choose another)",
+		                  what, db->path, label, (long long)taken),
+		       1;
 	return 0;
 }
 
@@ -149,14 +171,16 @@ int bb_db_run_begin(bb_db *db, const bb_db_run_new *r, int64_t *id, char *err, s
 	sqlite3_stmt *st = NULL;
 	int found, rc = -1;
 	int64_t ignored;
-	if (check_word(db, what, "run kind", r->kind, run_kinds, err, errlen) ||
-	    check_label(db, what, r->label, err, errlen))
+	if (check_word(db, what, "run kind", r->kind, run_kinds, err, errlen))
 		return -1;
 	if (!r->command || !r->version)
 		return bb_db_fail(err, errlen, "%s in '%s': command and version are required", what,
 		                  db->path);
 	if (start_write(db, what, err, errlen))
 		return -1;
+	/* under the write lock: two runs started at once cannot both take one label */
+	if (bb_db_label_check(db, r->label, err, errlen))
+		goto cleanup;
 	if (lookup_int(db, "SELECT id FROM host WHERE id = ?1", r->host_id, &found, &ignored, what,
 	               err, errlen))
 		goto cleanup;

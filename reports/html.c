@@ -17,6 +17,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/number.h"
 #include "reports/html_internal.h"
 
 /* ---- escaping -------------------------------------------------------------------------- */
@@ -218,10 +219,10 @@ static void summary(bb_strbuf *out, const bb_db_report_run *run)
 			skipped++;
 	}
 	bb_strbuf_addf(out,
-		       "<section id=\"summary\">\n<h2>Summary</h2>\n<p>%zu cells on %zu backend%s: "
+		       "<section id=\"summary\">\n<h2>Summary</h2>\n<p>%zu cell%s on %zu backend%s: "
 		       "%d ok, %d failed, %d skipped.</p>\n",
-		       run->n_cells, run->n_backends, run->n_backends == 1 ? "" : "s", ok, failed,
-		       skipped);
+		       run->n_cells, bb_plural((long long)run->n_cells), run->n_backends,
+		       bb_plural((long long)run->n_backends), ok, failed, skipped);
 	if (failed)
 		bb_strbuf_addf(out,
 			       "<p class=\"bad\">%d cell%s failed (wrong result, crash, hang or "

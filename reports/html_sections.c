@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/json.h"
+#include "common/number.h"
 #include "reports/html_internal.h"
 
 /* A JSON value as short text: strings as is, numbers %g, booleans yes/no, absent "unknown". */
@@ -93,8 +94,8 @@ static void peak_table(bb_strbuf *out, const bb_html_input *in)
 		return;
 	}
 	bb_strbuf_addf(out,
-		       "<h3>Measured peak (GFLOP/s, FMA loop; \"all\" = %d threads)</h3>\n",
-		       in->peak_threads);
+		       "<h3>Measured peak (GFLOP/s, FMA loop; \"all\" = %d thread%s)</h3>\n",
+		       in->peak_threads, bb_plural(in->peak_threads));
 	bb_html_table_begin(out, "peak",
 			    (const char *[]){"level", "double, 1 core", "double, all", "single, 1 core",
 					     "single, all", NULL});
@@ -130,10 +131,12 @@ void bb_html_host_section(bb_strbuf *out, const bb_html_input *in)
 		kv_json(out, "vendor", bb_json_get(h, "cpu_vendor"));
 		kv_json(out, "machine", bb_json_get(h, "machine"));
 		const bb_json *t = bb_json_get(h, "topology");
-		snprintf(buf, sizeof(buf), "%lld package(s), %lld cores, %lld hardware threads, %lld "
+		long long cores = bb_json_int(bb_json_get(t, "cores"), 0),
+			  pus = bb_json_int(bb_json_get(t, "pus"), 0);
+		snprintf(buf, sizeof(buf), "%lld package(s), %lld core%s, %lld hardware thread%s, %lld "
 			 "NUMA node(s)",
-			 bb_json_int(bb_json_get(t, "packages"), 0),
-			 bb_json_int(bb_json_get(t, "cores"), 0), bb_json_int(bb_json_get(t, "pus"), 0),
+			 bb_json_int(bb_json_get(t, "packages"), 0), cores, bb_plural(cores), pus,
+			 bb_plural(pus),
 			 bb_json_int(bb_json_get(t, "numa_nodes"), 0));
 		kv_row(out, "topology", t ? buf : "unknown", NULL);
 		bytes_text(bb_json_num(at(t, "l1d", "size_bytes"), NAN), a, sizeof(a));

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/number.h"
 #include "workloads/scenario_internal.h"
 
 /* ---- dual-pool ----------------------------------------------------------------------------- */
@@ -159,8 +160,8 @@ void bb_scn_nested(const bb_scenario_ctx *ctx, bb_scenario_result *r)
 	bb_backend_set_threads(ctx->b, ctx->threads);
 	if (bb_scn_gemms_check(g, count, r))
 		goto cleanup;
-	snprintf(r->note, sizeof(r->note), "%d OpenMP threads x %d BLAS threads on %d cores", count,
-		 inner, ctx->threads);
+	snprintf(r->note, sizeof(r->note), "%d OpenMP thread%s x %d BLAS thread%s on %d core%s", count,
+		 bb_plural(count), inner, bb_plural(inner), ctx->threads, bb_plural(ctx->threads));
 	bb_scn_result_set(r, &base, &path);
 cleanup:
 	free(base.x);
@@ -210,8 +211,9 @@ void bb_scn_background_load(const bb_scenario_ctx *ctx, bb_scenario_result *r)
 	}
 	if (bb_scn_gemms_check(&g, 1, r))
 		goto cleanup;
-	snprintf(r->note, sizeof(r->note), "one other process spinning; the BLAS uses %d threads",
-		 bb_backend_get_threads(ctx->b));
+	int threads = bb_backend_get_threads(ctx->b);
+	snprintf(r->note, sizeof(r->note), "one other process spinning; the BLAS uses %d thread%s",
+		 threads, bb_plural(threads));
 	bb_scn_result_set(r, &base, &path);
 cleanup:
 	free(base.x);

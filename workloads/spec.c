@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/number.h"
 #include "workloads/workload.h"
 
 #define MAX_VALUES 40 /* values one key may expand to */
@@ -79,35 +80,9 @@ static void keys_text(const char *keys, char *buf, size_t len)
 		o += (size_t)snprintf(buf + o, len - o, *p == ',' ? ", " : "%c", *p);
 }
 
-/* One integer: digits with an optional exponent ("1e5").  0, or -1. */
-static int parse_int(const char *s, size_t len, long *out)
-{
-	char buf[32];
-	if (!len || len >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	char *end;
-	long v = strtol(buf, &end, 10);
-	if (end == buf || v < 0)
-		return -1;
-	if (*end == 'e' || *end == 'E') {
-		char *e2;
-		long ex = strtol(end + 1, &e2, 10);
-		if (e2 == end + 1 || *e2 || ex < 0 || ex > 15)
-			return -1;
-		while (ex--) {
-			if (v > 100000000000000000L)
-				return -1;
-			v *= 10;
-		}
-		end = e2;
-	}
-	if (*end)
-		return -1;
-	*out = v;
-	return 0;
-}
+/* A dimension, leading dimension or increment is passed to the library as its integer type:
+ * a 32-bit int in the LP64 interface every backend offers, so larger values cannot be run. */
+#define MAX_VALUE 2147483647L
 
 /* "64" or "64..4096" (doubling) appended to vals; 0, or -1 with a reason that reads after
  * the key's name ("must be positive, not 0"). */
@@ -120,28 +95,41 @@ static int parse_values(const char *s, size_t len, long *vals, int *nv, char *er
 			break;
 		}
 	long a, b;
+	char why[160];
 	if (!dots) {
-		if (parse_int(s, len, &a)) {
-			snprintf(err, errlen, "value '%.*s' is not a number", (int)len, s);
+		if (bb_parse_long(s, len, 1, MAX_VALUE, BB_NUM_EXP, &a, why, sizeof(why))) {
+			if (strstr(why, "not a whole number"))
+				snprintf(err, errlen, "value '%.*s' is not a number", (int)len, s);
+			else
+				snprintf(err, errlen, "%s", why);
 			return -1;
 		}
 		b = a;
-	} else if (parse_int(s, (size_t)(dots - s), &a) ||
-	           parse_int(dots + 2, len - (size_t)(dots - s) - 2, &b) || b < a) {
-		snprintf(err, errlen, "range '%.*s' is not A..B with A <= B", (int)len, s);
-		return -1;
+	} else {
+		size_t la = (size_t)(dots - s), lb = len - la - 2;
+		if (bb_parse_long(s, la, 1, MAX_VALUE, BB_NUM_EXP, &a, why, sizeof(why)) ||
+		    bb_parse_long(dots + 2, lb, 1, MAX_VALUE, BB_NUM_EXP, &b, why, sizeof(why))) {
+			if (strstr(why, "not a whole number") || strstr(why, "no number"))
+				snprintf(err, errlen, "range '%.*s' is not A..B with A <= B", (int)len, s);
+			else
+				snprintf(err, errlen, "range '%.*s': %s", (int)len, s, why);
+			return -1;
+		}
+		if (b < a) {
+			snprintf(err, errlen, "range '%.*s' is not A..B with A <= B", (int)len, s);
+			return -1;
+		}
 	}
-	if (a < 1) {
-		snprintf(err, errlen, "must be positive, not %ld", a);
-		return -1;
-	}
-	for (long v = a; v <= b; v *= 2) {
+	/* doubling from a to b; v <= b / 2 before each step, so v * 2 cannot overflow */
+	for (long v = a;; v *= 2) {
 		if (*nv >= MAX_VALUES) {
 			snprintf(err, errlen, "range '%.*s' gives more than %d values", (int)len, s,
 			         MAX_VALUES);
 			return -1;
 		}
 		vals[(*nv)++] = v;
+		if (v > b / 2)
+			break;
 	}
 	return 0;
 }
@@ -225,6 +213,11 @@ static int expand_lower(const char *item, const char *text, const char *sizes, e
 	int nv[MAX_KEYS];
 	int nmulti = 0, have_n = 0;
 	const char *p = item[nl] == ':' ? item + nl + 1 : item + nl;
+	if (item[nl] == ':' && !*p) {
+		snprintf(err, errlen, "'%s': nothing after ':' (give key=value, e.g. %s:n=100)", text,
+		         name);
+		return -1;
+	}
 	while (*p) {
 		size_t l = strcspn(p, ",");
 		const char *eq = memchr(p, '=', l);
@@ -271,15 +264,23 @@ static int expand_lower(const char *item, const char *text, const char *sizes, e
 	if (!have_n) {
 		multi[nmulti] = field_find("n", 1);
 		nv[nmulti] = 0;
-		if (sizes && *sizes) {
-			for (const char *s = sizes; *s;) {
+		if (sizes) {
+			/* given but empty (an unset shell variable) is an error, not the default */
+			for (const char *s = sizes;;) {
 				size_t l = strcspn(s, ",");
+				if (!l) {
+					snprintf(err, errlen, "sizes '%s': %s", sizes,
+					         *sizes ? "empty item in the list" : "no size given");
+					return -1;
+				}
 				if (parse_values(s, l, vals[nmulti], &nv[nmulti], why,
 				                 sizeof(why))) {
 					snprintf(err, errlen, "sizes '%s': %s", sizes, why);
 					return -1;
 				}
-				s += l + (s[l] == ',');
+				s += l;
+				if (!*s++)
+					break;
 			}
 		} else {
 			vals[nmulti][nv[nmulti]++] = default_size(w);

@@ -100,7 +100,7 @@ typedef struct bb_cell_workload {
 void bb_cell_workload_key(const bb_cell_workload *c, char *buf, size_t len);
 
 /* Expand a list of workload specs (comma-separated; a comma-separated item with '=' and no ':'
- * continues the previous spec) into cells.  `sizes` (may be NULL) is the --sizes shorthand:
+ * continues the previous spec) into cells.  `sizes` (NULL: not given; "" is an error) is the --sizes shorthand:
  * comma-separated values or A..B ranges for n, applied to specs that give no n.  Geometric
  * ranges double: 64..4096 = 64,128,...,4096.  Returns 0 and a malloc'd array the caller frees,
  * or -1 with a reason (unknown workload with the closest name, a key the workload does not

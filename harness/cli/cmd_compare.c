@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "common/output.h"
+#include "common/number.h"
 #include "db/db.h"
 #include "harness/cli/command.h"
 #include "reports/compare.h"
@@ -75,9 +76,10 @@ static int cmd_compare(bb_opts *o)
 	bb_cmp_report rep = {0};
 	int ret = BB_EXIT_USAGE;
 
-	const char *ts = bb_opt_str(o, "threshold", "5"), *end;
-	double threshold = strtod(ts, (char **)&end);
-	if (end == ts || *end || !(threshold > 0) || threshold >= 1000)
+	const char *ts = bb_opt_str(o, "threshold", "5");
+	double threshold;
+	char why[160];
+	if (bb_parse_double(ts, strlen(ts), 0, 999.999, 0, &threshold, why, sizeof(why)))
 		return bb_usage_error(&bb_cmd_compare,
 		                      "--threshold takes a percentage above 0 "
 		                      "(e.g. 5), not '%s'",
@@ -105,7 +107,7 @@ static int cmd_compare(bb_opts *o)
 	}
 	if (bb_db_cmp_run_load(bpath, brun, &base, err, sizeof(err)) ||
 	    bb_db_cmp_run_load(cpath, crun, &cand, err, sizeof(err))) {
-		bb_error("%s", err);
+		ret = bb_input_error("%s", err);
 		goto cleanup;
 	}
 	for (int i = 0; i < n_pairs; i++) {
@@ -115,7 +117,7 @@ static int cmd_compare(bb_opts *o)
 		for (size_t b = 0; b < cand.n_backends; b++)
 			has_new |= !strcmp(cand.backends[b].alias, pairs[i].new_alias);
 		if (!has_old || !has_new) {
-			bb_error("no backend '%s' in run %lld of '%s'",
+			ret = bb_input_error("no backend '%s' in run %lld of '%s'",
 			         has_old ? pairs[i].new_alias : pairs[i].old_alias,
 			         (long long)(has_old ? cand.id : base.id), has_old ? cpath : bpath);
 			goto cleanup;
@@ -135,11 +137,9 @@ static int cmd_compare(bb_opts *o)
 		else
 			bb_cmp_write_junit(&rep, &sb);
 		if (junit) {
-			int rc = bb_write_file_atomic(junit, sb.buf, sb.len, err, sizeof(err));
-			if (rc) {
-				bb_error("%s", err);
+			ret = bb_cli_write_output(&bb_cmd_compare, junit, sb.buf, sb.len, 0);
+			if (ret) {
 				bb_strbuf_release(&sb);
-				ret = rc == BB_OUTPUT_REFUSED ? BB_EXIT_USAGE : BB_EXIT_INTERNAL;
 				goto cleanup;
 			}
 			bb_cmp_print_table(&rep, stdout);
@@ -188,5 +188,6 @@ const bb_command bb_cmd_compare = {
         "are 'unstable', not failed.  Exit code 1 when any cell regressed.\n"
         "--junit FILE is written whole or not at all, and never over a database: a FILE that is\n"
         "a SQLite file or one of the runs' databases (or its -wal, -shm, -journal) is refused\n"
-        "with exit code 2 before anything is read.",
+        "with exit code 2 before anything is read.\n"
+        "\n" BB_HELP_RUN_REF,
 };

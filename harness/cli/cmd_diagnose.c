@@ -22,6 +22,7 @@
 #include "build_config.h"
 #include "harness/worker/worker.h"
 #include "backends/omp_runtime.h"
+#include "backends/spec.h"
 
 #define MAX_SCENARIOS 32
 
@@ -144,7 +145,12 @@ static int cmd_diagnose(bb_opts *o)
 	int rc = BB_EXIT_INTERNAL;
 	char *command = bb_command_line(o->argc, o->argv), *opts = options_json(o, d);
 	if (bb_db_open(db_path, &c.db, err, sizeof(err))) {
-		bb_error("%s", err);
+		rc = bb_input_error("%s", err);
+		goto done;
+	}
+	int label_rc = bb_db_label_check(c.db, bb_opt_str(o, "label", NULL), err, sizeof(err));
+	if (label_rc) {
+		rc = label_rc > 0 ? bb_input_error("%s", err) : bb_internal_error("%s", err);
 		goto done;
 	}
 	bb_peak peak;
@@ -182,7 +188,7 @@ static int cmd_diagnose(bb_opts *o)
 	}
 	if (c.interrupted)
 		fprintf(stderr, "interrupted: what finished is recorded in run %lld\n", (long long)c.run_id);
-	rc = c.interrupted ? 130 : status_lost ? BB_EXIT_INTERNAL : c.failed ? BB_EXIT_FAILED : BB_EXIT_OK;
+	rc = c.interrupted ? BB_EXIT_INTERRUPTED : status_lost ? BB_EXIT_INTERNAL : c.failed ? BB_EXIT_FAILED : BB_EXIT_OK;
 done:
 	bb_diag_report_release(&c.report);
 	if (c.db)
@@ -229,7 +235,8 @@ static void diagnose_help_tables(FILE *out)
 }
 
 static const bb_option diagnose_options[] = {
-	{"backends", 'b', "B", "backend specs, comma-separated (default: one of each family installed)"},
+	{"backends", 'b', "B", "backend specs, comma-separated ([alias=]name-or-path[+VAR=VALUE...]; an alias is "
+			       BB_SPEC_ALIAS_CHARS "; default: one of each family installed)"},
 	{"scenarios", 'S', "S", "scenarios, comma-separated, from the list above; all (default); none (probe flags only)"},
 	{"threads", 't', "N", "cores the scenarios use: BLAS threads and OpenMP team size (default: all)"},
 	{"omp", 0, "R", "the application's OpenMP runtime: gomp (default), llvm, iomp or a path"},
@@ -242,7 +249,7 @@ static const bb_option diagnose_options[] = {
 	{"no-mitigations", 0, NULL, "measure the pathologies only, do not re-run them with mitigations"},
 	{"emit-repro", 0, "DIR",
 	 "write a C program reproducing each finding into DIR (never over a database)"},
-	{"label", 'l', "L", "a label for the run"},
+	{"label", 'l', "L", "a label for the run, not used by another run in the database"},
 	{"json", 0, NULL, "print the findings as JSON"},
 	{0},
 };
@@ -264,6 +271,6 @@ const bb_command bb_cmd_diagnose = {
 		"count that did not take.  Every measurement is a cell of a run of kind 'diagnose'\n"
 		"('blasbench report RUN --html F' charts it).\n"
 		"Exit code: 0 when everything could be measured (findings or not), 1 when a\n"
-		"backend or a scenario could not, 2 bad command line, 130 interrupted.",
+		"backend or a scenario could not (the rest as in 'blasbench help': exit codes).",
 	.help_tables = diagnose_help_tables,
 };

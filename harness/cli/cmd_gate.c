@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/number.h"
 #include "common/json.h"
 #include "common/output.h"
 #include "db/db.h"
@@ -27,8 +28,6 @@
 #include "harness/plan/suite_exec.h"
 #include "harness/worker/worker.h"
 #include "reports/compare.h"
-
-#define BB_EXIT_INTERRUPTED 130
 
 /* The options gate shares with suite, to tell when a measuring option came with --candidate. */
 static const bb_option suite_options[] = {
@@ -49,19 +48,6 @@ static void split_db_run(const char *spec, char **path, const char **run)
 		*path = bb_xasprintf("%.*s", (int)(colon - spec), spec);
 		*run = colon + 1;
 	}
-}
-
-/* Write text to path whole (replacing it) or, for the step summary, append to it; never over a
- * database.  0, or the exit code after printing why (2 refused, 3 could not write). */
-static int write_output(const char *path, const char *text, int append)
-{
-	char err[512];
-	int rc = append ? bb_append_file(path, text, strlen(text), err, sizeof(err))
-			: bb_write_file_atomic(path, text, strlen(text), err, sizeof(err));
-	if (!rc)
-		return 0;
-	bb_error("%s", err);
-	return rc == BB_OUTPUT_REFUSED ? BB_EXIT_USAGE : BB_EXIT_INTERNAL;
 }
 
 /* Measure the candidate with the suite: the options given, the rest from the baseline run's
@@ -166,9 +152,9 @@ static int cmd_gate(bb_opts *o)
 					      "--candidate, a run already recorded",
 					      suite_options[i].name);
 	const char *ts = bb_opt_str(o, "max-regression", "5");
-	char *end;
-	double threshold = strtod(ts, &end);
-	if (end == ts || *end || !(threshold > 0) || threshold >= 1000)
+	double threshold;
+	char why[160];
+	if (bb_parse_double(ts, strlen(ts), 0, 999.999, 0, &threshold, why, sizeof(why)))
 		return bb_usage_error(&bb_cmd_gate,
 				      "--max-regression takes a percentage above 0 (e.g. 5), not '%s'", ts);
 	threshold /= 100;
@@ -237,8 +223,8 @@ static int cmd_gate(bb_opts *o)
 	}
 	/* The step summary file is shared by every step of a job: append, never truncate. */
 	int to_summary = summary_env && !strcmp(md, summary_env);
-	ret = write_output(junit, xml.buf, 0);
-	if (ret || (ret = write_output(md, sum.buf, to_summary)))
+	if ((ret = bb_cli_write_output(&bb_cmd_gate, junit, xml.buf, xml.len, 0)) ||
+	    (ret = bb_cli_write_output(&bb_cmd_gate, md, sum.buf, sum.len, to_summary)))
 		goto cleanup;
 	if (json) {
 		bb_cmp_write_json(&rep, &out);

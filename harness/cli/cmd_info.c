@@ -6,10 +6,12 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common/error.h"
 #include "common/json.h"
+#include "common/number.h"
 #include "harness/cli/command.h"
 #include "harness/host/host.h"
 #include "harness/host/peak.h"
@@ -23,9 +25,8 @@ static int cmd_info(bb_opts *o)
 	double seconds = 0;
 	const char *s = bb_opt_str(o, "peak-seconds", NULL);
 	if (s) {
-		char *end;
-		seconds = strtod(s, &end);
-		if (*end || seconds <= 0 || seconds > 10)
+		char why[160];
+		if (bb_parse_double(s, strlen(s), 0, 10, 0, &seconds, why, sizeof(why)))
 			return bb_usage_error(&bb_cmd_info, "--peak-seconds takes a number of seconds "
 							    "above 0 and at most 10, not '%s'", s);
 	}

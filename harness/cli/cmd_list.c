@@ -183,7 +183,8 @@ static int cmd_list(bb_opts *o)
 }
 
 static const bb_option list_options[] = {
-	{"backends", 'b', "B", "comma-separated backend specs ([alias=]name-or-path[+VAR=VALUE...]); default: all installed"},
+	{"backends", 'b', "B", "comma-separated backend specs ([alias=]name-or-path[+VAR=VALUE...]; an alias is "
+			       BB_SPEC_ALIAS_CHARS "); default: all installed"},
 	{"threads", 't', "N", "thread count to set through each backend's API before reading it back (default: online CPUs; 0: leave default)"},
 	{"timeout", 0, "SEC", "seconds a backend may take to load and be probed (default 60)"},
 	{"json", 0, NULL, "print the whole probed records as JSON"},

@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "common/output.h"
+#include "common/number.h"
 #include "db/db.h"
 #include "db/report_query.h"
 #include "harness/cli/command.h"
@@ -148,14 +149,14 @@ static int cmd_report(bb_opts *o)
 		goto cleanup;
 	}
 	if (bb_db_report_run_load(path, run_ref, &run, err, sizeof(err))) {
-		bb_error("%s", err);
+		ret = bb_input_error("%s", err);
 		goto cleanup;
 	}
 	if (base_ref) {
 		snprintf(cand_ref, sizeof(cand_ref), "%lld", (long long)run.id);
 		if (bb_db_cmp_run_load(bpath, brun, &base, err, sizeof(err)) ||
 		    bb_db_cmp_run_load(path, cand_ref, &cand, err, sizeof(err))) {
-			bb_error("%s", err);
+			ret = bb_input_error("%s", err);
 			goto cleanup;
 		}
 		bb_cmp_report_build(&cmp, &base, &cand, NULL, 0, REPORT_CMP_THRESHOLD);
@@ -181,6 +182,7 @@ static int cmd_report(bb_opts *o)
 	}
 	if (*res.charts_missing)
 		bb_warning("the report has no charts: %s", res.charts_missing);
+	ret = BB_EXIT_INTERNAL; /* the page is made: what fails from here on is the disk */
 	if (bb_output_write(&out, page.buf, page.len, err, sizeof(err)) ||
 	    bb_output_commit(&out, err, sizeof(err))) {
 		bb_error("%s", err);
@@ -189,8 +191,8 @@ static int cmd_report(bb_opts *o)
 	if (bb_opt_flag(o, "json"))
 		print_json(html, page.len, &run, &res, gpdir, base_ref ? &cmp : NULL);
 	else
-		printf("wrote %s: run %lld, %d cells (%d failed), %d chart%s%s%s\n", html,
-		       (long long)run.id, res.cells, res.failures, res.charts,
+		printf("wrote %s: run %lld, %d cell%s (%d failed), %d chart%s%s%s\n", html,
+		       (long long)run.id, res.cells, bb_plural(res.cells), res.failures, res.charts,
 		       res.charts == 1 ? "" : "s", gpdir ? ", gnuplot files in " : "",
 		       gpdir ? gpdir : "");
 	ret = BB_EXIT_OK;

@@ -16,13 +16,13 @@ static int cmd_runs(bb_opts *o)
 	const char *path = bb_opt_db(o);
 	char err[512];
 	bb_db *db;
-	if (bb_db_open_readonly(path, &db, err, sizeof(err)))
-		return bb_error("%s", err), BB_EXIT_FAILED;
+	if (bb_db_open_upgrade(path, &db, err, sizeof(err)))
+		return bb_input_error("%s", err);
 	bb_db_run_info *runs = NULL;
 	size_t n = 0;
 	if (bb_db_runs(db, &runs, &n, err, sizeof(err))) {
 		bb_db_close(db);
-		return bb_error("%s", err), BB_EXIT_FAILED;
+		return bb_internal_error("%s", err);
 	}
 	if (bb_opt_flag(o, "json")) {
 		bb_strbuf sb = BB_STRBUF_INIT;
@@ -87,4 +87,5 @@ const bb_command bb_cmd_runs = {
 	.options = runs_options,
 	.max_args = 0,
 	.summary = "runs recorded in the database",
+	.description = BB_HELP_RUN_REF,
 };

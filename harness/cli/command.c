@@ -5,13 +5,13 @@
  */
 #include "harness/cli/command.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
 #include "common/output.h"
+#include "common/number.h"
 #include "common/suggest.h"
 #include "db/db.h"
 
@@ -27,19 +27,67 @@ static const bb_option common_options[] = {
 	{0},
 };
 
+static void vprint_error(const char *fmt, va_list ap)
+{
+	fputs("error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int bb_usage_error(const bb_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vprint_error(fmt, ap);
 	va_end(ap);
 	if (cmd)
 		fprintf(stderr, "see 'blasbench help %s'\n", cmd->name);
 	else
 		fputs("see 'blasbench help'\n", stderr);
 	return BB_EXIT_USAGE;
+}
+
+int bb_input_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint_error(fmt, ap);
+	va_end(ap);
+	return BB_EXIT_USAGE;
+}
+
+int bb_internal_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint_error(fmt, ap);
+	va_end(ap);
+	return BB_EXIT_INTERNAL;
+}
+
+int bb_cli_write_output(const bb_command *cmd, const char *path, const char *text, size_t len,
+			int append)
+{
+	char err[512];
+	if (append) {
+		int rc = bb_append_file(path, text, len, err, sizeof(err));
+		if (!rc)
+			return 0;
+		return rc == BB_OUTPUT_REFUSED ? bb_usage_error(cmd, "%s", err)
+					       : bb_input_error("%s", err);
+	}
+	bb_output out = {0};
+	int rc = bb_output_open(&out, path, err, sizeof(err));
+	if (rc)
+		return rc == BB_OUTPUT_REFUSED ? bb_usage_error(cmd, "%s", err)
+					       : bb_input_error("%s", err);
+	if (bb_output_write(&out, text, len, err, sizeof(err)) ||
+	    (rc = bb_output_commit(&out, err, sizeof(err)))) {
+		bb_output_abort(&out);
+		return rc == BB_OUTPUT_REFUSED ? bb_usage_error(cmd, "%s", err)
+					       : bb_internal_error("%s", err);
+	}
+	return 0;
 }
 
 static int option_count(const bb_option *spec)
@@ -108,9 +156,9 @@ int bb_opt_positive(const bb_command *cmd, const bb_opts *o, const char *name, c
 	*out = dflt;
 	if (!s)
 		return 0;
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !(v > 0) || v > max)
+	double v;
+	char why[160];
+	if (bb_parse_double(s, strlen(s), 0, max, 0, &v, why, sizeof(why)))
 		return bb_usage_error(cmd, "--%s takes %s above 0 and at most %g, not '%s'", name, what,
 				      max, s);
 	*out = v;
@@ -123,10 +171,9 @@ int bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long ma
 	*out = dflt;
 	if (!s)
 		return 0;
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
+	long v;
+	char why[160];
+	if (bb_parse_long(s, strlen(s), min, max, 0, &v, why, sizeof(why))) {
 		fprintf(stderr, "error: option '--%s' takes a whole number from %ld to %ld, not '%s'\n",
 			name, min, max, s);
 		return BB_EXIT_USAGE;

@@ -14,13 +14,26 @@
 
 #include <stdio.h>
 
-/* Exit codes of the blasbench process. */
+/* Exit codes of the blasbench process, one per kind of failure, the same in every command.
+ * What each means is written once, in bb_exit_codes[] (command_table.c), which `blasbench help`
+ * prints and the README copies.  Call sites do not pick numbers: they return through the
+ * helper of the kind (bb_usage_error, bb_input_error, bb_internal_error). */
 enum {
 	BB_EXIT_OK = 0,
-	BB_EXIT_FAILED = 1,   /* the command ran, but something it examined failed */
-	BB_EXIT_USAGE = 2,    /* bad command line: nothing was done */
-	BB_EXIT_INTERNAL = 3, /* blasbench itself could not go on */
+	BB_EXIT_FAILED = 1,       /* the command ran, but something it examined failed */
+	BB_EXIT_USAGE = 2,        /* bad command line, or a file the user named that cannot be
+				   * used (a database that cannot be opened, a run not found, an
+				   * output that cannot be created) */
+	BB_EXIT_INTERNAL = 3,     /* blasbench or its environment could not finish what it began */
+	BB_EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM: what finished is kept, no verdict */
 };
+
+/* The exit code table: what `blasbench help` prints under "exit codes". */
+typedef struct bb_exit_code_doc {
+	int code;
+	const char *meaning;
+} bb_exit_code_doc;
+extern const bb_exit_code_doc bb_exit_codes[]; /* ends with a NULL meaning */
 
 typedef struct bb_option {
 	const char *name;  /* long name without "--" */
@@ -79,6 +92,14 @@ void bb_opt_set(bb_opts *o, const char *name, const char *value);
  * BB_EXIT_USAGE after printing the error when it is malformed or out of range. */
 int bb_opt_long(const bb_opts *o, const char *name, long dflt, long min, long max, long *out);
 
+/* How a run is named on the command line (runs, compare, report, gate, suite --resume): the
+ * paragraph their help shares, which db/query.c's bb_db_run_resolve() implements. */
+#define BB_HELP_RUN_REF                                                                        \
+	"A run is named by its id, its label or 'latest' (the newest run).  A label names one\n" \
+	"run: run, suite, gate and diagnose refuse a --label another run of the database has\n"  \
+	"(exit code 2); in a database from before that rule, a label used twice means the\n"    \
+	"latest run with it."
+
 /* Every command's record, declared from the one list. */
 #define BB_COMMAND(n) extern const bb_command bb_cmd_##n;
 #include "harness/cli/commands.def"
@@ -112,5 +133,21 @@ int bb_opt_positive(const bb_command *cmd, const bb_opts *o, const char *name, c
 /* Usage error: prints "error: ..." plus a hint and returns BB_EXIT_USAGE. */
 int bb_usage_error(const bb_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A file the user named cannot be used (a database that cannot be opened or is not
+ * blasbench's, a run or label that does not exist, a label already taken, an output file that
+ * cannot be created): prints
+ * "error: ..." and returns BB_EXIT_USAGE, without the help hint (the command line was fine). */
+int bb_input_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* blasbench or its environment could not finish what it began (a write that failed once its
+ * file was open, a result the database refused): prints "error: ..." and returns
+ * BB_EXIT_INTERNAL. */
+int bb_internal_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Write text to an output file the user named, whole (replacing it through a temporary file)
+ * or, with append, at its end; never over a database (common/output.h).  Returns 0, or after
+ * printing why: BB_EXIT_USAGE when the file is refused or cannot be created, BB_EXIT_INTERNAL
+ * when writing it fails once it is open. */
+int bb_cli_write_output(const bb_command *cmd, const char *path, const char *text, size_t len,
+			int append);
 
 #endif

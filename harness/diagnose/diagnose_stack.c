@@ -188,8 +188,9 @@ void bb_diag_stack_flags(bb_diag_report *r, const char *alias, const char *spec,
 	long long eff = bb_json_int(bb_json_get(th, "effective"), 0);
 	if (req > 0 && eff > 0 && req != eff) {
 		int serial = layer && !strcmp(layer, "serial");
-		snprintf(seen, sizeof(seen), "%lld threads were asked for; the library reports %lld%s",
-			 req, eff, serial ? " (a single-threaded build)" : "");
+		snprintf(seen, sizeof(seen), "%lld thread%s asked for; the library reports %lld%s",
+			 req, req == 1 ? " was" : "s were", eff,
+			 serial ? " (a single-threaded build)" : "");
 		flag(r, serial ? BB_DIAG_INFO : BB_DIAG_WARNING, alias, spec, "threads-not-set",
 		     "the thread setting did not take", seen,
 		     serial ? "a single-threaded build ignores thread settings: it uses one core"

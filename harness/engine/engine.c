@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/json.h"
+#include "common/number.h"
 #include "harness/cli/command.h"
 #include "harness/engine/engine_internal.h"
 #include "harness/engine/host_record.h"
@@ -115,7 +116,13 @@ int bb_engine_run(const bb_engine_opts *o)
 	bb_engine_state e = {.o = o, .t0 = bb_now(), .tty = isatty(STDERR_FILENO)};
 	char err[512];
 	if (bb_db_open(o->db_path, &e.db, err, sizeof(err)))
-		return bb_error("%s", err), BB_EXIT_INTERNAL;
+		return bb_input_error("%s", err); /* nothing done yet: a --db that cannot be used */
+	/* a label that cannot be the new run's is refused before the host is even looked at */
+	int label_rc = o->resume_run ? 0 : bb_db_label_check(e.db, o->label, err, sizeof(err));
+	if (label_rc) {
+		bb_db_close(e.db);
+		return label_rc > 0 ? bb_input_error("%s", err) : bb_internal_error("%s", err);
+	}
 	int64_t host_id = 0;
 	if (bb_host_record(e.db, o->json, &e.peak, &e.cores, &host_id)) {
 		bb_db_close(e.db);
@@ -153,8 +160,8 @@ int bb_engine_run(const bb_engine_opts *o)
 	size_t n_groups;
 	bb_engine_group *groups = plan_groups(&e, backend_ids, done_keys, n_done, &n_groups);
 	if (o->resume_run && !o->json)
-		fprintf(stderr, "resuming run %lld: %zu cells recorded, %zu to go\n", (long long)e.run_id,
-			n_done, e.total / (size_t)o->passes);
+		fprintf(stderr, "resuming run %lld: %zu cell%s recorded, %zu to go\n", (long long)e.run_id,
+			n_done, bb_plural((long long)n_done), e.total / (size_t)o->passes);
 
 	bb_worker_catch_signals();
 	int interrupted = 0;
@@ -176,8 +183,8 @@ int bb_engine_run(const bb_engine_opts *o)
 		bb_error("%s", err);
 	int failed = bb_engine_results_print(&e.results, status, o->json);
 	if (interrupted && !o->json)
-		fprintf(stderr, "interrupted: %zu cells recorded; continue with --resume %lld\n",
-			e.results.n, (long long)e.run_id);
+		fprintf(stderr, "interrupted: %zu cell%s recorded; continue with --resume %lld\n",
+			e.results.n, bb_plural((long long)e.results.n), (long long)e.run_id);
 
 	for (size_t gi = 0; gi < n_groups; gi++)
 		bb_engine_group_release(&groups[gi]);
@@ -189,11 +196,12 @@ int bb_engine_run(const bb_engine_opts *o)
 	bb_engine_results_release(&e.results);
 	bb_db_close(e.db);
 	if (e.db_errors && !status_lost)
-		bb_error("%d results could not be recorded in '%s': the run is marked failed", e.db_errors,
-			 o->db_path);
+		bb_error("%d result%s could not be recorded in '%s': the run is marked failed",
+			 e.db_errors, bb_plural(e.db_errors), o->db_path);
 	else if (e.db_errors)
-		bb_error("%d results could not be recorded in '%s'", e.db_errors, o->db_path);
+		bb_error("%d result%s could not be recorded in '%s'", e.db_errors, bb_plural(e.db_errors),
+			 o->db_path);
 	if (interrupted)
-		return 130;
+		return BB_EXIT_INTERRUPTED;
 	return e.db_errors || status_lost ? BB_EXIT_INTERNAL : failed ? BB_EXIT_FAILED : BB_EXIT_OK;
 }

@@ -51,8 +51,10 @@ typedef struct bb_engine_opts {
 	int json;                 /* print the results as JSON */
 } bb_engine_opts;
 
-/* Run everything; returns the process exit code: 0 all ok, 1 some cell not ok (or
- * interrupted: 130), 2/3 could not run at all (message printed). */
+/* Run everything; returns the process exit code (harness/cli/command.h): BB_EXIT_OK all ok,
+ * BB_EXIT_FAILED some cell not ok, BB_EXIT_INTERRUPTED, BB_EXIT_USAGE when the database cannot
+ * be used or the label is taken (nothing done), BB_EXIT_INTERNAL when results could not be
+ * recorded (message printed). */
 int bb_engine_run(const bb_engine_opts *o);
 
 /* The identity of a cell within a run: "alias|workload-key|t=N", plus "|omp=NAME" when an

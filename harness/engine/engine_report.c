@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "common/json.h"
+#include "common/number.h"
 #include "reports/table.h"
 
 void bb_engine_results_init(bb_engine_results *r, int64_t run_id, const char *db_path, int cores)
@@ -217,7 +218,7 @@ static void print_table(const bb_engine_results *r)
 	bb_table_print(&t, stdout);
 	bb_table_release(&t);
 	if (any_over)
-		printf("* more threads than the %d cores (oversubscribed)\n", r->cores);
+		printf("* more threads than the %d core%s (oversubscribed)\n", r->cores, bb_plural(r->cores));
 }
 
 int bb_engine_results_print(const bb_engine_results *r, const char *run_status, int json)
@@ -235,7 +236,7 @@ int bb_engine_results_print(const bb_engine_results *r, const char *run_status, 
 			printf("%s: %s %s t=%d%s%s: %s\n", r->rows[i].status, r->rows[i].backend,
 			       r->rows[i].workload, r->rows[i].threads, r->rows[i].omp ? " omp=" : "",
 			       r->rows[i].omp ? r->rows[i].omp : "", r->rows[i].error);
-	printf("\nrun %lld %s in %s: %zu cells, %d failed\n", (long long)r->run_id, run_status, r->db_path,
-	       r->n, failed);
+	printf("\nrun %lld %s in %s: %zu cell%s, %d failed\n", (long long)r->run_id, run_status,
+	       r->db_path, r->n, bb_plural((long long)r->n), failed);
 	return failed;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/number.h"
 #include "common/strbuf.h"
 
 #define KEY_WIDTH 20
@@ -133,9 +134,9 @@ static void print_topology(const bb_host *h, FILE *out)
 	print_cache(out, "L1d", &t->l1d);
 	print_cache(out, "L2", &t->l2);
 	print_cache(out, "L3", &t->l3);
-	kv(out, "per core", "L1d %s, L2 %s, L3 %s shared by %d cores",
+	kv(out, "per core", "L1d %s, L2 %s, L3 %s shared by %d core%s",
 	   size_str(t->l1d_per_core, a, sizeof(a)), size_str(t->l2_per_core, b, sizeof(b)),
-	   size_str(t->l3_shared, c, sizeof(c)), t->l3.cores_sharing);
+	   size_str(t->l3_shared, c, sizeof(c)), t->l3.cores_sharing, bb_plural(t->l3.cores_sharing));
 }
 
 static void print_os(const bb_host *h, FILE *out)

@@ -12,6 +12,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/number.h"
 #include "kernels/peak_kernels.h"
 
 #define PEAK_REPEATS 5        /* timed runs per figure; the best one is kept */
@@ -188,9 +189,9 @@ int bb_peak_measure(bb_peak *p, int nthreads, double seconds)
 		}
 	for (int j = 0; j < njobs; j++)
 		bb_verbose(" -> peak %s %s: %lld iterations per run, %.1f GFLOP/s per core, "
-		           "%.1f on %d threads",
+		           "%.1f on %d thread%s",
 		           bb_isa_name(jobs[j].isa), jobs[j].prec == 'd' ? "double" : "single",
-		           jobs[j].iters, jobs[j].r->core, jobs[j].r->all, nthreads);
+		           jobs[j].iters, jobs[j].r->core, jobs[j].r->all, nthreads, bb_plural(nthreads));
 	return 0;
 }
 
@@ -263,7 +264,8 @@ int bb_peak_from_json(const char *json, bb_peak *p)
 
 void bb_peak_print(const bb_peak *p, FILE *out)
 {
-	fprintf(out, "peak GFLOP/s (FMA loop; \"all\" = %d threads)\n", p->threads);
+	fprintf(out, "peak GFLOP/s (FMA loop; \"all\" = %d thread%s)\n", p->threads,
+	        bb_plural(p->threads));
 	fprintf(out, "%-8s %12s %12s %12s %12s\n", "level", "double/core", "double/all",
 	        "single/core", "single/all");
 	for (int i = 0; i < BB_ISA_COUNT; i++) {

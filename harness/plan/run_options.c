@@ -12,6 +12,7 @@
 #include "backends/catalog.h"
 #include "backends/omp_runtime.h"
 #include "common/error.h"
+#include "common/number.h"
 #include "common/json.h"
 #include "harness/host/topology.h"
 
@@ -38,14 +39,14 @@ static int parse_threads(const char *text, int **out, size_t *n, char *err, size
 		char item[32];
 		snprintf(item, sizeof(item), "%.*s", (int)len, p);
 		int v = 0;
-		char *end;
+		long l;
+		char why[160];
 		if (!strcmp(item, "all"))
 			v = cores;
 		else if (!strcmp(item, "2xall"))
 			v = 2 * cores;
 		else {
-			long l = strtol(item, &end, 10);
-			if (end == item || *end || l < 1 || l > MAX_THREADS) {
+			if (bb_parse_long(p, len, 1, MAX_THREADS, 0, &l, why, sizeof(why))) {
 				snprintf(err, errlen, "--threads takes counts from 1 to %d, 'all' or '2xall', not '%s'",
 					 MAX_THREADS, item);
 				free(*out);

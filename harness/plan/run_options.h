@@ -7,16 +7,19 @@
 #ifndef BB_HARNESS_RUN_OPTIONS_H
 #define BB_HARNESS_RUN_OPTIONS_H
 
+#include "backends/spec.h"
 #include "harness/cli/command.h"
 #include "harness/engine/engine.h"
 
 /* The options both commands declare (spliced into each command's option table). */
 #define BB_RUN_COMMON_OPTIONS                                                                       \
-	{"backends", 'b', "B", "comma-separated backend specs ([alias=]name-or-path[+VAR=VALUE...])"}, \
+	{"backends", 'b', "B", "comma-separated backend specs ([alias=]name-or-path[+VAR=VALUE...]; an alias is " \
+			       BB_SPEC_ALIAS_CHARS ")"},                                              \
 	{"sizes", 's', "S", "sizes for workloads that give no n: 64,128 or 64..4096 (doubling)"},     \
 	{"threads", 't', "T", "thread counts 1..256: 1,2, 'all' (the cores), '2xall'; above the cores: marked *"}, \
 	{"omp", 0, "R", "OpenMP runtimes co-loaded in the worker: none (default), gomp, llvm, iomp, a path"}, \
-	{"label", 'l', "L", "a label for the run (compare and report find runs by it)"},               \
+	{"label", 'l', "L", "a label for the run, not used by another run in the database (compare and " \
+			    "report find runs by it)"},                                                    \
 	{"budget", 0, "SEC", "sampling time per cell before it stops short of the target"},            \
 	{"target", 0, "PCT", "stop sampling when the 95% CI of the median is within +-PCT%"},          \
 	{"passes", 0, "P", "measure each cell in P fresh workers spread over the run (default 3; quick: 5)"},    \

@@ -192,7 +192,7 @@ int bb_suite_execute(const bb_command *cmd, bb_opts *o, const bb_suite_recorded 
 		plan.eo.resume_run = rec.run_id;
 		int64_t before = run_id_out && !resume ? newest_run(plan.eo.db_path) : 0;
 		rc = bb_engine_run(&plan.eo);
-		if (run_id_out && (rc == BB_EXIT_OK || rc == BB_EXIT_FAILED || rc == 130)) {
+		if (run_id_out && (rc == BB_EXIT_OK || rc == BB_EXIT_FAILED || rc == BB_EXIT_INTERRUPTED)) {
 			if (resume)
 				*run_id_out = rec.run_id;
 			else if (find_own_run(plan.eo.db_path, before, plan.command, kind, run_id_out))

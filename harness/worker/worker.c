@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/json.h"
+#include "common/number.h"
 
 #define RESULT_FD 3
 #define LOG_KEEP (64 * 1024)
@@ -249,7 +251,9 @@ const char *bb_worker_last_output(bb_worker *w, char *buf, size_t len)
 int bb_worker_result_fd(void)
 {
 	const char *s = getenv("BLASBENCH_RESULT_FD");
-	return s ? atoi(s) : -1;
+	long fd;
+	char why[128];
+	return s && !bb_parse_long(s, strlen(s), 0, INT_MAX, 0, &fd, why, sizeof(why)) ? (int)fd : -1;
 }
 
 void bb_worker_emit(const char *line, size_t len)

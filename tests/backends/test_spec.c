@@ -62,6 +62,17 @@ int main(void)
 	refuses("openblass", "did you mean 'openblas'");
 	refuses("nosuchlib", "unknown backend 'nosuchlib'");
 	refuses("a=", "names no library");
+	/* an alias with characters an alias cannot have: said so, with the characters allowed,
+	 * not "unknown backend" or a path that does not exist */
+	refuses("\xc3\xa9t\xc3\xa9=openblas", "bad alias '\xc3\xa9t\xc3\xa9' in backend spec");
+	refuses("\xc3\xa9t\xc3\xa9=openblas", "an alias may use only " BB_SPEC_ALIAS_CHARS);
+	refuses("<b>x</b>=openblas", "bad alias '<b>x</b>'");
+	refuses("a b=/opt/ob/libopenblas.so", "bad alias 'a b'");
+	refuses("=openblas", "bad alias ''");
+	refuses("x:y=openblas+OPENBLAS_CORETYPE=Haswell", "bad alias 'x:y'");
+	/* an '=' inside a path stays a path */
+	parses("/opt/a=b/libblas.so", "/opt/a=b/libblas.so", NULL, "/opt/a=b/libblas.so", 0);
+	parses("new=/opt/a=b/libblas.so", "new", NULL, "/opt/a=b/libblas.so", 0);
 
 	bb_backend_spec *list;
 	size_t n;

@@ -226,6 +226,15 @@ int main(void)
 	rn.label = "42";
 	BB_CHECK_INT(bb_db_run_begin(db, &rn, &id, err, sizeof(err)), -1);
 	BB_CHECK(err_has("label '42' would read as a run reference"));
+	/* a label names one run: a second run cannot take it */
+	rn.label = "nightly";
+	BB_CHECK_INT(bb_db_run_begin(db, &rn, &id, err, sizeof(err)), -1);
+	BB_CHECK(err_has("label 'nightly' is taken by run 3"));
+	BB_CHECK_INT(bb_db_label_check(db, "nightly", err, sizeof(err)), 1);
+	BB_CHECK(err_has("label 'nightly' is taken by run 3"));
+	BB_CHECK_INT(bb_db_label_check(db, "latest", err, sizeof(err)), 1);
+	BB_CHECK_INT(bb_db_label_check(db, "fresh", err, sizeof(err)), 0);
+	BB_CHECK_INT(bb_db_label_check(db, NULL, err, sizeof(err)), 0);
 	rn.label = "x";
 	rn.host_id = 77;
 	BB_CHECK_INT(bb_db_run_begin(db, &rn, &id, err, sizeof(err)), -1);
@@ -292,6 +301,11 @@ int main(void)
 	test_resolve(db, path, r1, r3);
 	test_cell_keys(db, r1, r2);
 	test_status(db, r1);
+	/* a write SQLite refuses as read-only (here: query_only; a file made read-only while open
+	 * is the same error) is said in blasbench's words */
+	BB_CHECK_INT(sqlite3_exec(bb_db_handle(db), "PRAGMA query_only = ON", NULL, NULL, NULL), 0);
+	BB_CHECK_INT(bb_db_run_set_status(db, r1, "complete", err, sizeof(err)), -1);
+	BB_CHECK(err_has("the database is read-only (attempt to write a readonly database)"));
 	bb_db_close(db);
 
 	/* read-only: queries work, writes are refused */

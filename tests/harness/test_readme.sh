@@ -3,7 +3,8 @@
 # drifts: the command synopsis (`help --synopsis`, from the command table), the scenarios and
 # mitigations (`diagnose --help`, from scenarios.def and mitigations.def), the presets and the
 # default backends (`suite --help`, from presets.c and the catalog), and the main job's backends
-# (scripts/run-main.sh against the hint `suite` prints).  On a failure, the diff says what to
+# (scripts/run-main.sh against the hint `suite` prints), and the exit code table (`help`, from
+# bb_exit_codes[]).  On a failure, the diff says what to
 # paste where.
 # usage: test_readme.sh BLASBENCH SOURCE_DIR
 bb="$1" src="$2"
@@ -46,6 +47,10 @@ compare "scenario and mitigation lists" "$tmp/diagnose.bb" "$tmp/diagnose.md"
 "$bb" suite --help | help_section "presets:" >"$tmp/presets.bb"
 block_starting "presets:" >"$tmp/presets.md"
 compare "presets and default backends" "$tmp/presets.bb" "$tmp/presets.md"
+
+"$bb" help | help_section "exit codes" >"$tmp/exit.bb"
+block_starting "exit codes" >"$tmp/exit.md"
+compare "exit code table" "$tmp/exit.bb" "$tmp/exit.md"
 
 # the main job: run-main.sh's default backends are the ones `suite` tells a newcomer to start with
 starter=$("$bb" help | sed -n 's/.*start here: suite --backends \([^)]*\)).*/\1/p')

@@ -254,10 +254,26 @@ static void test_errors(void)
 	expect_error("dgemv:m=5,k=5", NULL, "gemv takes m, n, ta, lda; not 'k'");
 	expect_error("ddot:n=10,bogus=1", NULL, "dot takes n, inc; not 'bogus'");
 	expect_error("dgemm:n=abc", NULL, "n value 'abc' is not a number");
-	expect_error("dgemm:n=-5", NULL, "value '-5' is not a number");
+	/* a negative number is a number: it is refused as not positive */
+	expect_error("dgemm:n=-5", NULL, "'dgemm:n=-5': n must be positive, not -5");
+	expect_error("dgemm:n=-5..64", NULL, "must be positive, not -5");
+	/* overflow is an error naming the limit, not a wrapped value or "more than 40 values" */
+	expect_error("dgemm:n=99999999999999999999", NULL,
+	             "n '99999999999999999999' is too large (at most 2147483647)");
+	expect_error("dgemm:n=1e30", NULL, "too large");
+	expect_error("dgemm:n=2147483648", NULL, "too large (at most 2147483647)");
+	/* the doubling of a range ending near the top of a long must not overflow */
+	expect_error("dgemm:n=4611686018427387904..9223372036854775807", NULL, "too large");
+	expect_count("dgemm:n=1073741824..2147483647", NULL, 1);
+	expect_count("ddot:n=1..2147483647", NULL, 31);
+	/* given but empty is an error, not the default size */
+	expect_error("dgemm:", NULL, "'dgemm:': nothing after ':'");
+	expect_error("dgemm", "", "sizes '': no size given");
+	expect_error("dgemm", "64,", "sizes '64,': empty item");
+	expect_error("dgemm", "64,,128", "empty item");
 	expect_error("dgemm:n=512..64", NULL, "range '512..64' is not A..B");
 	expect_error("dgemm:m=0,n=5", NULL, "m must be positive, not 0");
-	expect_error("dgemm:n=1..1e15", NULL, "more than");
+	expect_error("dgemm", "1..1e9,1..1e9", "more than 40 values");
 	expect_error("dgemm:n=0", NULL, "n must be positive");
 	expect_error("dgemm:ta=X", NULL, "ta must be N, T or C, not 'X'");
 	expect_error("dgemm:ta=TT", NULL, "ta takes one letter");
