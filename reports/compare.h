@@ -6,6 +6,9 @@
  *                      statistics are common/stats.c
  *   compare_attrib.c   what differs between the two backend records
  *   compare_match.c    matching the cells of two loaded runs, sorted worst first
+ *   compare_gaps.c     what a comparison lacks to vouch for the candidate: a run that is not
+ *                      complete, base cells missing from the candidate, nothing measured on
+ *                      both sides
  *   compare_render.c   terminal table, JSON, Markdown and JUnit XML, escaping every string
  *                      that came from outside
  * Runs arrive already loaded (db/compare_query.c); nothing here touches SQL.
@@ -94,6 +97,9 @@ typedef struct bb_cmp_report {
 	size_t n_rows;
 	int regressions, improvements, unstable, missing, added, unchanged;
 	int cand_failed; /* candidate cells with status wrong, crash, hang or error */
+	int matched;     /* rows with a cell on both sides */
+	int measured;    /* of those, rows measured on both sides (ok, with samples): the cells a
+	                  * verdict on speed rests on */
 } bb_cmp_report;
 
 /* Match cells of two loaded runs (by cell key, the alias part mapped through `pairs` when given:
@@ -103,12 +109,39 @@ void bb_cmp_report_build(bb_cmp_report *rep, const bb_db_cmp_run *base, const bb
                          const bb_cmp_pair *pairs, size_t n_pairs, double threshold);
 void bb_cmp_report_release(bb_cmp_report *rep);
 
-/* Renderers.  The host warning goes to `out` of the table as a line starting "WARNING". */
+/* ---- gaps: what keeps a comparison from vouching for the candidate (compare_gaps.c) ---- */
+
+typedef enum bb_cmp_gap {
+	BB_CMP_GAP_BASE_INCOMPLETE, /* the base run's status is not "complete" */
+	BB_CMP_GAP_CAND_INCOMPLETE, /* the candidate run's status is not "complete" */
+	BB_CMP_GAP_MISSING,         /* cells of base not recorded or not measured in candidate */
+	BB_CMP_GAP_UNMEASURED,      /* no cell is measured on both sides */
+	BB_CMP_N_GAPS,
+} bb_cmp_gap;
+
+/* Whether run r is complete: its status is "complete" (anything else, running, interrupted,
+ * failed or a status added later, is not). */
+int bb_cmp_run_complete(const bb_db_cmp_run *r);
+/* Whether rep has gap g.  Any status other than "complete" (running, interrupted, failed, or
+ * any added later) counts as not complete; one run compared with itself (--pair) is one gap. */
+int bb_cmp_has_gap(const bb_cmp_report *rep, bb_cmp_gap g);
+/* How many gaps rep has (0: the comparison covers every base cell with measurements). */
+int bb_cmp_n_gaps(const bb_cmp_report *rep);
+/* The sentence for gap g of rep ("34 cells of base run 1 in a.db missing from candidate run 2
+ * in b.db (not recorded or not measured there), e.g. ..."), lower case, no full stop, for
+ * "error: gate cannot judge: %s" or "WARNING: %s"; "" when rep does not have the gap. */
+void bb_cmp_gap_text(const bb_cmp_report *rep, bb_cmp_gap g, char *buf, size_t len);
+/* A short name for gap g ("candidate_incomplete"): its key in JSON, its JUnit testcase. */
+const char *bb_cmp_gap_name(bb_cmp_gap g);
+
+/* Renderers.  The host warning and every gap go to `out` of the table as lines starting
+ * "WARNING"; JSON lists the gaps under "warnings", Markdown as quoted bold lines. */
 void bb_cmp_print_table(const bb_cmp_report *rep, FILE *out);
 void bb_cmp_write_json(const bb_cmp_report *rep, bb_strbuf *out);
 void bb_cmp_write_markdown(const bb_cmp_report *rep, bb_strbuf *out);
 /* JUnit XML: one testcase per cell, a failure for each regression (outcome changes included)
- * and each candidate cell that failed. */
+ * and each candidate cell that failed, an error for each base cell missing from the candidate,
+ * and one more testcase with an error per run-wide gap (a run not complete, nothing measured). */
 void bb_cmp_write_junit(const bb_cmp_report *rep, bb_strbuf *out);
 
 #endif

@@ -2,7 +2,8 @@
  * Matching two loaded runs cell by cell for `blasbench compare` / `gate`
  * (bb_cmp_report_build): cells pair up by cell key, the alias part mapped through --pair when
  * given; each pair gets its verdict (compare_verdict.c) and attribution (compare_attrib.c),
- * cells on one side only become "missing" or "new", and the rows are sorted worst first for
+ * cells on one side only become "missing" or "new", the rows are counted by verdict and by
+ * whether both sides were measured (what compare_gaps.c judges), and sorted worst first for
  * the renderers (compare_render.c).  Contracts are in reports/compare.h.
  */
 #include "reports/compare.h"
@@ -40,6 +41,12 @@ static const char *key_rest(const char *key)
 {
 	const char *bar = strchr(key, '|');
 	return bar ? bar + 1 : key;
+}
+
+/* A cell that carries a measurement: ok, with samples. */
+static int is_measured(const bb_db_cmp_cell *c)
+{
+	return bb_cmp_status_ok(c->status) && c->n_samples > 0;
 }
 
 static int row_order(const void *pa, const void *pb)
@@ -144,6 +151,10 @@ void bb_cmp_report_build(bb_cmp_report *rep, const bb_db_cmp_run *base, const bb
 		}
 		if (row->cand && bb_cmp_status_failed(row->cand->status))
 			rep->cand_failed++;
+		if (row->base && row->cand) {
+			rep->matched++;
+			rep->measured += is_measured(row->base) && is_measured(row->cand);
+		}
 	}
 	if (rep->n_rows)
 		qsort(rep->rows, rep->n_rows, sizeof(*rep->rows), row_order);

@@ -1,6 +1,8 @@
 /*
  * Rendering a comparison (reports/compare.h): the terminal table (worst first), JSON, Markdown
  * for a PR comment, and JUnit XML for CI.  Every outside string is escaped for its format.
+ * Each says what the comparison lacks (compare_gaps.c) where a reader looks first: WARNING lines
+ * above the table, "warnings" in JSON, an error per missing cell and per run-wide gap in JUnit.
  */
 #include "reports/compare.h"
 #include <math.h>
@@ -103,6 +105,11 @@ void bb_cmp_print_table(const bb_cmp_report *rep, FILE *out)
 		host_warning(rep, line, sizeof(line));
 		fprintf(out, "%s\n", line);
 	}
+	for (int g = 0; g < BB_CMP_N_GAPS; g++)
+		if (bb_cmp_has_gap(rep, (bb_cmp_gap)g)) {
+			bb_cmp_gap_text(rep, (bb_cmp_gap)g, line, sizeof(line));
+			fprintf(out, "WARNING: %s\n", line);
+		}
 	fprintf(out, "\n");
 	bb_table t;
 	bb_table_init(&t, (const char *[]){"BACKEND", "WORKLOAD", "BASE", "CAND", "CHANGE %",
@@ -133,6 +140,7 @@ static void json_run(bb_json_writer *w, const char *key, const bb_db_cmp_run *r)
 	bb_jw_kv_int(w, "run", r->id);
 	bb_jw_kv_string(w, "label", r->label);
 	bb_jw_kv_string(w, "status", r->status);
+	bb_jw_kv_bool(w, "complete", bb_cmp_run_complete(r));
 	bb_jw_kv_string(w, "host", r->host_fingerprint);
 	bb_jw_object_end(w);
 }
@@ -156,7 +164,22 @@ void bb_cmp_write_json(const bb_cmp_report *rep, bb_strbuf *out)
 	bb_jw_kv_int(&w, "missing", rep->missing);
 	bb_jw_kv_int(&w, "new", rep->added);
 	bb_jw_kv_int(&w, "candidate_failed", rep->cand_failed);
+	bb_jw_kv_int(&w, "matched", rep->matched);
+	bb_jw_kv_int(&w, "measured", rep->measured);
 	bb_jw_object_end(&w);
+	/* what the comparison lacks: [] when it covers every base cell with measurements */
+	bb_jw_key(&w, "warnings");
+	bb_jw_array_begin(&w);
+	for (int g = 0; g < BB_CMP_N_GAPS; g++)
+		if (bb_cmp_has_gap(rep, (bb_cmp_gap)g)) {
+			char text[512];
+			bb_cmp_gap_text(rep, (bb_cmp_gap)g, text, sizeof(text));
+			bb_jw_object_begin(&w);
+			bb_jw_kv_string(&w, "gap", bb_cmp_gap_name((bb_cmp_gap)g));
+			bb_jw_kv_string(&w, "message", text);
+			bb_jw_object_end(&w);
+		}
+	bb_jw_array_end(&w);
 	bb_jw_key(&w, "cells");
 	bb_jw_array_begin(&w);
 	for (size_t i = 0; i < rep->n_rows; i++) {
@@ -223,7 +246,9 @@ void bb_cmp_write_markdown(const bb_cmp_report *rep, bb_strbuf *out)
 	run_name(rep->base, b, sizeof(b));
 	run_name(rep->cand, c, sizeof(c));
 	bb_strbuf_adds(out, "### blasbench compare: ");
-	md_escape(out, rep->regressions ? "regressions found" : "no regression");
+	md_escape(out, rep->regressions     ? "regressions found"
+	               : bb_cmp_n_gaps(rep) ? "incomplete comparison"
+	                                    : "no regression");
 	bb_strbuf_adds(out, "\n\nBase: ");
 	md_escape(out, b);
 	bb_strbuf_adds(out, "  \nCandidate: ");
@@ -235,6 +260,13 @@ void bb_cmp_write_markdown(const bb_cmp_report *rep, bb_strbuf *out)
 		md_escape(out, line);
 		bb_strbuf_adds(out, "**\n\n");
 	}
+	for (int g = 0; g < BB_CMP_N_GAPS; g++)
+		if (bb_cmp_has_gap(rep, (bb_cmp_gap)g)) {
+			bb_cmp_gap_text(rep, (bb_cmp_gap)g, line, sizeof(line));
+			bb_strbuf_adds(out, "> **WARNING: ");
+			md_escape(out, line);
+			bb_strbuf_adds(out, "**\n\n");
+		}
 	summary_text(rep, line, sizeof(line));
 	md_escape(out, line);
 	bb_strbuf_adds(
@@ -251,12 +283,13 @@ void bb_cmp_write_markdown(const bb_cmp_report *rep, bb_strbuf *out)
 		verdict_text(row, v, sizeof(v));
 		const char *cells[] = {row->backend,      row->workload, bs, cs, pct, ci, p, v,
 		                       shown_differs(row)};
+		int bold = row->r.verdict == BB_CMP_REGRESSION || row->r.verdict == BB_CMP_MISSING;
 		for (size_t k = 0; k < sizeof(cells) / sizeof(cells[0]); k++) {
 			bb_strbuf_adds(out, "| ");
-			if (k == 7 && row->r.verdict == BB_CMP_REGRESSION)
+			if (k == 7 && bold)
 				bb_strbuf_adds(out, "**");
 			md_escape(out, cells[k]);
-			if (k == 7 && row->r.verdict == BB_CMP_REGRESSION)
+			if (k == 7 && bold)
 				bb_strbuf_adds(out, "**");
 			bb_strbuf_addc(out, ' ');
 		}
@@ -299,23 +332,55 @@ static void xml_escape(bb_strbuf *out, const char *s)
 
 static int row_fails(const bb_cmp_row *row)
 {
-	return row->r.verdict == BB_CMP_REGRESSION || (row->cand && bb_cmp_status_failed(row->cand->status));
+	return row->r.verdict == BB_CMP_REGRESSION ||
+	       (row->cand && bb_cmp_status_failed(row->cand->status));
+}
+
+/* The gaps that concern the comparison as a whole (a missing cell has its own testcase). */
+static int run_wide_gap(const bb_cmp_report *rep, int g)
+{
+	return g != BB_CMP_GAP_MISSING && bb_cmp_has_gap(rep, (bb_cmp_gap)g);
+}
+
+/* A testcase with an error for each run-wide gap: CI lists it beside the cells. */
+static void junit_gaps(const bb_cmp_report *rep, bb_strbuf *out)
+{
+	for (int g = 0; g < BB_CMP_N_GAPS; g++) {
+		if (!run_wide_gap(rep, g))
+			continue;
+		char text[512];
+		bb_cmp_gap_text(rep, (bb_cmp_gap)g, text, sizeof(text));
+		bb_strbuf_adds(out, "    <testcase classname=\"blasbench.comparison\" name=\"");
+		xml_escape(out, bb_cmp_gap_name((bb_cmp_gap)g));
+		bb_strbuf_adds(out, "\" time=\"0\">\n      <error type=\"");
+		xml_escape(out, bb_cmp_gap_name((bb_cmp_gap)g));
+		bb_strbuf_adds(out, "\" message=\"");
+		xml_escape(out, text);
+		bb_strbuf_adds(out, "\">");
+		xml_escape(out, text);
+		bb_strbuf_adds(out, "</error>\n    </testcase>\n");
+	}
 }
 
 void bb_cmp_write_junit(const bb_cmp_report *rep, bb_strbuf *out)
 {
-	int failures = 0, skipped = 0;
+	int failures = 0, errors = 0;
+	size_t tests = rep->n_rows;
 	for (size_t i = 0; i < rep->n_rows; i++) {
 		failures += row_fails(&rep->rows[i]);
-		skipped += rep->rows[i].r.verdict == BB_CMP_MISSING;
+		errors += rep->rows[i].r.verdict == BB_CMP_MISSING;
 	}
+	for (int g = 0; g < BB_CMP_N_GAPS; g++)
+		if (run_wide_gap(rep, g))
+			errors++, tests++;
 	bb_strbuf_addf(
 	    out,
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<testsuites name=\"blasbench\" tests=\"%zu\" failures=\"%d\" skipped=\"%d\">\n"
+	    "<testsuites name=\"blasbench\" tests=\"%zu\" failures=\"%d\" errors=\"%d\">\n"
 	    "  <testsuite name=\"blasbench compare\" tests=\"%zu\" failures=\"%d\" "
-	    "skipped=\"%d\">\n",
-	    rep->n_rows, failures, skipped, rep->n_rows, failures, skipped);
+	    "errors=\"%d\">\n",
+	    tests, failures, errors, tests, failures, errors);
+	junit_gaps(rep, out);
 	for (size_t i = 0; i < rep->n_rows; i++) {
 		const bb_cmp_row *row = &rep->rows[i];
 		char bs[64], cs[64], pct[32], ci[64], p[16], v[48], msg[512];
@@ -346,9 +411,12 @@ void bb_cmp_write_junit(const bb_cmp_report *rep, bb_strbuf *out)
 			}
 			bb_strbuf_adds(out, "</failure>\n");
 		} else if (row->r.verdict == BB_CMP_MISSING) {
-			bb_strbuf_adds(out, "      <skipped message=\"");
+			/* an error, not a skip: a cell the candidate lacks was never judged */
+			bb_strbuf_adds(out, "      <error type=\"missing\" message=\"");
 			xml_escape(out, msg);
-			bb_strbuf_adds(out, "\"/>\n");
+			bb_strbuf_adds(out, "\">");
+			xml_escape(out, row->cand && row->cand->error ? row->cand->error : msg);
+			bb_strbuf_adds(out, "</error>\n");
 		}
 		bb_strbuf_adds(out, "      <system-out>");
 		xml_escape(out, msg);

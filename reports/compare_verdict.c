@@ -7,7 +7,8 @@
  * Verdict rules (bb_cmp_cell), in order:
  *   1. Outcomes: base ok and candidate wrong/crash/hang/error -> regression (outcome changed),
  *      whatever the speed; base failed and candidate ok -> improvement; a skipped side -> missing
- *      or new; both failed -> unchanged (outcome_changed set when the status differs).
+ *      or new; both failed or both skipped -> unchanged (outcome_changed set when the status
+ *      differs); an unchanged cell without a measurement is a gap (compare_gaps.c).
  *   2. Both ok but fewer than BB_CMP_MIN_SAMPLES samples on a side -> unstable.
  *   3. regression when the CI lower bound of cand/base > 1 + threshold and p < 0.05, where the
  *      CI is the bootstrap CI widened to every ratio the two cells' recorded CIs allow (they
@@ -66,6 +67,8 @@ void bb_cmp_cell(const bb_cmp_side *base, const bb_cmp_side *cand, double thresh
 			r->verdict = BB_CMP_MISSING, r->why = "not measured in candidate";
 		else if (cok && !bok && !bb_cmp_status_failed(base->status))
 			r->verdict = BB_CMP_NEW, r->why = "not measured in base";
+		else if (!bb_cmp_status_failed(base->status) && !bb_cmp_status_failed(cand->status))
+			r->verdict = BB_CMP_UNCHANGED, r->why = "not measured on either side";
 		else
 			r->verdict = BB_CMP_UNCHANGED, r->why = "failed on both sides";
 		return;

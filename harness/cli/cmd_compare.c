@@ -128,6 +128,13 @@ static int cmd_compare(bb_opts *o)
 		bb_warning("the runs were measured on different hosts (%s vs %s): differences may "
 		           "come from the machine, not the stack",
 		           base.host_fingerprint, cand.host_fingerprint);
+	/* a partial run compares as if it were whole unless said loudly: on stderr as well as in
+	 * the output, which a script may not read */
+	for (int g = BB_CMP_GAP_BASE_INCOMPLETE; g <= BB_CMP_GAP_CAND_INCOMPLETE; g++)
+		if (bb_cmp_has_gap(&rep, (bb_cmp_gap)g)) {
+			bb_cmp_gap_text(&rep, (bb_cmp_gap)g, err, sizeof(err));
+			bb_warning("%s", err);
+		}
 	if (json || md || junit) {
 		bb_strbuf sb = BB_STRBUF_INIT;
 		if (json)
@@ -185,7 +192,11 @@ const bb_command bb_cmd_compare = {
         "FILE:RUN.  Cells are matched by workload, threads and backend alias (or --pair).  A cell\n"
         "is a regression when the bootstrap 95% CI of the time ratio lies entirely above\n"
         "1 + threshold and the Mann-Whitney p < 0.05, or when an ok cell now fails; noisy cells\n"
-        "are 'unstable', not failed.  Exit code 1 when any cell regressed.\n"
+        "are 'unstable', not failed.  Every output warns when either run is not complete\n"
+        "(status other than 'complete': running, interrupted, failed), when cells of BASE are\n"
+        "missing from CAND (not recorded, or skipped there; JUnit: an error each) and when no\n"
+        "cell is measured on both sides.  Exit code 1 when any cell regressed ('gate' also\n"
+        "refuses to pass what is incomplete).\n"
         "--junit FILE is written whole or not at all, and never over a database: a FILE that is\n"
         "a SQLite file or one of the runs' databases (or its -wal, -shm, -journal) is refused\n"
         "with exit code 2 before anything is read.\n"

@@ -8,9 +8,15 @@
  * --backends new=/path/libopenblas.so` measures the baseline's cells on the new library.  Then
  * it compares, writes JUnit XML and a Markdown summary (appended to $GITHUB_STEP_SUMMARY when
  * set) and exits 0 when the candidate passes, 1 on any regression or any candidate cell that is
- * wrong, crashed, hung or failed, 2 when the gate could not run (bad arguments, missing
- * baseline, a candidate backend that never loaded, no cell in common), 130 when interrupted
- * (no verdict, no files).
+ * wrong, crashed, hung or failed, 2 when the gate could not judge, 130 when interrupted (no
+ * verdict, no files).
+ *
+ * A pass needs evidence, not the absence of a failure: both runs complete, every baseline cell
+ * measured in the candidate, and at least one cell measured on both sides.  What the
+ * comparison lacks is a gap (reports/compare_gaps.c); a gap is exit 2 ("could not judge":
+ * incomplete data is not a slower candidate) unless the candidate already fails on the cells
+ * it has (exit 1: more data cannot undo a wrong answer or a regression).  An incomplete
+ * baseline stops the gate before anything is measured, as a missing one does.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -176,6 +182,12 @@ static int cmd_gate(bb_opts *o)
 		bb_error("gate cannot run: %s", err);
 		goto cleanup;
 	}
+	if (!bb_cmp_run_complete(&base)) {
+		bb_error("gate cannot judge: baseline run %lld in '%s' is not complete (status '%s'): "
+			 "a baseline must be a complete run; finish it or name another as DB:RUN",
+			 (long long)base.id, bpath, base.status ? base.status : "none");
+		goto cleanup;
+	}
 	char cref[32];
 	if (!cspec) {
 		int64_t run_id = 0;
@@ -193,10 +205,7 @@ static int cmd_gate(bb_opts *o)
 	if (count_unloaded(&cand))
 		goto cleanup;
 	bb_cmp_report_build(&rep, &base, &cand, NULL, 0, threshold);
-	size_t matched = 0;
-	for (size_t i = 0; i < rep.n_rows; i++)
-		matched += rep.rows[i].base && rep.rows[i].cand;
-	if (!matched) {
+	if (!rep.matched) {
 		bb_strbuf ba = BB_STRBUF_INIT, ca = BB_STRBUF_INIT;
 		alias_list(&base, &ba);
 		alias_list(&cand, &ca);
@@ -214,9 +223,11 @@ static int cmd_gate(bb_opts *o)
 			   base.host_fingerprint, cand.host_fingerprint);
 	bb_cmp_write_junit(&rep, &xml);
 	bb_cmp_write_markdown(&rep, &sum);
-	int pass = !rep.regressions && !rep.cand_failed;
-	bb_strbuf_addf(&sum, "\n**Gate: %s**%s\n", pass ? "passed" : "FAILED",
-		       rep.cand_failed ? " (candidate cells failed: wrong, crash, hang or error)" : "");
+	int fails = rep.regressions || rep.cand_failed, gaps = bb_cmp_n_gaps(&rep);
+	const char *verdict = fails ? "FAILED" : gaps ? "cannot judge" : "passed";
+	bb_strbuf_addf(&sum, "\n**Gate: %s**%s%s\n", verdict,
+		       rep.cand_failed ? " (candidate cells failed: wrong, crash, hang or error)" : "",
+		       gaps ? " (incomplete data: see the warnings above)" : "");
 	if (bb_interrupted) { /* Ctrl-C after the suite: still no verdict */
 		ret = BB_EXIT_INTERRUPTED;
 		goto cleanup;
@@ -232,9 +243,19 @@ static int cmd_gate(bb_opts *o)
 	} else {
 		bb_cmp_print_table(&rep, stdout);
 	}
-	fprintf(json ? stderr : stdout, "gate %s: JUnit XML in %s, summary in %s\n",
-		pass ? "passed" : "FAILED", junit, md);
-	ret = pass ? BB_EXIT_OK : BB_EXIT_FAILED;
+	/* after the table, so the last lines say why the gate did not pass */
+	fflush(stdout);
+	for (int g = 0; g < BB_CMP_N_GAPS; g++)
+		if (bb_cmp_has_gap(&rep, (bb_cmp_gap)g)) {
+			bb_cmp_gap_text(&rep, (bb_cmp_gap)g, err, sizeof(err));
+			if (fails)
+				bb_warning("%s", err);
+			else
+				bb_error("gate cannot judge: %s", err);
+		}
+	fprintf(json ? stderr : stdout, "gate %s: JUnit XML in %s, summary in %s\n", verdict, junit,
+		md);
+	ret = fails ? BB_EXIT_FAILED : gaps ? BB_EXIT_USAGE : BB_EXIT_OK;
 cleanup:
 	bb_strbuf_release(&xml);
 	bb_strbuf_release(&sum);
@@ -277,12 +298,22 @@ const bb_command bb_cmd_gate = {
 		"cells are matched by alias.  --preset replaces the recorded workloads and settings by\n"
 		"the preset's.  A baseline without a recorded plan falls back to suite's defaults.\n"
 		"--json prints the comparison as JSON on stdout (the suite's table goes to stderr).\n"
-		"Exit code 0: no regression and no failed candidate cell; 1: a regression (slower beyond\n"
-		"--max-regression with confidence, or an ok cell now wrong/crash/hang/error) or a failed\n"
-		"candidate cell; 2: the gate could not run (bad arguments, missing baseline database or\n"
-		"run, the candidate suite not run, a candidate backend that could not be loaded, no cell\n"
-		"in common, an output file refused); 130: interrupted (no verdict and no files; --resume\n"
-		"RUN finishes the run).\n"
+		"\n"
+		"Exit codes:\n"
+		"  0    passed: both runs complete, every baseline cell measured in the candidate, no\n"
+		"       regression and no failed candidate cell.\n"
+		"  1    the candidate fails: a regression (slower beyond --max-regression with\n"
+		"       confidence, or an ok cell now wrong/crash/hang/error) or a failed candidate cell;\n"
+		"       this wins over 2, as more data cannot undo a failure.\n"
+		"  2    the gate could not judge: bad arguments; a missing baseline database or run; a\n"
+		"       baseline run that is not complete (checked before anything is measured); the\n"
+		"       candidate suite not run or a candidate backend not loaded; a candidate run that\n"
+		"       is not complete; baseline cells missing from the candidate (not recorded there,\n"
+		"       or skipped); no cell measured on both sides (all skipped or failed) or no cell\n"
+		"       in common.  A run is complete when its status is 'complete' (not running,\n"
+		"       interrupted, failed...).  The JUnit XML has an error per missing cell and per\n"
+		"       such gap, the Markdown a warning.\n"
+		"  130  interrupted: no verdict and no files; --resume RUN finishes the run.\n"
 		"The JUnit and Markdown files are written whole or not at all (the step summary is\n"
 		"appended to), and never over a database: a FILE that is a SQLite file or one of the\n"
 		"databases used (--db, --baseline, --candidate, or its -wal, -shm, -journal) is refused\n"
