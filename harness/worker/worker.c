@@ -1,23 +1,28 @@
 /*
  * Worker processes (see worker.h).  The controller polls the result pipe and the log pipe,
  * splits results into lines, and kills the worker's whole process group at the timeout so a
- * hung library with its own threads or children cannot outlive its cell.
+ * hung library with its own threads or children cannot outlive its cell.  A worker also dies
+ * with its controller (PR_SET_PDEATHSIG), and job files carry their controller's identity in
+ * their names, so the files of a killed run are removed by the next one.
  */
 #include "harness/worker/worker.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/error.h"
 #include "common/json.h"
+#include "common/owner.h"
 
 #define RESULT_FD 3
 #define LOG_KEEP (64 * 1024)
@@ -29,18 +34,59 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Where job files go: $TMPDIR, else /tmp. */
+static const char *job_dir(void)
+{
+	const char *t = getenv("TMPDIR");
+	return t && *t ? t : "/tmp";
+}
+
+#define JOB_PREFIX "blasbench-job-"
+
+/* Remove the job files whose controller is gone.  A job file is named
+ * blasbench-job-PID-START-XXXXXX after the controller that wrote it (pid and start time, see
+ * common/owner.h), so a file left by a killed run is told from one a live run still needs. */
+static void sweep_jobs(void)
+{
+	DIR *d = opendir(job_dir());
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		long pid;
+		unsigned long long start;
+		int used = 0;
+		if (strncmp(de->d_name, JOB_PREFIX, strlen(JOB_PREFIX)) ||
+		    sscanf(de->d_name + strlen(JOB_PREFIX), "%ld-%llu-%n", &pid, &start, &used) != 2 ||
+		    !used || strlen(de->d_name + strlen(JOB_PREFIX) + used) != 6)
+			continue;
+		if (bb_proc_start_time((pid_t)pid) != start)
+			unlinkat(dirfd(d), de->d_name, 0); /* not ours to report if it fails */
+	}
+	closedir(d);
+}
+
 char *bb_worker_job_write(const char *json, size_t len)
 {
-	char path[] = "/tmp/blasbench-job-XXXXXX";
+	static int swept;
+	if (!swept) {
+		sweep_jobs();
+		swept = 1;
+	}
+	char *path = bb_xasprintf("%s/" JOB_PREFIX "%ld-%llu-XXXXXX", job_dir(), (long)getpid(),
+				  bb_proc_start_time(getpid()));
 	int fd = mkstemp(path);
-	if (fd < 0)
+	if (fd < 0) {
+		free(path);
 		return NULL;
+	}
 	ssize_t wr = write(fd, json, len);
 	if (close(fd) || wr < 0 || (size_t)wr != len) {
 		unlink(path);
+		free(path);
 		return NULL;
 	}
-	return bb_xstrdup(path);
+	return path;
 }
 
 int bb_worker_start(bb_worker *w, const char *const *args)
@@ -63,10 +109,16 @@ int bb_worker_start(bb_worker *w, const char *const *args)
 	exe[n] = 0;
 
 	fflush(NULL);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0)
 		return bb_error("cannot start a worker: %s", strerror(errno));
 	if (pid == 0) {
+		/* the worker dies with its controller, whatever the controller dies of (kill -9
+		 * too): a worker stuck in a library call would otherwise run on, orphaned.  If the
+		 * controller died before the prctl, the signal will never come: look. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(127);
 		setpgid(0, 0); /* its own group: a timeout kills the library's children too */
 		dup2(res[1], RESULT_FD);
 		dup2(log[1], STDOUT_FILENO);
