@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/owner.h"
+
 typedef struct bb_db bb_db;
 
 /* Default path: $BLASBENCH_DB, else "blasbench.db" in the current directory. */
@@ -22,8 +24,9 @@ const char *bb_db_default_path(void);
  * not SQLite, a SQLite database that is not blasbench's (other application_id, or tables but no
  * id), and one from a newer schema.  Returns 0, or -1 with the reason in err. */
 int bb_db_open(const char *path, bb_db **out, char *err, size_t errlen);
-/* Open an existing database read-only for queries (compare, report); same refusals; never
- * creates or migrates (an older schema is refused with a hint to open it with `runs` first). */
+/* Open an existing database read-only for queries (runs, compare, report); same refusals;
+ * never creates or migrates.  A database at an older schema (from 1 on) is read as it is:
+ * what later schemas added reads as unknown (a run's owner). */
 int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen);
 void bb_db_close(bb_db *db);
 const char *bb_db_path(const bb_db *db);
@@ -42,10 +45,18 @@ typedef struct bb_db_run_new {
 	const char *kind;         /* "run", "suite", "diagnose", "gate" */
 	const char *options_json; /* what is needed to plan the same run again (--resume) */
 	const char *version;      /* blasbench version */
+	const bb_owner *owner;    /* the process measuring it (bb_owner_self()); NULL unknown */
 } bb_db_run_new;
 
 /* A new run with status "running".  *id gets the run id. */
 int bb_db_run_begin(bb_db *db, const bb_db_run_new *r, int64_t *id, char *err, size_t errlen);
+/* Take over run_id to measure more of it (--resume): in one transaction, refuse it while its
+ * status is "running" and its owner is alive or cannot be judged from here (another host),
+ * else record `self` as its owner and mark it running.  A run recorded without an owner (by
+ * an older blasbench) is taken over.  Returns 0 taken; 1 refused, with *holder the owner it
+ * has (and err saying why); -1 with err on a database error. */
+int bb_db_run_claim(bb_db *db, int64_t run_id, const bb_owner *self, bb_owner *holder, char *err,
+		    size_t errlen);
 /* status: "running", "complete", "interrupted", "failed"; also sets finished time unless running.
  * Returns 0, or -1 with err = "cannot mark run N STATUS in 'PATH': cause" (the run unchanged). */
 int bb_db_run_set_status(bb_db *db, int64_t run_id, const char *status, char *err, size_t errlen);
@@ -96,7 +107,15 @@ typedef struct bb_db_run_info {
 	char *label, *kind, *status, *started, *finished, *command, *backends, *options_json;
 	char *host_fingerprint;
 	int cells, cells_ok, cells_failed; /* failed = wrong + crash + hang + error */
+	bb_owner owner; /* the process measuring it; pid 0 when not recorded */
 } bb_db_run_info;
+
+/* Whether a run is being measured: its status as stored, except that a "running" run whose
+ * controller has ended is "abandoned".  Fills buf with the status for a person: "running",
+ * "abandoned (controller 1234 gone)", "running (controller 1234 on host H)", "complete"...
+ * Returns the one-word status ("abandoned" or the stored one). */
+const char *bb_db_run_liveness(const bb_db_run_info *ri, bb_owner_state *state, char *buf,
+			       size_t len);
 
 /* All runs, oldest first.  Caller frees with bb_db_run_infos_free(). */
 int bb_db_runs(bb_db *db, bb_db_run_info **out, size_t *n, char *err, size_t errlen);

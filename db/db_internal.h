@@ -25,6 +25,7 @@ struct bb_db {
 	sqlite3 *h;
 	char *path;
 	int readonly;
+	int schema; /* PRAGMA user_version: a read-only handle may read an older schema */
 };
 
 /* One forward-only migration: executing `sql` on a database at schema version - 1 brings it to

@@ -337,6 +337,7 @@ int bb_db_open(const char *path, bb_db **out, char *err, size_t errlen)
 		bb_db_close(db);
 		return -1;
 	}
+	db->schema = bb_db_schema_version();
 	*out = db;
 	return 0;
 }
@@ -356,7 +357,9 @@ int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen)
 		                  "cannot open database '%s': it is empty (no runs yet)", path);
 	if (connect_db(path, SQLITE_OPEN_READONLY, &db, &version, err, errlen))
 		return -1;
-	if (version < bb_db_schema_version()) {
+	/* an older schema is read as it is (db->schema tells the queries what it has); only a
+	 * database without the first schema's tables cannot be read at all */
+	if (version < 1) {
 		bb_db_fail(err, errlen,
 		           "cannot open database '%s' read-only: it is at schema %lld, this "
 		           "blasbench needs %d (run `blasbench runs --db %s` once to upgrade it)",
@@ -368,6 +371,7 @@ int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen)
 		bb_db_close(db);
 		return -1;
 	}
+	db->schema = (int)version;
 	*out = db;
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include "db/db_internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,7 @@
 	" r.options_json, h.fingerprint,"                                                          \
 	" coalesce((SELECT group_concat(alias, ', ') FROM"                                         \
 	"   (SELECT alias FROM backend WHERE run_id = r.id ORDER BY id)), ''),"                    \
-	" coalesce(c.cells, 0), coalesce(c.ok, 0), coalesce(c.failed, 0)"                          \
+	" coalesce(c.cells, 0), coalesce(c.ok, 0), coalesce(c.failed, 0), %s"                      \
 	" FROM run r LEFT JOIN host h ON h.id = r.host_id"                                         \
 	" LEFT JOIN (SELECT run_id, count(*) AS cells, sum(status = 'ok') AS ok,"                  \
 	"   sum(status IN ('wrong', 'crash', 'hang', 'error')) AS failed"                          \
@@ -39,6 +40,46 @@ static void read_run_row(sqlite3_stmt *st, bb_db_run_info *ri)
 	ri->cells = sqlite3_column_int(st, 10);
 	ri->cells_ok = sqlite3_column_int(st, 11);
 	ri->cells_failed = sqlite3_column_int(st, 12);
+	ri->owner.pid = (long)sqlite3_column_int64(st, 13);
+	ri->owner.start = (unsigned long long)sqlite3_column_int64(st, 14);
+	const char *boot = (const char *)sqlite3_column_text(st, 15);
+	const char *host = (const char *)sqlite3_column_text(st, 16);
+	snprintf(ri->owner.boot_id, sizeof(ri->owner.boot_id), "%s", boot ? boot : "");
+	snprintf(ri->owner.host, sizeof(ri->owner.host), "%s", host ? host : "");
+}
+
+/* RUN_SELECT for this database, then `tail`: the owner columns came with schema 2, and a
+ * read-only handle may be reading an older database (its runs' owners are unknown). */
+static char *run_select(const bb_db *db, const char *tail)
+{
+	const char *owner = db->schema >= 2
+	                        ? "r.owner_pid, r.owner_start, r.owner_boot, r.owner_host"
+	                        : "NULL, NULL, NULL, NULL";
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_strbuf_addf(&sb, RUN_SELECT, owner);
+	bb_strbuf_adds(&sb, tail);
+	return bb_strbuf_detach(&sb, NULL);
+}
+
+const char *bb_db_run_liveness(const bb_db_run_info *ri, bb_owner_state *state, char *buf,
+                               size_t len)
+{
+	bb_owner_state s = BB_OWNER_UNKNOWN;
+	const char *status = ri->status ? ri->status : "?";
+	if (strcmp(status, "running") || !ri->owner.pid) {
+		snprintf(buf, len, "%s", status);
+	} else if ((s = bb_owner_check(&ri->owner)) == BB_OWNER_GONE) {
+		snprintf(buf, len, "abandoned (controller %ld gone)", ri->owner.pid);
+		status = "abandoned";
+	} else if (s == BB_OWNER_UNKNOWN) {
+		snprintf(buf, len, "running (controller %ld on host %s)", ri->owner.pid,
+		         ri->owner.host[0] ? ri->owner.host : "?");
+	} else {
+		snprintf(buf, len, "running");
+	}
+	if (state)
+		*state = s;
+	return status;
 }
 
 void bb_db_run_info_release(bb_db_run_info *ri)
@@ -75,7 +116,10 @@ int bb_db_runs(bb_db *db, bb_db_run_info **out, size_t *n, char *err, size_t err
 	int rc;
 	*out = NULL;
 	*n = 0;
-	if (bb_db_prepare(db, RUN_SELECT " ORDER BY r.id", &st, what, err, errlen))
+	char *sql = run_select(db, " ORDER BY r.id");
+	rc = bb_db_prepare(db, sql, &st, what, err, errlen);
+	free(sql);
+	if (rc)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (count == alloc) {
@@ -102,10 +146,13 @@ int bb_db_run_get(bb_db *db, int64_t run_id, bb_db_run_info *out, char *err, siz
 	sqlite3_stmt *st;
 	snprintf(what, sizeof(what), "cannot read run %lld", (long long)run_id);
 	memset(out, 0, sizeof(*out));
-	if (bb_db_prepare(db, RUN_SELECT " WHERE r.id = ?1", &st, what, err, errlen))
+	char *sql = run_select(db, " WHERE r.id = ?1");
+	int rc = bb_db_prepare(db, sql, &st, what, err, errlen);
+	free(sql);
+	if (rc)
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
-	int rc = sqlite3_step(st);
+	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_run_row(st, out);
 	sqlite3_finalize(st);

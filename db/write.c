@@ -1,9 +1,9 @@
 /*
- * Writes to the results database: host, run, backend, and a finished cell with its samples and
- * counters.  Each call is one short BEGIN IMMEDIATE transaction, so a cell is either wholly in
- * the file or not at all, and two processes sharing the file simply take turns (the busy
- * timeout absorbs the wait).  Every value is bound as a parameter; NaN doubles become NULL.
- * Words with a fixed meaning (run kind and status, cell status) are checked here against the
+ * Writes to the results database: host, run (begun, taken over by a resume, its status),
+ * backend, and a finished cell with its samples and counters.  Each call is one short BEGIN
+ * IMMEDIATE transaction, so a cell is either wholly in the file or not at all, and two
+ * processes sharing the file simply take turns (the busy timeout absorbs the wait).  Every
+ * value is bound as a parameter; NaN doubles become NULL.  Words with a fixed meaning (run kind and status, cell status) are checked here against the
  * lists below, so a typo fails loudly instead of hiding a cell from every report.
  */
 #include "db/db_internal.h"
@@ -143,6 +143,19 @@ static int check_label(bb_db *db, const char *what, const char *label, char *err
 	return 0;
 }
 
+/* Bind an owner's pid, start time, boot id and host at i..i+3 (NULLs when o is NULL or
+ * knows nothing: pid 0). */
+static void bind_owner(sqlite3_stmt *st, int i, const bb_owner *o)
+{
+	if (!o || !o->pid)
+		return; /* unbound parameters are NULL */
+	sqlite3_bind_int64(st, i, o->pid);
+	if (o->start)
+		sqlite3_bind_int64(st, i + 1, (sqlite3_int64)o->start);
+	bb_db_bind_text(st, i + 2, o->boot_id[0] ? o->boot_id : NULL);
+	bb_db_bind_text(st, i + 3, o->host[0] ? o->host : NULL);
+}
+
 int bb_db_run_begin(bb_db *db, const bb_db_run_new *r, int64_t *id, char *err, size_t errlen)
 {
 	const char *what = "cannot start run";
@@ -168,7 +181,8 @@ int bb_db_run_begin(bb_db *db, const bb_db_run_new *r, int64_t *id, char *err, s
 	if (bb_db_prepare(
 	        db,
 	        "INSERT INTO run (host_id, label, command, kind, options_json, version,"
-	        " status, started) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', " BB_DB_NOW_SQL ")",
+	        " status, started, owner_pid, owner_start, owner_boot, owner_host)"
+	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', " BB_DB_NOW_SQL ", ?7, ?8, ?9, ?10)",
 	        &st, what, err, errlen))
 		goto cleanup;
 	sqlite3_bind_int64(st, 1, r->host_id);
@@ -177,10 +191,81 @@ int bb_db_run_begin(bb_db *db, const bb_db_run_new *r, int64_t *id, char *err, s
 	bb_db_bind_text(st, 4, r->kind);
 	bb_db_bind_text(st, 5, r->options_json);
 	bb_db_bind_text(st, 6, r->version);
+	bind_owner(st, 7, r->owner);
 	if (step_done(db, st, what, err, errlen))
 		goto cleanup;
 	if (id)
 		*id = sqlite3_last_insert_rowid(db->h);
+	rc = bb_db_commit(db, what, err, errlen);
+cleanup:
+	sqlite3_finalize(st);
+	if (rc)
+		bb_db_rollback(db);
+	return rc;
+}
+
+int bb_db_run_claim(bb_db *db, int64_t run_id, const bb_owner *self, bb_owner *holder, char *err,
+                    size_t errlen)
+{
+	char what[64];
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	/* the same words as bb_db_run_set_status(): the write is the same */
+	snprintf(what, sizeof(what), "cannot mark run %lld running", (long long)run_id);
+	memset(holder, 0, sizeof(*holder));
+	if (start_write(db, what, err, errlen))
+		return -1;
+	/* judged under the write lock: of two resumes racing, the second sees the first */
+	if (bb_db_prepare(db,
+	                  "SELECT status, owner_pid, owner_start, owner_boot, owner_host FROM run"
+	                  " WHERE id = ?1",
+	                  &st, what, err, errlen))
+		goto cleanup;
+	sqlite3_bind_int64(st, 1, run_id);
+	int step = sqlite3_step(st);
+	if (step != SQLITE_ROW) {
+		if (step == SQLITE_DONE)
+			bb_db_fail(err, errlen, "%s in '%s': no such run", what, db->path);
+		else
+			bb_db_sqlite_fail(db, what, err, errlen);
+		goto cleanup;
+	}
+	const char *status = (const char *)sqlite3_column_text(st, 0);
+	int running = status && !strcmp(status, "running");
+	holder->pid = (long)sqlite3_column_int64(st, 1);
+	holder->start = (unsigned long long)sqlite3_column_int64(st, 2);
+	const char *boot = (const char *)sqlite3_column_text(st, 3);
+	const char *host = (const char *)sqlite3_column_text(st, 4);
+	snprintf(holder->boot_id, sizeof(holder->boot_id), "%s", boot ? boot : "");
+	snprintf(holder->host, sizeof(holder->host), "%s", host ? host : "");
+	sqlite3_finalize(st);
+	st = NULL;
+	bb_owner_state state = running && holder->pid ? bb_owner_check(holder) : BB_OWNER_GONE;
+	if (state == BB_OWNER_ALIVE) {
+		bb_db_fail(err, errlen,
+		           "run %lld in '%s' is still being measured by blasbench (pid %ld): not "
+		           "resumed",
+		           (long long)run_id, db->path, holder->pid);
+		rc = 1;
+		goto cleanup;
+	}
+	if (state == BB_OWNER_UNKNOWN) {
+		bb_db_fail(err, errlen,
+		           "run %lld in '%s' is being measured by blasbench pid %ld on host '%s', "
+		           "which cannot be seen from here: not resumed",
+		           (long long)run_id, db->path, holder->pid, holder->host);
+		rc = 1;
+		goto cleanup;
+	}
+	if (bb_db_prepare(db,
+	                  "UPDATE run SET status = 'running', finished = NULL, owner_pid = ?2,"
+	                  " owner_start = ?3, owner_boot = ?4, owner_host = ?5 WHERE id = ?1",
+	                  &st, what, err, errlen))
+		goto cleanup;
+	sqlite3_bind_int64(st, 1, run_id);
+	bind_owner(st, 2, self);
+	if (step_done(db, st, what, err, errlen))
+		goto cleanup;
 	rc = bb_db_commit(db, what, err, errlen);
 cleanup:
 	sqlite3_finalize(st);

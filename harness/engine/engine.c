@@ -15,6 +15,7 @@
 #include "build_config.h"
 #include "common/error.h"
 #include "common/json.h"
+#include "common/owner.h"
 #include "harness/cli/command.h"
 #include "harness/engine/engine_internal.h"
 #include "harness/engine/host_record.h"
@@ -122,6 +123,8 @@ int bb_engine_run(const bb_engine_opts *o)
 	}
 	char **done_keys = NULL;
 	size_t n_done = 0;
+	bb_owner self; /* the run's owner: `runs` tells a killed controller's run from a live one */
+	bb_owner_self(&self);
 	if (o->resume_run) {
 		e.run_id = o->resume_run;
 		if (bb_db_cell_keys(e.db, e.run_id, &done_keys, &n_done, err, sizeof(err))) {
@@ -129,17 +132,21 @@ int bb_engine_run(const bb_engine_opts *o)
 			bb_db_close(e.db);
 			return BB_EXIT_INTERNAL;
 		}
-		/* before anything is measured: a run that cannot be marked running is not resumed */
-		if (bb_db_run_set_status(e.db, e.run_id, "running", err, sizeof(err))) {
+		/* before anything is measured: a run still measured by another controller, or one
+		 * that cannot be marked running, is not resumed */
+		bb_owner holder;
+		int claim = bb_db_run_claim(e.db, e.run_id, &self, &holder, err, sizeof(err));
+		if (claim) {
 			bb_error("%s", err);
 			for (size_t i = 0; i < n_done; i++)
 				free(done_keys[i]);
 			free(done_keys);
 			bb_db_close(e.db);
-			return BB_EXIT_INTERNAL;
+			return claim > 0 ? BB_EXIT_USAGE : BB_EXIT_INTERNAL;
 		}
 	} else {
-		bb_db_run_new rn = {host_id, o->label, o->command, o->kind, o->options_json, BB_VERSION};
+		bb_db_run_new rn = {host_id, o->label, o->command, o->kind, o->options_json, BB_VERSION,
+				    &self};
 		if (bb_db_run_begin(e.db, &rn, &e.run_id, err, sizeof(err))) {
 			bb_error("%s", err);
 			bb_db_close(e.db);

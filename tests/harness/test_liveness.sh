@@ -75,6 +75,41 @@ orphans)
 	check '[ -e "$live" ]' "a live controller's job file is kept"
 	check '[ -z "$(ls "$TMPDIR" | grep -v "^blasbench-job-$$-")" ]' "the next run left no job file of its own ($(ls "$TMPDIR"))"
 	;;
+owner)
+	# ddot is measured, then dgemm hangs in the library until the timeout: the run is being
+	# measured for that long
+	start run --db "$db" --budget 0.02 --target 50 --passes 1 --timeout 8 --threads 1 \
+		--workloads ddot:n=100,dgemm:n=48 -b "$hang" --label own
+	for _ in $(seq 200); do
+		[ "$(q "select count(*) from cell" 2>/dev/null)" = 1 ] && break
+		sleep 0.05
+	done
+	check '[ "$(q "select count(*) from cell")" = 1 ]' "ddot recorded, dgemm hanging"
+	"$bb" runs --db "$db" >"$tmp/runs" 2>&1
+	check 'grep -q "own .*running" "$tmp/runs" && ! grep -q abandoned "$tmp/runs"' "runs: a live run is running: $(cat "$tmp/runs")"
+	"$bb" suite --db "$db" --resume own >"$tmp/res" 2>&1
+	rc=$?
+	check '[ $rc -eq 2 ]' "resuming a run still being measured is refused with exit 2 (got $rc)"
+	check 'grep -q "pid $pid" "$tmp/res"' "the refusal names the controller's pid $pid: $(cat "$tmp/res")"
+	check '[ "$(q "select status from run")" = running ] && [ "$(q "select count(*) from cell")" = 1 ]' \
+		"the refused resume changed nothing ($(q "select status from run"), $(q "select count(*) from cell") cells)"
+	check 'kill -0 $pid' "the controller still runs"
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	"$bb" runs --db "$db" >"$tmp/runs" 2>&1
+	check 'grep -q "own .*abandoned (controller $pid gone)" "$tmp/runs"' "runs: a killed controller's run is abandoned: $(cat "$tmp/runs")"
+	"$bb" runs --db "$db" --json >"$tmp/runs.json" 2>&1
+	check 'grep -q "\"status\": *\"abandoned\"" "$tmp/runs.json" && grep -q "\"state\": *\"gone\"" "$tmp/runs.json"' \
+		"runs --json: status abandoned, owner gone: $(cat "$tmp/runs.json")"
+	"$bb" suite --db "$db" --resume own >"$tmp/res" 2>&1
+	rc=$?
+	check '[ $rc -eq 1 ]' "an abandoned run is resumed; its hanging cell makes it exit 1 (got $rc): $(tail -n 3 "$tmp/res")"
+	check '[ "$(q "select status from run")" = complete ]' "the resumed run is complete ($(q "select status from run"))"
+	check '[ "$(q "select group_concat(routine || \"=\" || status) from (select * from cell order by routine)")" = "ddot=ok,dgemm=hang" ]' \
+		"each cell once: $(q "select group_concat(routine || \"=\" || status) from cell")"
+	"$bb" runs --db "$db" >"$tmp/runs" 2>&1
+	check 'grep -q "own .*complete" "$tmp/runs"' "runs: complete after the resume: $(cat "$tmp/runs")"
+	;;
 *)
 	echo "unknown case '$case'"
 	exit 2
