@@ -85,7 +85,8 @@ typedef struct bb_db_cell {
 	int threads_effective;    /* read back from the library, 0 unknown */
 	const char *omp_runtime;  /* co-loaded OpenMP runtime, NULL none */
 	const char *params_json;  /* scenario/environment parameters, NULL none */
-	const char *status;       /* ok, wrong, crash, hang, error, skipped */
+	const char *status;       /* ok, wrong, crash, hang, error, skipped; partial: some of its
+				   * passes measured, more to come (no speed: not a result) */
 	const char *error;        /* reason for anything but ok, else NULL */
 	double flops;             /* per call */
 	int calls_per_sample;
@@ -93,11 +94,14 @@ typedef struct bb_db_cell {
 	double gflops, pct_peak;  /* NAN when not ok */
 	double residual;          /* the check's scaled residual, NAN if none */
 	const double *samples;    /* seconds per call, in the order taken */
+	const int *sample_pass;   /* the pass (0, 1 ...) that took each sample; NULL unknown */
 	size_t n_samples;
 	const bb_db_counter *counters;
 	size_t n_counters;
 } bb_db_cell;
 
+/* Write a cell; a partial cell already recorded under its key is replaced (its samples and
+ * counters with it), any other is refused ("it is already recorded in run N"). */
 int bb_db_cell_add(bb_db *db, const bb_db_cell *c, int64_t *id, char *err, size_t errlen);
 
 /* ---- queries ------------------------------------------------------------------------- */
@@ -107,6 +111,7 @@ typedef struct bb_db_run_info {
 	char *label, *kind, *status, *started, *finished, *command, *backends, *options_json;
 	char *host_fingerprint;
 	int cells, cells_ok, cells_failed; /* failed = wrong + crash + hang + error */
+	int cells_partial;                 /* some passes measured (interrupted): not results */
 	bb_owner owner; /* the process measuring it; pid 0 when not recorded */
 } bb_db_run_info;
 
@@ -130,8 +135,22 @@ void bb_db_run_info_release(bb_db_run_info *ri);
  * new cells under the backend row it already has. */
 int bb_db_backend_find(bb_db *db, int64_t run_id, const char *alias, int64_t *id, char *err,
 		       size_t errlen);
-/* Cell keys already recorded for a run (resume skips them).  Caller frees each and the array. */
+/* Cell keys already recorded for a run, partial cells excepted (resume skips them).  Caller
+ * frees each and the array. */
 int bb_db_cell_keys(bb_db *db, int64_t run_id, char ***keys, size_t *n, char *err, size_t errlen);
+
+/* A cell of which some passes are recorded (status "partial"): resume measures the rest. */
+typedef struct bb_db_partial {
+	char *cell_key;
+	double *samples; /* in the order taken */
+	int *pass;       /* the pass of each sample */
+	size_t n_samples;
+} bb_db_partial;
+
+/* The partial cells of a run.  Caller frees with bb_db_partials_free(). */
+int bb_db_partials(bb_db *db, int64_t run_id, bb_db_partial **out, size_t *n, char *err,
+		   size_t errlen);
+void bb_db_partials_free(bb_db_partial *p, size_t n);
 
 /* The stored peak JSON of the host with this fingerprint: *peak_json = malloc'd text, or NULL
  * when the host is unknown or has no peak.  Returns 0, or -1 with err on a database error. */

@@ -1,12 +1,14 @@
 /*
  * Queries on the results database used by every command: the list of runs with their backends
  * and cell counts, resolving a run reference ("7", "latest", a label), the cell keys a run
- * already holds (what `--resume` skips), and a host's stored peak.  Reports build their own queries
+ * already holds (what `--resume` skips) and the partial ones it completes, and a host's stored
+ * peak.  Reports build their own queries
  * on bb_db_handle().
  */
 #include "db/db_internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +21,12 @@
 	" r.options_json, h.fingerprint,"                                                          \
 	" coalesce((SELECT group_concat(alias, ', ') FROM"                                         \
 	"   (SELECT alias FROM backend WHERE run_id = r.id ORDER BY id)), ''),"                    \
-	" coalesce(c.cells, 0), coalesce(c.ok, 0), coalesce(c.failed, 0), %s"                      \
+	" coalesce(c.cells, 0), coalesce(c.ok, 0), coalesce(c.failed, 0), %s,"                     \
+	" coalesce(c.partial, 0)"                                                                  \
 	" FROM run r LEFT JOIN host h ON h.id = r.host_id"                                         \
 	" LEFT JOIN (SELECT run_id, count(*) AS cells, sum(status = 'ok') AS ok,"                  \
-	"   sum(status IN ('wrong', 'crash', 'hang', 'error')) AS failed"                          \
+	"   sum(status IN ('wrong', 'crash', 'hang', 'error')) AS failed,"                         \
+	"   sum(status = 'partial') AS partial"                                                    \
 	"   FROM cell GROUP BY run_id) c ON c.run_id = r.id"
 
 static void read_run_row(sqlite3_stmt *st, bb_db_run_info *ri)
@@ -46,6 +50,7 @@ static void read_run_row(sqlite3_stmt *st, bb_db_run_info *ri)
 	const char *host = (const char *)sqlite3_column_text(st, 16);
 	snprintf(ri->owner.boot_id, sizeof(ri->owner.boot_id), "%s", boot ? boot : "");
 	snprintf(ri->owner.host, sizeof(ri->owner.host), "%s", host ? host : "");
+	ri->cells_partial = sqlite3_column_int(st, 17);
 }
 
 /* RUN_SELECT for this database, then `tail`: the owner columns came with schema 2, and a
@@ -276,8 +281,10 @@ int bb_db_cell_keys(bb_db *db, int64_t run_id, char ***keys, size_t *n, char *er
 	snprintf(what, sizeof(what), "cannot read the cells of run %lld", (long long)run_id);
 	*keys = NULL;
 	*n = 0;
-	if (bb_db_prepare(db, "SELECT cell_key FROM cell WHERE run_id = ?1 ORDER BY id", &st, what,
-	                  err, errlen))
+	if (bb_db_prepare(db,
+	                  "SELECT cell_key FROM cell WHERE run_id = ?1 AND status != 'partial'"
+	                  " ORDER BY id",
+	                  &st, what, err, errlen))
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -295,6 +302,70 @@ int bb_db_cell_keys(bb_db *db, int64_t run_id, char ***keys, size_t *n, char *er
 		return bb_db_sqlite_fail(db, what, err, errlen);
 	}
 	*keys = out;
+	*n = count;
+	return 0;
+}
+
+void bb_db_partials_free(bb_db_partial *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++) {
+		free(p[i].cell_key);
+		free(p[i].samples);
+		free(p[i].pass);
+	}
+	free(p);
+}
+
+int bb_db_partials(bb_db *db, int64_t run_id, bb_db_partial **out, size_t *n, char *err,
+                   size_t errlen)
+{
+	char what[64];
+	sqlite3_stmt *st;
+	bb_db_partial *p = NULL;
+	size_t count = 0, alloc = 0, cap = 0;
+	int64_t last = -1;
+	int rc;
+	snprintf(what, sizeof(what), "cannot read the partial cells of run %lld",
+	         (long long)run_id);
+	*out = NULL;
+	*n = 0;
+	/* a database before schema 3 has no passes, hence no partial cells */
+	if (db->schema < 3)
+		return 0;
+	if (bb_db_prepare(db,
+	                  "SELECT c.id, c.cell_key, s.seconds, coalesce(s.pass, 0) FROM cell c"
+	                  " JOIN sample s ON s.cell_id = c.id WHERE c.run_id = ?1 AND"
+	                  " c.status = 'partial' ORDER BY c.id, s.seq",
+	                  &st, what, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) != last) {
+			if (count == alloc) {
+				alloc = alloc ? 2 * alloc : 16;
+				p = bb_xrealloc(p, alloc * sizeof(*p));
+			}
+			memset(&p[count], 0, sizeof(p[count]));
+			p[count++].cell_key = bb_db_column_strdup(st, 1);
+			last = sqlite3_column_int64(st, 0);
+			cap = 0;
+		}
+		bb_db_partial *c = &p[count - 1];
+		if (c->n_samples == cap) {
+			cap = cap ? 2 * cap : 64;
+			c->samples = bb_xrealloc(c->samples, cap * sizeof(double));
+			c->pass = bb_xrealloc(c->pass, cap * sizeof(int));
+		}
+		c->samples[c->n_samples] =
+		    sqlite3_column_type(st, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 2);
+		c->pass[c->n_samples++] = sqlite3_column_int(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		bb_db_partials_free(p, count);
+		return bb_db_sqlite_fail(db, what, err, errlen);
+	}
+	*out = p;
 	*n = count;
 	return 0;
 }

@@ -3,8 +3,10 @@
  * backend, and a finished cell with its samples and counters.  Each call is one short BEGIN
  * IMMEDIATE transaction, so a cell is either wholly in the file or not at all, and two
  * processes sharing the file simply take turns (the busy timeout absorbs the wait).  Every
- * value is bound as a parameter; NaN doubles become NULL.  Words with a fixed meaning (run kind and status, cell status) are checked here against the
- * lists below, so a typo fails loudly instead of hiding a cell from every report.
+ * value is bound as a parameter; NaN doubles become NULL.  Words with a fixed meaning (run
+ * kind and status, cell status) are checked here against the lists below, so a typo fails
+ * loudly instead of hiding a cell from every report.  A cell measured in several passes is
+ * written after each one as "partial" and rewritten whole by its next write.
  */
 #include "db/db_internal.h"
 
@@ -15,8 +17,8 @@
 
 static const char *const run_kinds[] = {"run", "suite", "diagnose", "gate", NULL};
 static const char *const run_statuses[] = {"running", "complete", "interrupted", "failed", NULL};
-static const char *const cell_statuses[] = {"ok",    "wrong",   "crash", "hang",
-                                            "error", "skipped", NULL};
+static const char *const cell_statuses[] = {"ok",    "wrong",   "crash",   "hang",
+                                            "error", "skipped", "partial", NULL};
 
 /* 0 if s is one of list; else -1 with "<what> in '<path>': unknown <noun> 's' (expected ...)". */
 static int check_word(bb_db *db, const char *what, const char *noun, const char *s,
@@ -178,12 +180,12 @@ int bb_db_run_begin(bb_db *db, const bb_db_run_new *r, int64_t *id, char *err, s
 		           (long long)r->host_id);
 		goto cleanup;
 	}
-	if (bb_db_prepare(
-	        db,
-	        "INSERT INTO run (host_id, label, command, kind, options_json, version,"
-	        " status, started, owner_pid, owner_start, owner_boot, owner_host)"
-	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', " BB_DB_NOW_SQL ", ?7, ?8, ?9, ?10)",
-	        &st, what, err, errlen))
+	if (bb_db_prepare(db,
+	                  "INSERT INTO run (host_id, label, command, kind, options_json, version,"
+	                  " status, started, owner_pid, owner_start, owner_boot, owner_host)"
+	                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', " BB_DB_NOW_SQL
+	                  ", ?7, ?8, ?9, ?10)",
+	                  &st, what, err, errlen))
 		goto cleanup;
 	sqlite3_bind_int64(st, 1, r->host_id);
 	bb_db_bind_text(st, 2, r->label);
@@ -437,14 +439,19 @@ static int insert_samples(bb_db *db, int64_t cell_id, const bb_db_cell *c, const
 	sqlite3_stmt *st;
 	if (!c->n_samples)
 		return 0;
-	if (bb_db_prepare(db, "INSERT INTO sample (cell_id, seq, seconds) VALUES (?1, ?2, ?3)", &st,
-	                  what, err, errlen))
+	if (bb_db_prepare(
+	        db, "INSERT INTO sample (cell_id, seq, seconds, pass) VALUES (?1, ?2, ?3, ?4)", &st,
+	        what, err, errlen))
 		return -1;
 	int rc = 0;
 	for (size_t i = 0; i < c->n_samples && !rc; i++) {
 		sqlite3_bind_int64(st, 1, cell_id);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
 		bb_db_bind_double(st, 3, c->samples[i]);
+		if (c->sample_pass)
+			sqlite3_bind_int(st, 4, c->sample_pass[i]);
+		else
+			sqlite3_bind_null(st, 4);
 		rc = step_done(db, st, what, err, errlen);
 	}
 	sqlite3_finalize(st);
@@ -482,6 +489,31 @@ static int insert_counters(bb_db *db, int64_t cell_id, const bb_db_cell *c, cons
 	return rc;
 }
 
+/* A partial cell of the same key (its earlier passes) gives way to this write, which holds
+ * all its samples: its row, samples and counters go, in the caller's transaction. */
+static int drop_partial(bb_db *db, const bb_db_cell *c, const char *what, char *err, size_t errlen)
+{
+	static const char *const sql[] = {
+	    "DELETE FROM sample WHERE cell_id IN (SELECT id FROM cell WHERE run_id = ?1 AND"
+	    " cell_key = ?2 AND status = 'partial')",
+	    "DELETE FROM counter WHERE cell_id IN (SELECT id FROM cell WHERE run_id = ?1 AND"
+	    " cell_key = ?2 AND status = 'partial')",
+	    "DELETE FROM cell WHERE run_id = ?1 AND cell_key = ?2 AND status = 'partial'",
+	};
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sqlite3_stmt *st;
+		if (bb_db_prepare(db, sql[i], &st, what, err, errlen))
+			return -1;
+		sqlite3_bind_int64(st, 1, c->run_id);
+		bb_db_bind_text(st, 2, c->cell_key);
+		int rc = step_done(db, st, what, err, errlen);
+		sqlite3_finalize(st);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 int bb_db_cell_add(bb_db *db, const bb_db_cell *c, int64_t *id, char *err, size_t errlen)
 {
 	char *what = bb_xasprintf("cannot record cell '%s' of run %lld",
@@ -504,7 +536,7 @@ int bb_db_cell_add(bb_db *db, const bb_db_cell *c, int64_t *id, char *err, size_
 			           db->path, (long long)c->backend_id);
 		goto cleanup;
 	}
-	if (insert_cell_row(db, c, what, err, errlen))
+	if (drop_partial(db, c, what, err, errlen) || insert_cell_row(db, c, what, err, errlen))
 		goto cleanup;
 	cell_id = sqlite3_last_insert_rowid(db->h);
 	if (insert_samples(db, cell_id, c, what, err, errlen) ||

@@ -1,6 +1,7 @@
 /*
  * `blasbench runs [--db F] [--json]`: the runs recorded in a database, oldest first, with their
- * label, status, start time, backends and cell counts.  A run left "running" by a controller
+ * label, status, start time, backends and cell counts (partial: cells of which an interrupt
+ * kept only some passes; they are not results until --resume measures the rest).  A run left "running" by a controller
  * that has ended (killed) shows as "abandoned": `suite --resume` can finish it.
  */
 #include <stdio.h>
@@ -68,6 +69,7 @@ static int cmd_runs(bb_opts *o)
 			bb_jw_kv_int(&w, "cells", runs[i].cells);
 			bb_jw_kv_int(&w, "cells_ok", runs[i].cells_ok);
 			bb_jw_kv_int(&w, "cells_failed", runs[i].cells_failed);
+			bb_jw_kv_int(&w, "cells_partial", runs[i].cells_partial);
 			bb_jw_object_end(&w);
 		}
 		bb_jw_array_end(&w);
@@ -79,16 +81,18 @@ static int cmd_runs(bb_opts *o)
 	} else {
 		bb_table t;
 		bb_table_init(&t, (const char *[]){"RUN", "LABEL", "KIND", "STATUS", "STARTED", "CELLS", "OK",
-						   "FAILED", "BACKENDS", NULL});
+						   "FAILED", "PARTIAL", "BACKENDS", NULL});
 		for (size_t i = 0; i < n; i++) {
-			char id[24], cells[24], ok[24], failed[24], status[400];
+			char id[24], cells[24], ok[24], failed[24], partial[24], status[400];
 			bb_db_run_liveness(&runs[i], NULL, status, sizeof(status));
 			snprintf(id, sizeof(id), "%lld", (long long)runs[i].id);
 			snprintf(cells, sizeof(cells), "%d", runs[i].cells);
 			snprintf(ok, sizeof(ok), "%d", runs[i].cells_ok);
 			snprintf(failed, sizeof(failed), "%d", runs[i].cells_failed);
+			snprintf(partial, sizeof(partial), "%d", runs[i].cells_partial);
 			bb_table_row(&t, (const char *[]){id, runs[i].label, runs[i].kind, status,
-							  runs[i].started, cells, ok, failed, runs[i].backends});
+							  runs[i].started, cells, ok, failed, partial,
+							  runs[i].backends});
 		}
 		bb_table_print(&t, stdout);
 		bb_table_release(&t);

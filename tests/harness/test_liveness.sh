@@ -110,6 +110,53 @@ owner)
 	"$bb" runs --db "$db" >"$tmp/runs" 2>&1
 	check 'grep -q "own .*complete" "$tmp/runs"' "runs: complete after the resume: $(cat "$tmp/runs")"
 	;;
+passes|passes_killed)
+	# 4 cells x 3 passes; pass 1 of every cell runs before pass 2 of any: stopped once every
+	# cell has its first pass, the run has no complete cell at all
+	sig=INT
+	[ $case = passes_killed ] && sig=KILL
+	start run --db "$db" --budget 0.9 --target 0.001 --passes 3 --threads 1 --label p \
+		--workloads ddot:n=1000,daxpy:n=1000,dgemm:n=32,dgemm:n=48 -b "good=$fix"
+	for _ in $(seq 600); do # the progress line of the 4th pass measured
+		grep -q '^\[4/12\]' "$tmp/out" && break
+		sleep 0.05
+	done
+	check 'grep -q "^\[4/12\] .*pass 1/3" "$tmp/out"' "every cell has its first pass: $(tail -n 1 "$tmp/out")"
+	kill -$sig "$pid"
+	wait "$pid"
+	rc=$?
+	[ $sig = INT ] && check '[ $rc -eq 130 ]' "the interrupted run exits 130 (got $rc)"
+	[ $sig = INT ] && check 'grep -q "partial (their finished passes kept)" "$tmp/out"' "the interrupt says partial cells were kept: $(tail -n 2 "$tmp/out")"
+	check '[ "$(q "select count(*) from cell where status = \"partial\"")" -ge 1 ]' \
+		"the finished passes are kept as partial cells ($(q "select group_concat(status) from cell"))"
+	check '[ "$(q "select count(*) from cell where status = \"partial\" and (gflops is not null or median_s is not null)")" = 0 ]' \
+		"a partial cell has no speed: it is not a result"
+	check '[ "$(q "select count(*) from cell c where status = \"partial\" and (select count(*) from sample s where s.cell_id = c.id and s.pass is not null) != c.n_samples")" = 0 ]' \
+		"a partial cell keeps its samples, each with its pass"
+	kept=$(q "select count(distinct s.cell_id || '/' || s.pass) from sample s")
+	check '[ "$kept" -ge 4 ] && [ "$kept" -lt 12 ]' "passes kept: $kept of 12"
+	before=$(q "select group_concat(x) from (select c.cell_key || '/' || s.pass || '/' || s.seq || '=' || s.seconds as x from sample s join cell c on c.id = s.cell_id order by x)")
+	"$bb" runs --db "$db" >"$tmp/runs" 2>&1
+	check 'grep -q "PARTIAL" "$tmp/runs" && grep -Eq "^1 +p .* 4 +0 +0 +[1-4] +good" "$tmp/runs"' "runs counts the partial cells: $(cat "$tmp/runs")"
+	"$bb" runs --db "$db" --json >"$tmp/runs.json" 2>&1
+	check 'grep -q "\"cells_partial\": [1-4]" "$tmp/runs.json"' "runs --json counts them"
+	# BB_TEST_VERBOSE=1: what the interrupted run said and left
+	[ -n "${BB_TEST_VERBOSE:-}" ] && { cat "$tmp/out" "$tmp/runs"; echo "kept $kept"; }
+	"$bb" suite --db "$db" --resume p >"$tmp/res" 2>&1
+	rc=$?
+	check '[ $rc -eq 0 ]' "the resume completes the run (rc $rc): $(tail -n 3 "$tmp/res")"
+	check 'grep -q "$((12 - kept)) passes to measure" "$tmp/res"' "the resume measures only the $((12 - kept)) missing passes: $(grep resuming "$tmp/res")"
+	check '[ "$(q "select status from run")" = complete ]' "the run is complete"
+	check '[ "$(q "select count(*) from cell where status = \"ok\" and gflops > 0")" = 4 ] && [ "$(q "select count(*) from cell")" = 4 ]' \
+		"4 ok cells, each once ($(q "select group_concat(status) from cell"))"
+	check '[ "$(q "select count(*) from (select cell_id from sample group by cell_id having count(distinct pass) = 3)")" = 4 ]' \
+		"every cell has samples of its 3 passes"
+	after=$(q "select group_concat(x) from (select c.cell_key || '/' || s.pass || '/' || s.seq || '=' || s.seconds as x from sample s join cell c on c.id = s.cell_id order by x)")
+	kept_after=0
+	IFS=, read -ra xs <<<"$before"
+	for x in "${xs[@]}"; do case ",$after," in *",$x,"*) kept_after=$((kept_after + 1)) ;; esac; done
+	check '[ "$kept_after" = "${#xs[@]}" ] && [ "$kept_after" -gt 0 ]' "the samples of the kept passes are in the complete cells unchanged ($kept_after of ${#xs[@]})"
+	;;
 *)
 	echo "unknown case '$case'"
 	exit 2
