@@ -140,6 +140,9 @@ passes|passes_killed)
 	check 'grep -q "PARTIAL" "$tmp/runs" && grep -Eq "^1 +p .* 4 +0 +0 +[1-4] +good" "$tmp/runs"' "runs counts the partial cells: $(cat "$tmp/runs")"
 	"$bb" runs --db "$db" --json >"$tmp/runs.json" 2>&1
 	check 'grep -q "\"cells_partial\": [1-4]" "$tmp/runs.json"' "runs --json counts them"
+	"$bb" report p --db "$db" --html "$tmp/r.html" >"$tmp/rep" 2>&1
+	check 'grep -q "cells (0 failed)" "$tmp/rep" && grep -q "partial: the run was stopped" "$tmp/r.html"' \
+		"report: partial cells are neither results nor failures: $(cat "$tmp/rep")"
 	# BB_TEST_VERBOSE=1: what the interrupted run said and left
 	[ -n "${BB_TEST_VERBOSE:-}" ] && { cat "$tmp/out" "$tmp/runs"; echo "kept $kept"; }
 	"$bb" suite --db "$db" --resume p >"$tmp/res" 2>&1
