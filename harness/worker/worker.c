@@ -35,7 +35,7 @@ static double now(void)
 }
 
 /* Where job files go: $TMPDIR, else /tmp. */
-static const char *job_dir(void)
+const char *bb_worker_tmpdir(void)
 {
 	const char *t = getenv("TMPDIR");
 	return t && *t ? t : "/tmp";
@@ -43,25 +43,51 @@ static const char *job_dir(void)
 
 #define JOB_PREFIX "blasbench-job-"
 
-/* Remove the job files whose controller is gone.  A job file is named
- * blasbench-job-PID-START-XXXXXX after the controller that wrote it (pid and start time, see
- * common/owner.h), so a file left by a killed run is told from one a live run still needs. */
+/* Remove a directory of plain files (a worker's private library copy) and the directory. */
+static void remove_flat_dir(int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+/* Remove what killed runs left in the temporary directory: job files whose controller is gone
+ * and private library copies (diagnose) whose worker is gone.  Each is named
+ * PREFIX-PID-START-XXXXXX after the process that made it (pid and start time, see
+ * common/owner.h), so what a killed run left is told from what a live run still needs.
+ * Failures are not reported: the files are not this run's. */
 static void sweep_jobs(void)
 {
-	DIR *d = opendir(job_dir());
+	static const char *const prefixes[] = {JOB_PREFIX, BB_WORKER_COPY_PREFIX};
+	DIR *d = opendir(bb_worker_tmpdir());
 	if (!d)
 		return;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		long pid;
-		unsigned long long start;
-		int used = 0;
-		if (strncmp(de->d_name, JOB_PREFIX, strlen(JOB_PREFIX)) ||
-		    sscanf(de->d_name + strlen(JOB_PREFIX), "%ld-%llu-%n", &pid, &start, &used) != 2 ||
-		    !used || strlen(de->d_name + strlen(JOB_PREFIX) + used) != 6)
-			continue;
-		if (bb_proc_start_time((pid_t)pid) != start)
-			unlinkat(dirfd(d), de->d_name, 0); /* not ours to report if it fails */
+		for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+			const char *rest = de->d_name + strlen(prefixes[i]);
+			long pid;
+			unsigned long long start;
+			int used = 0;
+			if (strncmp(de->d_name, prefixes[i], strlen(prefixes[i])) ||
+			    sscanf(rest, "%ld-%llu-%n", &pid, &start, &used) != 2 || !used ||
+			    strlen(rest + used) != 6 || bb_proc_start_time((pid_t)pid) == start)
+				continue;
+			if (i == 0)
+				unlinkat(dirfd(d), de->d_name, 0);
+			else
+				remove_flat_dir(dirfd(d), de->d_name);
+		}
 	}
 	closedir(d);
 }
@@ -73,7 +99,7 @@ char *bb_worker_job_write(const char *json, size_t len)
 		sweep_jobs();
 		swept = 1;
 	}
-	char *path = bb_xasprintf("%s/" JOB_PREFIX "%ld-%llu-XXXXXX", job_dir(), (long)getpid(),
+	char *path = bb_xasprintf("%s/" JOB_PREFIX "%ld-%llu-XXXXXX", bb_worker_tmpdir(), (long)getpid(),
 				  bb_proc_start_time(getpid()));
 	int fd = mkstemp(path);
 	if (fd < 0) {

@@ -2,7 +2,8 @@
 # Runs that outlive their controller (issue 14), end to end through the blasbench executable
 # and the fault-planting fixture (tests/fixtures/fixture_wrap.c):
 #   orphans   a worker stuck in a library call dies with a kill -9'ed controller, and the
-#             job files the killed run left are removed by the next run (not a live run's)
+#             job files (and workers' library copies) killed runs left are removed by the
+#             next run (not a live run's)
 #   owner     a killed run shows as abandoned, not running; resuming a run whose controller
 #             is alive is refused (exit 2, naming its pid) and the run is left as it was;
 #             resuming an abandoned run completes it
@@ -69,11 +70,20 @@ orphans)
 	me=$(awk '{ sub(/.*\) /, ""); print $20 }' /proc/$$/stat)
 	live="$TMPDIR/blasbench-job-$$-$me-abcdef"
 	: >"$live"
+	# the same for a worker's private library copy (diagnose): a directory with the copy; an
+	# owner "started at another time" is a pid reused, its owner gone
+	mkdir "$TMPDIR/blasbench-copy-$$-$me-ghijkl" "$TMPDIR/blasbench-copy-$$-$((me + 1))-mnopqr"
+	: >"$TMPDIR/blasbench-copy-$$-$me-ghijkl/libx.so"
+	: >"$TMPDIR/blasbench-copy-$$-$((me + 1))-mnopqr/libx.so"
+	: >"$TMPDIR/blasbench-job-$$-$((me + 1))-stuvwx"
 	"$bb" run --db "$db" --budget 0.02 --target 50 --threads 1 --workloads ddot:n=100 -b "good=$fix" >"$tmp/out2" 2>&1
 	check '[ $? -eq 0 ]' "the next run completes"
 	check '[ ! -e "$job" ]' "the next run removed the job file the killed run left ('$job')"
 	check '[ -e "$live" ]' "a live controller's job file is kept"
-	check '[ -z "$(ls "$TMPDIR" | grep -v "^blasbench-job-$$-")" ]' "the next run left no job file of its own ($(ls "$TMPDIR"))"
+	check '[ ! -e "$TMPDIR/blasbench-job-$$-$((me + 1))-stuvwx" ]' "a job file whose pid was reused is removed"
+	check '[ -e "$TMPDIR/blasbench-copy-$$-$me-ghijkl/libx.so" ]' "a live worker's library copy is kept"
+	check '[ ! -e "$TMPDIR/blasbench-copy-$$-$((me + 1))-mnopqr" ]' "a dead worker's library copy is removed"
+	check '[ -z "$(ls "$TMPDIR" | grep -v "^blasbench-[a-z]*-$$-$me-")" ]' "the next run left no job file of its own ($(ls "$TMPDIR"))"
 	;;
 owner)
 	# ddot is measured, then dgemm hangs in the library until the timeout: the run is being
