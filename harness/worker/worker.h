@@ -51,7 +51,8 @@ const char *bb_worker_tmpdir(void);
 #define BB_WORKER_COPY_PREFIX "blasbench-copy-"
 
 /* Start a worker with argv = {"__worker", args..., NULL} (args NULL-terminated).  The worker
- * is killed (SIGKILL) when this process ends, however it ends.
+ * is killed (SIGKILL) when this process ends, however it ends (PR_SET_PDEATHSIG, which fires
+ * when the calling thread ends: call this from the controller's main thread).
  * Returns 0, or -1 after printing why (fork/pipe failure). */
 int bb_worker_start(bb_worker *w, const char *const *args);
 /* Read results until the worker ends, or the deadline passes (then SIGKILL), or
