@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/owner.h"
+
 typedef struct bb_db bb_db;
 
 /* Default path: $BLASBENCH_DB when set (even empty: bb_db_path_check() refuses that), else
@@ -31,8 +33,9 @@ int bb_db_path_check(const char *path, char *err, size_t errlen);
  * path is protected from every output of the process (bb_output_protect(); so is that of
  * bb_db_open_readonly()).  Returns 0, or -1 with the reason in err. */
 int bb_db_open(const char *path, bb_db **out, char *err, size_t errlen);
-/* Open an existing database read-only for queries (compare, report); same refusals; never
- * creates or migrates (an older schema is refused with a hint to open it with `runs` first). */
+/* Open an existing database read-only for queries (runs, compare, report); same refusals;
+ * never creates or migrates.  A database at an older schema (from 1 on) is read as it is:
+ * what later schemas added reads as unknown (a run's owner). */
 int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen);
 /* Open an existing database for `runs`: read-write (migrating an older schema, which is what
  * the read-only open's hint tells users to do) when this process can write it and its
@@ -55,6 +58,7 @@ typedef struct bb_db_run_new {
 	const char *kind;         /* "run", "suite", "diagnose", "gate" */
 	const char *options_json; /* what is needed to plan the same run again (--resume) */
 	const char *version;      /* blasbench version */
+	const bb_owner *owner;    /* the process measuring it (bb_owner_self()); NULL unknown */
 } bb_db_run_new;
 
 /* A new run with status "running".  *id gets the run id.  Refuses (-1, the reason in err) a
@@ -65,6 +69,13 @@ int bb_db_run_begin(bb_db *db, const bb_db_run_new *r, int64_t *id, char *err, s
  * Returns 0, 1 with the reason in err ("... label 'x' is taken by run 3 ..."), or -1 with
  * err on a database error.  Callers check before measuring, to refuse before any work. */
 int bb_db_label_check(bb_db *db, const char *label, char *err, size_t errlen);
+/* Take over run_id to measure more of it (--resume): in one transaction, refuse it while its
+ * status is "running" and its owner is alive or cannot be judged from here (another host),
+ * else record `self` as its owner and mark it running.  A run recorded without an owner (by
+ * an older blasbench) is taken over.  Returns 0 taken; 1 refused, with *holder the owner it
+ * has (and err saying why); -1 with err on a database error. */
+int bb_db_run_claim(bb_db *db, int64_t run_id, const bb_owner *self, bb_owner *holder, char *err,
+		    size_t errlen);
 /* status: "running", "complete", "interrupted", "failed"; also sets finished time unless running.
  * Returns 0, or -1 with err = "cannot mark run N STATUS in 'PATH': cause" (the run unchanged). */
 int bb_db_run_set_status(bb_db *db, int64_t run_id, const char *status, char *err, size_t errlen);
@@ -93,7 +104,8 @@ typedef struct bb_db_cell {
 	int threads_effective;    /* read back from the library, 0 unknown */
 	const char *omp_runtime;  /* co-loaded OpenMP runtime, NULL none */
 	const char *params_json;  /* scenario/environment parameters, NULL none */
-	const char *status;       /* ok, wrong, crash, hang, error, skipped */
+	const char *status;       /* ok, wrong, crash, hang, error, skipped; partial: some of its
+				   * passes measured, more to come (no speed: not a result) */
 	const char *error;        /* reason for anything but ok, else NULL */
 	double flops;             /* per call */
 	int calls_per_sample;
@@ -101,11 +113,14 @@ typedef struct bb_db_cell {
 	double gflops, pct_peak;  /* NAN when not ok */
 	double residual;          /* the check's scaled residual, NAN if none */
 	const double *samples;    /* seconds per call, in the order taken */
+	const int *sample_pass;   /* the pass (0, 1 ...) that took each sample; NULL unknown */
 	size_t n_samples;
 	const bb_db_counter *counters;
 	size_t n_counters;
 } bb_db_cell;
 
+/* Write a cell; a partial cell already recorded under its key is replaced (its samples and
+ * counters with it), any other is refused ("it is already recorded in run N"). */
 int bb_db_cell_add(bb_db *db, const bb_db_cell *c, int64_t *id, char *err, size_t errlen);
 
 /* ---- queries ------------------------------------------------------------------------- */
@@ -115,7 +130,16 @@ typedef struct bb_db_run_info {
 	char *label, *kind, *status, *started, *finished, *command, *backends, *options_json;
 	char *host_fingerprint;
 	int cells, cells_ok, cells_failed; /* failed = wrong + crash + hang + error */
+	int cells_partial;                 /* some passes measured (interrupted): not results */
+	bb_owner owner; /* the process measuring it; pid 0 when not recorded */
 } bb_db_run_info;
+
+/* Whether a run is being measured: its status as stored, except that a "running" run whose
+ * controller has ended is "abandoned".  Fills buf with the status for a person: "running",
+ * "abandoned (controller 1234 gone)", "running (controller 1234 on host H)", "complete"...
+ * Returns the one-word status ("abandoned" or the stored one). */
+const char *bb_db_run_liveness(const bb_db_run_info *ri, bb_owner_state *state, char *buf,
+			       size_t len);
 
 /* All runs, oldest first.  Caller frees with bb_db_run_infos_free(). */
 int bb_db_runs(bb_db *db, bb_db_run_info **out, size_t *n, char *err, size_t errlen);
@@ -131,8 +155,22 @@ void bb_db_run_info_release(bb_db_run_info *ri);
  * new cells under the backend row it already has. */
 int bb_db_backend_find(bb_db *db, int64_t run_id, const char *alias, int64_t *id, char *err,
 		       size_t errlen);
-/* Cell keys already recorded for a run (resume skips them).  Caller frees each and the array. */
+/* Cell keys already recorded for a run, partial cells excepted (resume skips them).  Caller
+ * frees each and the array. */
 int bb_db_cell_keys(bb_db *db, int64_t run_id, char ***keys, size_t *n, char *err, size_t errlen);
+
+/* A cell of which some passes are recorded (status "partial"): resume measures the rest. */
+typedef struct bb_db_partial {
+	char *cell_key;
+	double *samples; /* in the order taken */
+	int *pass;       /* the pass of each sample */
+	size_t n_samples;
+} bb_db_partial;
+
+/* The partial cells of a run.  Caller frees with bb_db_partials_free(). */
+int bb_db_partials(bb_db *db, int64_t run_id, bb_db_partial **out, size_t *n, char *err,
+		   size_t errlen);
+void bb_db_partials_free(bb_db_partial *p, size_t n);
 
 /* The stored peak JSON of the host with this fingerprint: *peak_json = malloc'd text, or NULL
  * when the host is unknown or has no peak.  Returns 0, or -1 with err on a database error. */

@@ -25,6 +25,7 @@ struct bb_db {
 	sqlite3 *h;
 	char *path;
 	int readonly;
+	int schema; /* PRAGMA user_version: a read-only handle may read an older schema */
 };
 
 /* One forward-only migration: executing `sql` on a database at schema version - 1 brings it to
@@ -56,6 +57,18 @@ int bb_db_bind_text(sqlite3_stmt *st, int i, const char *s);
 int bb_db_bind_double(sqlite3_stmt *st, int i, double v);
 /* Duplicate column i as a heap string, or NULL when it is SQL NULL. */
 char *bb_db_column_strdup(sqlite3_stmt *st, int i);
+
+/* Shared by the writes (db/write.c, db/write_cell.c). */
+/* 0 if s is one of list; else -1 with "<what> in '<path>': unknown <noun> 's' (expected ...)". */
+int bb_db_check_word(bb_db *db, const char *what, const char *noun, const char *s,
+                     const char *const *list, char *err, size_t errlen);
+/* Refuse writes on a read-only handle with a plain reason, then take the write lock. */
+int bb_db_start_write(bb_db *db, const char *what, char *err, size_t errlen);
+/* Step a statement that returns no rows and reset it for the next bindings. */
+int bb_db_step_done(bb_db *db, sqlite3_stmt *st, const char *what, char *err, size_t errlen);
+/* *found = 1 and *value = the first column of the first row of a one-parameter query. */
+int bb_db_lookup_int(bb_db *db, const char *sql, int64_t key, int *found, int64_t *value,
+                     const char *what, char *err, size_t errlen);
 
 /* Short write transactions: BEGIN IMMEDIATE takes the write lock up front (waiting out other
  * writers through the busy timeout), so a transaction never fails half-way on lock upgrade. */

@@ -417,6 +417,7 @@ int bb_db_open(const char *path, bb_db **out, char *err, size_t errlen)
 		bb_db_close(db);
 		return -1;
 	}
+	db->schema = bb_db_schema_version();
 	*out = db;
 	return 0;
 }
@@ -465,18 +466,13 @@ int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen)
 	}
 	if (rc)
 		return -1;
-	if (version < bb_db_schema_version()) {
-		if (read_only_cause(path, 0, why, sizeof(why)))
-			bb_db_fail(err, errlen,
-			           "cannot open database '%s' read-only: it is at schema %lld, this "
-			           "blasbench needs %d, and it cannot be upgraded where it is (%s): "
-			           "run `blasbench runs --db COPY` once on a writable copy",
-			           path, version, bb_db_schema_version(), why);
-		else
-			bb_db_fail(err, errlen,
-			           "cannot open database '%s' read-only: it is at schema %lld, this "
-			           "blasbench needs %d (run `blasbench runs --db %s` once to upgrade it)",
-			           path, version, bb_db_schema_version(), path);
+	/* an older schema is read as it is (db->schema tells the queries what it has); only a
+	 * database without the first schema's tables cannot be read at all */
+	if (version < 1) {
+		bb_db_fail(err, errlen,
+		           "cannot open database '%s' read-only: it is at schema %lld, this "
+		           "blasbench needs %d (run `blasbench runs --db %s` once to upgrade it)",
+		           path, version, bb_db_schema_version(), path);
 		bb_db_close(db);
 		return -1;
 	}
@@ -484,6 +480,7 @@ int bb_db_open_readonly(const char *path, bb_db **out, char *err, size_t errlen)
 		bb_db_close(db);
 		return -1;
 	}
+	db->schema = (int)version;
 	*out = db;
 	return 0;
 }

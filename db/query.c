@@ -1,12 +1,16 @@
 /*
  * Queries on the results database used by every command: the list of runs with their backends
  * and cell counts, resolving a run reference ("7", "latest", a label), the cell keys a run
- * already holds (what `--resume` skips), and a host's stored peak.  Reports build their own queries
+ * already holds (what `--resume` skips) and the partial ones it completes, and a host's stored
+ * peak.  Reports build their own queries
  * on bb_db_handle().
  */
 #include "db/db_internal.h"
 
 #include <limits.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +23,12 @@
 	" r.options_json, h.fingerprint,"                                                          \
 	" coalesce((SELECT group_concat(alias, ', ') FROM"                                         \
 	"   (SELECT alias FROM backend WHERE run_id = r.id ORDER BY id)), ''),"                    \
-	" coalesce(c.cells, 0), coalesce(c.ok, 0), coalesce(c.failed, 0)"                          \
+	" coalesce(c.cells, 0), coalesce(c.ok, 0), coalesce(c.failed, 0), %s,"                     \
+	" coalesce(c.partial, 0)"                                                                  \
 	" FROM run r LEFT JOIN host h ON h.id = r.host_id"                                         \
 	" LEFT JOIN (SELECT run_id, count(*) AS cells, sum(status = 'ok') AS ok,"                  \
-	"   sum(status IN ('wrong', 'crash', 'hang', 'error')) AS failed"                          \
+	"   sum(status IN ('wrong', 'crash', 'hang', 'error')) AS failed,"                         \
+	"   sum(status = 'partial') AS partial"                                                    \
 	"   FROM cell GROUP BY run_id) c ON c.run_id = r.id"
 
 static void read_run_row(sqlite3_stmt *st, bb_db_run_info *ri)
@@ -40,6 +46,47 @@ static void read_run_row(sqlite3_stmt *st, bb_db_run_info *ri)
 	ri->cells = sqlite3_column_int(st, 10);
 	ri->cells_ok = sqlite3_column_int(st, 11);
 	ri->cells_failed = sqlite3_column_int(st, 12);
+	ri->owner.pid = (long)sqlite3_column_int64(st, 13);
+	ri->owner.start = (unsigned long long)sqlite3_column_int64(st, 14);
+	const char *boot = (const char *)sqlite3_column_text(st, 15);
+	const char *host = (const char *)sqlite3_column_text(st, 16);
+	snprintf(ri->owner.boot_id, sizeof(ri->owner.boot_id), "%s", boot ? boot : "");
+	snprintf(ri->owner.host, sizeof(ri->owner.host), "%s", host ? host : "");
+	ri->cells_partial = sqlite3_column_int(st, 17);
+}
+
+/* RUN_SELECT for this database, then `tail`: the owner columns came with schema 2, and a
+ * read-only handle may be reading an older database (its runs' owners are unknown). */
+static char *run_select(const bb_db *db, const char *tail)
+{
+	const char *owner = db->schema >= 2
+	                        ? "r.owner_pid, r.owner_start, r.owner_boot, r.owner_host"
+	                        : "NULL, NULL, NULL, NULL";
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_strbuf_addf(&sb, RUN_SELECT, owner);
+	bb_strbuf_adds(&sb, tail);
+	return bb_strbuf_detach(&sb, NULL);
+}
+
+const char *bb_db_run_liveness(const bb_db_run_info *ri, bb_owner_state *state, char *buf,
+                               size_t len)
+{
+	bb_owner_state s = BB_OWNER_UNKNOWN;
+	const char *status = ri->status ? ri->status : "?";
+	if (strcmp(status, "running") || !ri->owner.pid) {
+		snprintf(buf, len, "%s", status);
+	} else if ((s = bb_owner_check(&ri->owner)) == BB_OWNER_GONE) {
+		snprintf(buf, len, "abandoned (controller %ld gone)", ri->owner.pid);
+		status = "abandoned";
+	} else if (s == BB_OWNER_UNKNOWN) {
+		snprintf(buf, len, "running (controller %ld on host %s)", ri->owner.pid,
+		         ri->owner.host[0] ? ri->owner.host : "?");
+	} else {
+		snprintf(buf, len, "running");
+	}
+	if (state)
+		*state = s;
+	return status;
 }
 
 void bb_db_run_info_release(bb_db_run_info *ri)
@@ -76,7 +123,10 @@ int bb_db_runs(bb_db *db, bb_db_run_info **out, size_t *n, char *err, size_t err
 	int rc;
 	*out = NULL;
 	*n = 0;
-	if (bb_db_prepare(db, RUN_SELECT " ORDER BY r.id", &st, what, err, errlen))
+	char *sql = run_select(db, " ORDER BY r.id");
+	rc = bb_db_prepare(db, sql, &st, what, err, errlen);
+	free(sql);
+	if (rc)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (count == alloc) {
@@ -103,10 +153,13 @@ int bb_db_run_get(bb_db *db, int64_t run_id, bb_db_run_info *out, char *err, siz
 	sqlite3_stmt *st;
 	snprintf(what, sizeof(what), "cannot read run %lld", (long long)run_id);
 	memset(out, 0, sizeof(*out));
-	if (bb_db_prepare(db, RUN_SELECT " WHERE r.id = ?1", &st, what, err, errlen))
+	char *sql = run_select(db, " WHERE r.id = ?1");
+	int rc = bb_db_prepare(db, sql, &st, what, err, errlen);
+	free(sql);
+	if (rc)
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
-	int rc = sqlite3_step(st);
+	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_run_row(st, out);
 	sqlite3_finalize(st);
@@ -230,8 +283,10 @@ int bb_db_cell_keys(bb_db *db, int64_t run_id, char ***keys, size_t *n, char *er
 	snprintf(what, sizeof(what), "cannot read the cells of run %lld", (long long)run_id);
 	*keys = NULL;
 	*n = 0;
-	if (bb_db_prepare(db, "SELECT cell_key FROM cell WHERE run_id = ?1 ORDER BY id", &st, what,
-	                  err, errlen))
+	if (bb_db_prepare(db,
+	                  "SELECT cell_key FROM cell WHERE run_id = ?1 AND status != 'partial'"
+	                  " ORDER BY id",
+	                  &st, what, err, errlen))
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -249,6 +304,70 @@ int bb_db_cell_keys(bb_db *db, int64_t run_id, char ***keys, size_t *n, char *er
 		return bb_db_sqlite_fail(db, what, err, errlen);
 	}
 	*keys = out;
+	*n = count;
+	return 0;
+}
+
+void bb_db_partials_free(bb_db_partial *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++) {
+		free(p[i].cell_key);
+		free(p[i].samples);
+		free(p[i].pass);
+	}
+	free(p);
+}
+
+int bb_db_partials(bb_db *db, int64_t run_id, bb_db_partial **out, size_t *n, char *err,
+                   size_t errlen)
+{
+	char what[64];
+	sqlite3_stmt *st;
+	bb_db_partial *p = NULL;
+	size_t count = 0, alloc = 0, cap = 0;
+	int64_t last = -1;
+	int rc;
+	snprintf(what, sizeof(what), "cannot read the partial cells of run %lld",
+	         (long long)run_id);
+	*out = NULL;
+	*n = 0;
+	/* a database before schema 3 has no passes, hence no partial cells */
+	if (db->schema < 3)
+		return 0;
+	if (bb_db_prepare(db,
+	                  "SELECT c.id, c.cell_key, s.seconds, coalesce(s.pass, 0) FROM cell c"
+	                  " JOIN sample s ON s.cell_id = c.id WHERE c.run_id = ?1 AND"
+	                  " c.status = 'partial' ORDER BY c.id, s.seq",
+	                  &st, what, err, errlen))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) != last) {
+			if (count == alloc) {
+				alloc = alloc ? 2 * alloc : 16;
+				p = bb_xrealloc(p, alloc * sizeof(*p));
+			}
+			memset(&p[count], 0, sizeof(p[count]));
+			p[count++].cell_key = bb_db_column_strdup(st, 1);
+			last = sqlite3_column_int64(st, 0);
+			cap = 0;
+		}
+		bb_db_partial *c = &p[count - 1];
+		if (c->n_samples == cap) {
+			cap = cap ? 2 * cap : 64;
+			c->samples = bb_xrealloc(c->samples, cap * sizeof(double));
+			c->pass = bb_xrealloc(c->pass, cap * sizeof(int));
+		}
+		c->samples[c->n_samples] =
+		    sqlite3_column_type(st, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 2);
+		c->pass[c->n_samples++] = sqlite3_column_int(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		bb_db_partials_free(p, count);
+		return bb_db_sqlite_fail(db, what, err, errlen);
+	}
+	*out = p;
 	*n = count;
 	return 0;
 }

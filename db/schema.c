@@ -93,9 +93,25 @@ static const char schema_v1[] =
     "  PRIMARY KEY (cell_id, name)\n"
     ") WITHOUT ROWID;\n";
 
-/* The list, oldest first.  Schema v2 is one more line here. */
+/* Who measures a run (see common/owner.h): the controller's pid, its start time in clock
+ * ticks after boot, the boot id and the host name, so a run whose controller was killed can be
+ * told from one still being measured.  NULL in runs recorded before: owner unknown. */
+static const char schema_v2[] = "ALTER TABLE run ADD COLUMN owner_pid INTEGER;\n"
+                                "ALTER TABLE run ADD COLUMN owner_start INTEGER;\n"
+                                "ALTER TABLE run ADD COLUMN owner_boot TEXT;\n"
+                                "ALTER TABLE run ADD COLUMN owner_host TEXT;\n";
+
+/* A cell is measured in several passes (separate workers spread over the run) and written
+ * after each one, as status "partial" until its last: each sample says which pass (0, 1 ...)
+ * took it, so a resumed run knows which passes a partial cell has.  NULL in samples recorded
+ * before. */
+static const char schema_v3[] = "ALTER TABLE sample ADD COLUMN pass INTEGER;\n";
+
+/* The list, oldest first.  A new schema is one more line here. */
 const bb_db_migration bb_db_migrations[] = {
     {1, "initial schema", schema_v1},
+    {2, "run owner", schema_v2},
+    {3, "pass of a sample", schema_v3},
 };
 const int bb_db_n_migrations = (int)(sizeof(bb_db_migrations) / sizeof(bb_db_migrations[0]));
 

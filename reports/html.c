@@ -95,7 +95,8 @@ void bb_html_escape(bb_strbuf *out, const char *s)
 
 int bb_html_cell_failed(const bb_db_report_cell *c)
 {
-	return !c->status || (strcmp(c->status, "ok") && strcmp(c->status, "skipped"));
+	return !c->status ||
+	       (strcmp(c->status, "ok") && strcmp(c->status, "skipped") && strcmp(c->status, "partial"));
 }
 
 void bb_html_time(double s, char *buf, size_t len)
@@ -208,13 +209,15 @@ static void nav(bb_strbuf *out, const bb_html_input *in)
 
 static void summary(bb_strbuf *out, const bb_db_report_run *run)
 {
-	int ok = 0, skipped = 0, failed = 0;
+	int ok = 0, skipped = 0, failed = 0, partial = 0;
 	for (size_t i = 0; i < run->n_cells; i++) {
 		const bb_db_report_cell *c = &run->cells[i];
 		if (bb_html_cell_failed(c))
 			failed++;
 		else if (!strcmp(c->status, "ok"))
 			ok++;
+		else if (!strcmp(c->status, "partial"))
+			partial++;
 		else
 			skipped++;
 	}
@@ -229,6 +232,12 @@ static void summary(bb_strbuf *out, const bb_db_report_run *run)
 			       "error): they are listed first in <a href=\"#cells\">the cell "
 			       "table</a>.</p>\n",
 			       failed, failed == 1 ? "" : "s");
+	if (partial)
+		bb_strbuf_addf(out,
+			       "<p class=\"warn\">%d cell%s partial: the run was stopped after only "
+			       "some of %s passes; not a result until <code>suite --resume</code> "
+			       "measures the rest.</p>\n",
+			       partial, partial == 1 ? " is" : "s are", partial == 1 ? "its" : "their");
 	if (run->status && strcmp(run->status, "complete")) {
 		bb_strbuf_adds(out, "<p class=\"warn\">This run is not complete (status ");
 		bb_html_escape(out, run->status);

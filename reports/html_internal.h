@@ -9,7 +9,8 @@
 #include "reports/gnuplot.h"
 #include "reports/html.h"
 
-/* A cell that failed: any status but ok and skipped (an unknown word counts as a failure). */
+/* A cell that failed: any status but ok, skipped and partial (some passes measured, the run
+ * stopped: not a result, not a failure); an unknown word counts as a failure. */
 int bb_html_cell_failed(const bb_db_report_cell *c);
 
 /* The scenario parameters of a diagnose cell, when its params_json has all of "scenario",

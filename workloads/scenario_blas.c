@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -175,8 +176,12 @@ cleanup:
 /* A child process that spins on one core until killed; -1 on failure. */
 static pid_t spinner_start(void)
 {
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
+		/* dies with the worker, which dies with its controller (harness/worker) */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(1);
 		volatile unsigned long x = 0;
 		for (;;)
 			x++;

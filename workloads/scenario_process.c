@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,12 +86,16 @@ static int fork_call(void *p)
 {
 	fork_op *o = p;
 	fflush(NULL);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		snprintf(o->r->error, sizeof(o->r->error), "fork failed: %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0) {
+		/* dies with the worker, which dies with its controller (harness/worker) */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(1);
 		bb_scn_gemm_call(o->gemm);
 		bb_scn_region_run(o->region);
 		_exit(0);

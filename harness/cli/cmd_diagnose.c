@@ -158,7 +158,10 @@ static int cmd_diagnose(bb_opts *o)
 	if (bb_host_record(c.db, json, &peak, &d->cores, &host_id))
 		goto done;
 	c.peak_core = bb_peak_best(&peak, 'd', 0);
-	bb_db_run_new rn = {host_id, bb_opt_str(o, "label", NULL), command, "diagnose", opts, BB_VERSION};
+	bb_owner self;
+	bb_owner_self(&self);
+	bb_db_run_new rn = {host_id, bb_opt_str(o, "label", NULL), command, "diagnose", opts, BB_VERSION,
+			    &self};
 	if (bb_db_run_begin(c.db, &rn, &c.run_id, err, sizeof(err))) {
 		bb_error("%s", err);
 		goto done;

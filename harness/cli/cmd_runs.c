@@ -1,8 +1,11 @@
 /*
  * `blasbench runs [--db F] [--json]`: the runs recorded in a database, oldest first, with their
- * label, status, start time, backends and cell counts.
+ * label, status, start time, backends and cell counts (partial: cells of which an interrupt
+ * kept only some passes; they are not results until --resume measures the rest).  A run left "running" by a controller
+ * that has ended (killed) shows as "abandoned": `suite --resume` can finish it.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "common/error.h"
 #include "common/json.h"
@@ -33,11 +36,31 @@ static int cmd_runs(bb_opts *o)
 		bb_jw_key(&w, "runs");
 		bb_jw_array_begin(&w);
 		for (size_t i = 0; i < n; i++) {
+			char desc[400];
+			bb_owner_state state;
+			const char *status = bb_db_run_liveness(&runs[i], &state, desc, sizeof(desc));
 			bb_jw_object_begin(&w);
 			bb_jw_kv_int(&w, "id", runs[i].id);
 			bb_jw_kv_string(&w, "label", runs[i].label);
 			bb_jw_kv_string(&w, "kind", runs[i].kind);
-			bb_jw_kv_string(&w, "status", runs[i].status);
+			bb_jw_kv_string(&w, "status", status);
+			bb_jw_kv_string(&w, "status_text", desc);
+			bb_jw_key(&w, "owner");
+			if (runs[i].owner.pid) {
+				bb_jw_object_begin(&w);
+				bb_jw_kv_int(&w, "pid", runs[i].owner.pid);
+				bb_jw_kv_string(&w, "host", runs[i].owner.host[0] ? runs[i].owner.host : NULL);
+				/* only a running run's owner is looked at: the others have let go */
+				bb_jw_kv_string(&w, "state",
+						strcmp(runs[i].status ? runs[i].status : "", "running")
+							? NULL
+						: state == BB_OWNER_ALIVE ? "alive"
+						: state == BB_OWNER_GONE  ? "gone"
+									  : "unknown");
+				bb_jw_object_end(&w);
+			} else {
+				bb_jw_null(&w);
+			}
 			bb_jw_kv_string(&w, "started", runs[i].started);
 			bb_jw_kv_string(&w, "finished", runs[i].finished);
 			bb_jw_kv_string(&w, "backends", runs[i].backends);
@@ -46,6 +69,7 @@ static int cmd_runs(bb_opts *o)
 			bb_jw_kv_int(&w, "cells", runs[i].cells);
 			bb_jw_kv_int(&w, "cells_ok", runs[i].cells_ok);
 			bb_jw_kv_int(&w, "cells_failed", runs[i].cells_failed);
+			bb_jw_kv_int(&w, "cells_partial", runs[i].cells_partial);
 			bb_jw_object_end(&w);
 		}
 		bb_jw_array_end(&w);
@@ -57,15 +81,18 @@ static int cmd_runs(bb_opts *o)
 	} else {
 		bb_table t;
 		bb_table_init(&t, (const char *[]){"RUN", "LABEL", "KIND", "STATUS", "STARTED", "CELLS", "OK",
-						   "FAILED", "BACKENDS", NULL});
+						   "FAILED", "PARTIAL", "BACKENDS", NULL});
 		for (size_t i = 0; i < n; i++) {
-			char id[24], cells[24], ok[24], failed[24];
+			char id[24], cells[24], ok[24], failed[24], partial[24], status[400];
+			bb_db_run_liveness(&runs[i], NULL, status, sizeof(status));
 			snprintf(id, sizeof(id), "%lld", (long long)runs[i].id);
 			snprintf(cells, sizeof(cells), "%d", runs[i].cells);
 			snprintf(ok, sizeof(ok), "%d", runs[i].cells_ok);
 			snprintf(failed, sizeof(failed), "%d", runs[i].cells_failed);
-			bb_table_row(&t, (const char *[]){id, runs[i].label, runs[i].kind, runs[i].status,
-							  runs[i].started, cells, ok, failed, runs[i].backends});
+			snprintf(partial, sizeof(partial), "%d", runs[i].cells_partial);
+			bb_table_row(&t, (const char *[]){id, runs[i].label, runs[i].kind, status,
+							  runs[i].started, cells, ok, failed, partial,
+							  runs[i].backends});
 		}
 		bb_table_print(&t, stdout);
 		bb_table_release(&t);

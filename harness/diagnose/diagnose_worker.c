@@ -27,6 +27,7 @@
 #include "backends/omp_runtime.h"
 #include "common/error.h"
 #include "common/json.h"
+#include "common/owner.h"
 #include "harness/worker/worker.h"
 #include "harness/worker/worker_env.h"
 #include "harness/worker/worker_run.h"
@@ -71,8 +72,9 @@ static char *private_copy(const bb_backend *b, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot tell which file provides dgemm");
 		return NULL;
 	}
-	const char *tmp = getenv("TMPDIR");
-	char *dir = bb_xasprintf("%s/blasbench-copy-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	/* named after this worker: if it is killed (a hang) the next run removes the copy */
+	char *dir = bb_xasprintf("%s/" BB_WORKER_COPY_PREFIX "%ld-%llu-XXXXXX", bb_worker_tmpdir(),
+				 (long)getpid(), bb_proc_start_time(getpid()));
 	if (!mkdtemp(dir)) {
 		snprintf(err, errlen, "cannot create a directory for the copy: %s", strerror(errno));
 		free(dir);

@@ -17,6 +17,8 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "common/number.h"
+#include "common/owner.h"
+#include "common/stats.h"
 #include "harness/cli/command.h"
 #include "harness/engine/engine_internal.h"
 #include "harness/engine/host_record.h"
@@ -42,10 +44,39 @@ static int contains(char **keys, size_t n, const char *key)
 	return 0;
 }
 
+static void free_keys(char **keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+/* A partial cell of a resumed run starts from the passes it has: its samples, the pass of
+ * each, and each pass's median.  Returns the number of passes it has. */
+static int resume_partial(bb_engine_cell *pc, const bb_db_partial *p, int passes)
+{
+	pc->samples = bb_xmalloc((p->n_samples + 1) * sizeof(double));
+	pc->sample_pass = bb_xmalloc((p->n_samples + 1) * sizeof(int));
+	memcpy(pc->samples, p->samples, p->n_samples * sizeof(double));
+	memcpy(pc->sample_pass, p->pass, p->n_samples * sizeof(int));
+	pc->n_samples = p->n_samples;
+	/* passes are measured in order, so the ones kept are 0 .. k-1 */
+	for (size_t start = 0; start < p->n_samples && pc->passes < passes - 1;) {
+		size_t end = start;
+		while (end < p->n_samples && p->pass[end] == p->pass[start])
+			end++;
+		pc->pass_median[pc->passes++] = bb_median(p->samples + start, end - start);
+		start = end;
+	}
+	return pc->passes;
+}
+
 /* The plan: one group per backend spec x thread count x OpenMP runtime, in that order (a
- * spec's variants run side by side); cells already recorded are left out (resume). */
+ * spec's variants run side by side); cells already recorded are left out, and partial ones
+ * start from the passes they have (resume). */
 static bb_engine_group *plan_groups(bb_engine_state *e, int64_t *backend_ids, char **done_keys,
-				    size_t n_done, size_t *n_groups)
+				    size_t n_done, const bb_db_partial *partials, size_t n_partials,
+				    size_t *n_groups)
 {
 	const bb_engine_opts *o = e->o;
 	size_t n_omps = o->n_omps ? o->n_omps : 1;
@@ -72,10 +103,15 @@ static bb_engine_group *plan_groups(bb_engine_state *e, int64_t *backend_ids, ch
 					bb_cell_workload_key(pc->c, pc->wkey, sizeof(pc->wkey));
 					bb_engine_cell_key(g->spec->alias, pc->c, g->threads, g->omp, pc->key,
 							   sizeof(pc->key));
-					if (!contains(done_keys, n_done, pc->key))
-						g->n++;
+					if (contains(done_keys, n_done, pc->key))
+						continue; /* its slot is taken by the next cell */
+					for (size_t i = 0; i < n_partials; i++)
+						if (!strcmp(partials[i].cell_key, pc->key))
+							e->partial_passes +=
+							    (size_t)resume_partial(pc, &partials[i], o->passes);
+					e->total += (size_t)(o->passes - pc->passes);
+					g->n++;
 				}
-				e->total += g->n * (size_t)o->passes;
 				/* cells that would need more memory than allowed are refused, not run */
 				for (size_t i = 0; i < g->n; i++) {
 					const bb_cell_workload *c = g->cells[i].c;
@@ -129,25 +165,33 @@ int bb_engine_run(const bb_engine_opts *o)
 		return BB_EXIT_INTERNAL;
 	}
 	char **done_keys = NULL;
-	size_t n_done = 0;
+	size_t n_done = 0, n_partials = 0;
+	bb_db_partial *partials = NULL;
+	bb_owner self; /* the run's owner: `runs` tells a killed controller's run from a live one */
+	bb_owner_self(&self);
 	if (o->resume_run) {
 		e.run_id = o->resume_run;
-		if (bb_db_cell_keys(e.db, e.run_id, &done_keys, &n_done, err, sizeof(err))) {
+		if (bb_db_cell_keys(e.db, e.run_id, &done_keys, &n_done, err, sizeof(err)) ||
+		    bb_db_partials(e.db, e.run_id, &partials, &n_partials, err, sizeof(err))) {
 			bb_error("%s", err);
+			free_keys(done_keys, n_done);
 			bb_db_close(e.db);
 			return BB_EXIT_INTERNAL;
 		}
-		/* before anything is measured: a run that cannot be marked running is not resumed */
-		if (bb_db_run_set_status(e.db, e.run_id, "running", err, sizeof(err))) {
+		/* before anything is measured: a run still measured by another controller, or one
+		 * that cannot be marked running, is not resumed */
+		bb_owner holder;
+		int claim = bb_db_run_claim(e.db, e.run_id, &self, &holder, err, sizeof(err));
+		if (claim) {
 			bb_error("%s", err);
-			for (size_t i = 0; i < n_done; i++)
-				free(done_keys[i]);
-			free(done_keys);
+			free_keys(done_keys, n_done);
+			bb_db_partials_free(partials, n_partials);
 			bb_db_close(e.db);
-			return BB_EXIT_INTERNAL;
+			return claim > 0 ? BB_EXIT_USAGE : BB_EXIT_INTERNAL;
 		}
 	} else {
-		bb_db_run_new rn = {host_id, o->label, o->command, o->kind, o->options_json, BB_VERSION};
+		bb_db_run_new rn = {host_id, o->label, o->command, o->kind, o->options_json, BB_VERSION,
+				    &self};
 		if (bb_db_run_begin(e.db, &rn, &e.run_id, err, sizeof(err))) {
 			bb_error("%s", err);
 			bb_db_close(e.db);
@@ -158,10 +202,21 @@ int bb_engine_run(const bb_engine_opts *o)
 
 	int64_t *backend_ids = bb_xcalloc(o->n_specs, sizeof(int64_t));
 	size_t n_groups;
-	bb_engine_group *groups = plan_groups(&e, backend_ids, done_keys, n_done, &n_groups);
-	if (o->resume_run && !o->json)
-		fprintf(stderr, "resuming run %lld: %zu cell%s recorded, %zu to go\n", (long long)e.run_id,
-			n_done, bb_plural((long long)n_done), e.total / (size_t)o->passes);
+	bb_engine_group *groups =
+	    plan_groups(&e, backend_ids, done_keys, n_done, partials, n_partials, &n_groups);
+	size_t to_go = 0;
+	for (size_t gi = 0; gi < n_groups; gi++)
+		to_go += groups[gi].n;
+	if (o->resume_run && !o->json && !n_partials)
+		fprintf(stderr, "resuming run %lld: %zu cell%s recorded, %zu to go\n",
+			(long long)e.run_id, n_done, bb_plural((long long)n_done), to_go);
+	else if (o->resume_run && !o->json)
+		fprintf(stderr,
+			"resuming run %lld: %zu cell%s recorded, %zu to go, %zu of them partial (%zu "
+			"pass%s kept, %zu pass%s to measure)\n",
+			(long long)e.run_id, n_done, bb_plural((long long)n_done), to_go, n_partials,
+			e.partial_passes, e.partial_passes == 1 ? "" : "es", e.total,
+			e.total == 1 ? "" : "es");
 
 	bb_worker_catch_signals();
 	int interrupted = 0;
@@ -182,7 +237,16 @@ int bb_engine_run(const bb_engine_opts *o)
 	if (status_lost)
 		bb_error("%s", err);
 	int failed = bb_engine_results_print(&e.results, status, o->json);
-	if (interrupted && !o->json)
+	size_t partial = 0;
+	for (size_t gi = 0; gi < n_groups; gi++)
+		for (size_t i = 0; i < groups[gi].n; i++)
+			partial += !groups[gi].cells[i].done && groups[gi].cells[i].passes > 0;
+	if (interrupted && !o->json && partial)
+		fprintf(stderr,
+			"interrupted: %zu cell%s recorded, %zu partial (their finished passes kept); "
+			"continue with --resume %lld\n",
+			e.results.n, bb_plural((long long)e.results.n), partial, (long long)e.run_id);
+	else if (interrupted && !o->json)
 		fprintf(stderr, "interrupted: %zu cell%s recorded; continue with --resume %lld\n",
 			e.results.n, bb_plural((long long)e.results.n), (long long)e.run_id);
 
@@ -190,9 +254,8 @@ int bb_engine_run(const bb_engine_opts *o)
 		bb_engine_group_release(&groups[gi]);
 	free(groups);
 	free(backend_ids);
-	for (size_t i = 0; i < n_done; i++)
-		free(done_keys[i]);
-	free(done_keys);
+	free_keys(done_keys, n_done);
+	bb_db_partials_free(partials, n_partials);
 	bb_engine_results_release(&e.results);
 	bb_db_close(e.db);
 	if (e.db_errors && !status_lost)

@@ -2,7 +2,7 @@
  * The engine, one group at a time (see engine_internal.h): write the worker's job, start it,
  * read its report lines, place a crash or a hang on the cell it was on, restart it for the
  * cells left, and record each outcome with its parameters.  The controller is the only writer
- * of the database; each finished cell is committed at once.
+ * of the database; each finished pass of a cell is committed at once.
  */
 #include <math.h>
 #include <stdio.h>
@@ -42,6 +42,82 @@ static void group_desc(const bb_engine_group *g, char *buf, size_t len)
 
 /* ---- recording -------------------------------------------------------------------------- */
 
+/* The counters a worker reported for a cell, for the database; caller frees the array. */
+static bb_db_counter *cell_counters(const bb_json *cell, size_t *n)
+{
+	const bb_json *ctr = bb_json_get(cell, "counters");
+	*n = bb_json_len(ctr);
+	bb_db_counter *counters = *n ? bb_xcalloc(*n, sizeof(bb_db_counter)) : NULL;
+	for (size_t i = 0; i < *n; i++) {
+		counters[i].name = bb_json_str(bb_json_get(bb_json_at(ctr, i), "name"), "?");
+		counters[i].value = bb_json_num(bb_json_get(bb_json_at(ctr, i), "value"), NAN);
+		counters[i].unit = bb_json_str(bb_json_get(bb_json_at(ctr, i), "unit"), "");
+	}
+	return counters;
+}
+
+void bb_engine_record_partial(bb_engine_group *g, bb_engine_cell *pc, const bb_json *cell)
+{
+	bb_engine_state *e = g->e;
+	const bb_cell_workload *c = pc->c;
+	size_t nc;
+	bb_db_counter *counters = cell_counters(cell, &nc);
+	bb_cell_params cp = {
+		.threads = g->threads,
+		.passes = pc->passes,
+		.cores = e->cores,
+		.omp = g->omp,
+		.omp_realpath = g->omp_realpath,
+		.omp_shared = g->omp_shared,
+	};
+	bb_cell_wait_env(g->spec, &cp);
+	char *params = bb_cell_params_json(&cp);
+	char why[96];
+	snprintf(why, sizeof(why), "%d of %d passes measured", pc->passes, e->o->passes);
+	/* the samples and the passes that took them, but no speed: not a result until the last
+	 * pass (a partial cell is never compared or reported as measured) */
+	bb_db_cell dc = {
+		.run_id = e->run_id,
+		.backend_id = *g->backend_id,
+		.cell_key = pc->key,
+		.workload_key = pc->wkey,
+		.routine = bb_workload_routine_name(c->w, c->prec),
+		.prec = c->prec,
+		.m = c->shape.m,
+		.n = c->shape.n,
+		.k = c->shape.k,
+		.threads = g->threads,
+		.threads_effective = (int)bb_json_int(bb_json_get(cell, "threads_effective"), 0),
+		.omp_runtime = g->omp,
+		.params_json = params,
+		.status = "partial",
+		.error = why,
+		.flops = c->w->flops(c->prec, &c->shape),
+		.calls_per_sample = (int)bb_json_int(bb_json_get(cell, "calls_per_sample"), 0),
+		.median_s = NAN,
+		.min_s = NAN,
+		.mad_s = NAN,
+		.ci_low_s = NAN,
+		.ci_high_s = NAN,
+		.gflops = NAN,
+		.pct_peak = NAN,
+		.residual = bb_json_num(bb_json_get(cell, "residual"), NAN),
+		.samples = pc->samples,
+		.sample_pass = pc->sample_pass,
+		.n_samples = pc->n_samples,
+		.counters = counters,
+		.n_counters = nc,
+	};
+	char err[512];
+	int64_t id;
+	if (bb_db_cell_add(e->db, &dc, &id, err, sizeof(err))) {
+		bb_error("%s", err);
+		e->db_errors++;
+	}
+	free(counters);
+	free(params);
+}
+
 /* Record one outcome: database first (nothing is lost after this), then the summary.
  * The samples are those of every pass (pc); `cell` is the worker's last message about it (its
  * counters and residual), NULL when the worker never reported (crash, hang, skipped). */
@@ -68,14 +144,8 @@ void bb_engine_record(bb_engine_group *g, bb_engine_cell *pc, const char *status
 	double peak = peak_for(e, c->prec, g->threads);
 	double pct = ok && peak > 0 ? 100.0 * gflops / peak : NAN;
 
-	const bb_json *ctr = bb_json_get(cell, "counters");
-	size_t nc = bb_json_len(ctr);
-	bb_db_counter *counters = nc ? bb_xcalloc(nc, sizeof(bb_db_counter)) : NULL;
-	for (size_t i = 0; i < nc; i++) {
-		counters[i].name = bb_json_str(bb_json_get(bb_json_at(ctr, i), "name"), "?");
-		counters[i].value = bb_json_num(bb_json_get(bb_json_at(ctr, i), "value"), NAN);
-		counters[i].unit = bb_json_str(bb_json_get(bb_json_at(ctr, i), "unit"), "");
-	}
+	size_t nc;
+	bb_db_counter *counters = cell_counters(cell, &nc);
 	bb_cell_params cp = {
 		.threads = g->threads,
 		.passes = ok ? pc->passes : 0,
@@ -113,6 +183,7 @@ void bb_engine_record(bb_engine_group *g, bb_engine_cell *pc, const char *status
 		.pct_peak = pct,
 		.residual = bb_json_num(bb_json_get(cell, "residual"), NAN),
 		.samples = samples,
+		.sample_pass = pc->sample_pass,
 		.n_samples = ns,
 		.counters = counters,
 		.n_counters = nc,
@@ -166,19 +237,24 @@ static bb_engine_cell *find_cell(bb_engine_group *g, const char *key)
 	return NULL;
 }
 
-/* An ok result of one pass: keep its samples; record the cell after its last pass. */
+/* An ok result of one pass: keep its samples; record the cell, as partial until its last pass
+ * (an interrupt then keeps the passes that finished). */
 static void add_pass(bb_engine_group *g, bb_engine_cell *pc, const bb_json *msg)
 {
 	const bb_json *samples = bb_json_get(msg, "samples");
 	size_t n = bb_json_len(samples);
 	pc->samples = bb_xrealloc(pc->samples, (pc->n_samples + n + 1) * sizeof(double));
-	for (size_t i = 0; i < n; i++)
+	pc->sample_pass = bb_xrealloc(pc->sample_pass, (pc->n_samples + n + 1) * sizeof(int));
+	for (size_t i = 0; i < n; i++) {
 		pc->samples[pc->n_samples + i] = bb_json_num(bb_json_at(samples, i), NAN);
+		pc->sample_pass[pc->n_samples + i] = pc->passes;
+	}
 	pc->pass_median[pc->passes++] = bb_median(pc->samples + pc->n_samples, n);
 	pc->n_samples += n;
 	if (pc->passes >= g->e->o->passes) {
 		bb_engine_record(g, pc, "ok", NULL, msg);
 	} else {
+		bb_engine_record_partial(g, pc, msg);
 		bb_engine_state *e = g->e;
 		char what[32], desc[300];
 		snprintf(what, sizeof(what), "pass %d/%d", pc->passes, e->o->passes);
@@ -377,8 +453,10 @@ int bb_engine_group_run(bb_engine_group *g)
 
 void bb_engine_group_release(bb_engine_group *g)
 {
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; i < g->n; i++) {
 		free(g->cells[i].samples);
+		free(g->cells[i].sample_pass);
+	}
 	free(g->cells);
 	free(g->load_error);
 	free(g->omp_error);

@@ -13,8 +13,9 @@
 #include "harness/host/peak.h"
 #include "harness/worker/worker.h"
 
-/* A cell of the plan.  An ok cell is measured in several passes, each in a fresh worker, and
- * recorded after the last one; any other outcome is recorded at once. */
+/* A cell of the plan.  An ok cell is measured in several passes, each in a fresh worker; it is
+ * recorded after each pass, as "partial" until the last, so an interrupt keeps the passes that
+ * finished (and a resumed run starts from them); any other outcome is recorded at once. */
 typedef struct bb_engine_cell {
 	const bb_cell_workload *c;
 	char key[400];   /* cell key */
@@ -22,6 +23,7 @@ typedef struct bb_engine_cell {
 	int done;        /* 1 recorded; 2 refused for its memory, recorded as skipped at the end */
 	int passes;      /* passes measured so far */
 	double *samples; /* of all passes so far */
+	int *sample_pass; /* the pass of each sample */
 	size_t n_samples;
 	double pass_median[BB_ENGINE_MAX_PASSES];
 } bb_engine_cell;
@@ -33,7 +35,8 @@ typedef struct bb_engine_state {
 	bb_peak peak; /* this host's measured peak (zeroed when unknown) */
 	int cores;
 	bb_engine_results results;
-	size_t total, finished;
+	size_t total, finished; /* passes to measure, and measured */
+	size_t partial_passes;  /* passes a resumed run's partial cells already had */
 	int db_errors; /* writes that failed: the run cannot claim to be complete */
 	int counters_noted; /* the "what is not counted" note is said once per run */
 	double t0;
@@ -64,6 +67,8 @@ typedef struct bb_engine_group {
 /* Run one pass of a group: restart the worker after each crash or hang until every cell of
  * the pass has an outcome.  Returns -1 if the run was interrupted. */
 int bb_engine_group_run(bb_engine_group *g);
+/* Record the passes of a cell of g measured so far, as a partial cell. */
+void bb_engine_record_partial(bb_engine_group *g, bb_engine_cell *pc, const bb_json *cell);
 /* Record one outcome of a cell of g (database first, then the summary); see engine_group.c. */
 void bb_engine_record(bb_engine_group *g, bb_engine_cell *pc, const char *status, const char *error,
 		      const bb_json *cell);

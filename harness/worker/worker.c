@@ -1,11 +1,14 @@
 /*
  * Worker processes (see worker.h).  The controller polls the result pipe and the log pipe,
  * splits results into lines, and kills the worker's whole process group at the timeout so a
- * hung library with its own threads or children cannot outlive its cell.
+ * hung library with its own threads or children cannot outlive its cell.  A worker also dies
+ * with its controller (PR_SET_PDEATHSIG), and job files carry their controller's identity in
+ * their names, so the files of a killed run are removed by the next one.
  */
 #include "harness/worker/worker.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -13,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,22 +24,90 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "common/number.h"
+#include "common/owner.h"
 
 #define RESULT_FD 3
 #define LOG_KEEP (64 * 1024)
 
+/* Where job files go: $TMPDIR, else /tmp. */
+const char *bb_worker_tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+	return t && *t ? t : "/tmp";
+}
+
+#define JOB_PREFIX "blasbench-job-"
+
+/* Remove a directory of plain files (a worker's private library copy) and the directory. */
+static void remove_flat_dir(int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+/* Remove what killed runs left in the temporary directory: job files whose controller is gone
+ * and private library copies (diagnose) whose worker is gone.  Each is named
+ * PREFIX-PID-START-XXXXXX after the process that made it (pid and start time, see
+ * common/owner.h), so what a killed run left is told from what a live run still needs.
+ * Failures are not reported: the files are not this run's. */
+static void sweep_jobs(void)
+{
+	static const char *const prefixes[] = {JOB_PREFIX, BB_WORKER_COPY_PREFIX};
+	DIR *d = opendir(bb_worker_tmpdir());
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+			const char *rest = de->d_name + strlen(prefixes[i]);
+			long pid;
+			unsigned long long start;
+			int used = 0;
+			if (strncmp(de->d_name, prefixes[i], strlen(prefixes[i])) ||
+			    sscanf(rest, "%ld-%llu-%n", &pid, &start, &used) != 2 || !used ||
+			    strlen(rest + used) != 6 || bb_proc_start_time((pid_t)pid) == start)
+				continue;
+			if (i == 0)
+				unlinkat(dirfd(d), de->d_name, 0);
+			else
+				remove_flat_dir(dirfd(d), de->d_name);
+		}
+	}
+	closedir(d);
+}
+
 char *bb_worker_job_write(const char *json, size_t len)
 {
-	char path[] = "/tmp/blasbench-job-XXXXXX";
+	static int swept;
+	if (!swept) {
+		sweep_jobs();
+		swept = 1;
+	}
+	char *path = bb_xasprintf("%s/" JOB_PREFIX "%ld-%llu-XXXXXX", bb_worker_tmpdir(), (long)getpid(),
+				  bb_proc_start_time(getpid()));
 	int fd = mkstemp(path);
-	if (fd < 0)
+	if (fd < 0) {
+		free(path);
 		return NULL;
+	}
 	ssize_t wr = write(fd, json, len);
 	if (close(fd) || wr < 0 || (size_t)wr != len) {
 		unlink(path);
+		free(path);
 		return NULL;
 	}
-	return bb_xstrdup(path);
+	return path;
 }
 
 int bb_worker_start(bb_worker *w, const char *const *args)
@@ -58,10 +130,16 @@ int bb_worker_start(bb_worker *w, const char *const *args)
 	exe[n] = 0;
 
 	fflush(NULL);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0)
 		return bb_error("cannot start a worker: %s", strerror(errno));
 	if (pid == 0) {
+		/* the worker dies with its controller, whatever the controller dies of (kill -9
+		 * too): a worker stuck in a library call would otherwise run on, orphaned.  If the
+		 * controller died before the prctl, the signal will never come: look. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(127);
 		setpgid(0, 0); /* its own group: a timeout kills the library's children too */
 		dup2(res[1], RESULT_FD);
 		dup2(log[1], STDOUT_FILENO);

@@ -35,12 +35,24 @@ typedef struct bb_worker_end {
  * reading and kill the worker. */
 typedef int (*bb_worker_line_fn)(const char *line, size_t len, void *ctx);
 
-/* Write a worker's JSON job (len bytes of json) to a new private file under /tmp.  Returns
- * its malloc'd path (the caller unlinks and frees it once the worker has read it), or NULL
- * when it cannot be written (nothing is left behind). */
+/* Write a worker's JSON job (len bytes of json) to a new private file in $TMPDIR (else /tmp),
+ * named blasbench-job-PID-START-XXXXXX after this process (pid and start time).  The first
+ * call of a process first removes the job files whose controller is gone (a killed run's),
+ * and the private library copies whose worker is gone.
+ * Returns its malloc'd path (the caller unlinks and frees it once the worker has read it),
+ * or NULL when it cannot be written (nothing is left behind). */
 char *bb_worker_job_write(const char *json, size_t len);
 
-/* Start a worker with argv = {"__worker", args..., NULL} (args NULL-terminated).
+/* Where job files and workers' temporary files go: $TMPDIR, else /tmp. */
+const char *bb_worker_tmpdir(void);
+/* A worker's private copy of a library (diagnose) is a directory in bb_worker_tmpdir() named
+ * PREFIX-PID-START-XXXXXX after the worker (pid and start time), so that the copies of killed
+ * workers are removed with the job files of killed runs. */
+#define BB_WORKER_COPY_PREFIX "blasbench-copy-"
+
+/* Start a worker with argv = {"__worker", args..., NULL} (args NULL-terminated).  The worker
+ * is killed (SIGKILL) when this process ends, however it ends (PR_SET_PDEATHSIG, which fires
+ * when the calling thread ends: call this from the controller's main thread).
  * Returns 0, or -1 after printing why (fork/pipe failure). */
 int bb_worker_start(bb_worker *w, const char *const *args);
 /* Read results until the worker ends, or the deadline passes (then SIGKILL), or

@@ -209,7 +209,7 @@ int main(void)
 
 	bb_db_run_new rn = {
 	    host,   "base", "blasbench run --label 'x'; DROP TABLE run", "run", "{\"sizes\":[100]}",
-	    "0.1.0"};
+	    "0.1.0", NULL};
 	BB_CHECK_INT(bb_db_run_begin(db, &rn, &r1, err, sizeof(err)), 0);
 	rn.label = NULL;
 	rn.command = "blasbench run";

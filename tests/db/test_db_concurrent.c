@@ -26,7 +26,7 @@ static int child(const char *path, int barrier, int which)
 		return 1;
 	close(barrier);
 	snprintf(label, sizeof(label), "writer-%d", which);
-	bb_db_run_new rn = {0, label, "test_db_concurrent", "run", NULL, "test"};
+	bb_db_run_new rn = {0, label, "test_db_concurrent", "run", NULL, "test", NULL};
 	if (bb_db_open(path, &db, err, sizeof(err)) ||
 	    bb_db_host_upsert(db, "shared-host", "{}", NULL, &host, err, sizeof(err)))
 		goto fail;

@@ -3,7 +3,7 @@
  * database and an empty SQLite file both reach the current schema; reopening changes nothing;
  * a list with one extra entry (a stand-in for schema v2) applies just that entry, after which
  * this blasbench refuses the file as newer; a failing step is rolled back whole; a database of
- * ours at an older schema is refused read-only with the hint and upgraded by a read-write open.
+ * ours at schema 0 is refused read-only with the hint and upgraded by a read-write open.
  */
 #include "tests/db/db_test_util.h"
 
