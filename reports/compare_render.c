@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/error.h"
+#include "common/number.h"
 #include "common/json.h"
 #include "reports/table.h"
 
@@ -80,9 +81,9 @@ static void summary_text(const bb_cmp_report *rep, char *buf, size_t len)
 {
 	snprintf(
 	    buf, len,
-	    "%zu cells: %d regression%s, %d improvement%s, %d unstable, %d unchanged, %d missing, "
+	    "%zu cell%s: %d regression%s, %d improvement%s, %d unstable, %d unchanged, %d missing, "
 	    "%d new (threshold %.1f%%)",
-	    rep->n_rows, rep->regressions, rep->regressions == 1 ? "" : "s", rep->improvements,
+	    rep->n_rows, bb_plural((long long)rep->n_rows), rep->regressions, rep->regressions == 1 ? "" : "s", rep->improvements,
 	    rep->improvements == 1 ? "" : "s", rep->unstable, rep->unchanged, rep->missing,
 	    rep->added, rep->threshold * 100);
 }

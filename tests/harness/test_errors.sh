@@ -125,6 +125,9 @@ plural)
 	check "report of one cell" 0 "$bb" report --db p.db --html p.html
 	contains "run 1, 1 cell (0 failed)"
 	grep -q "<p>1 cell on 1 backend:" p.html || { echo "FAIL: the page says '1 cells'"; fail=1; }
+	check "compare of one cell" 0 "$bb" compare --db p.db 1 1
+	contains "1 cell: 0 regressions"
+	lacks "1 cells"
 	check "two cells" 0 "$bb" run --backends ref --workloads dgemm:n=8,ddot:n=8 --budget 0.01 --passes 1 --threads 1 --db p.db
 	contains ": 2 cells, 0 failed"
 	;;
