@@ -13,6 +13,8 @@
  * particular workload: keys, defaults and validity come from the table.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 
 #define MAX_VALUES 40 /* values one key may expand to */
 #define MAX_KEYS 16
+#define MAX_CELLS 100000 /* cells one spec list may expand to: a run of more is a typo */
 
 /* The shape fields users may set, by key. */
 static const struct field {
@@ -79,7 +82,8 @@ static void keys_text(const char *keys, char *buf, size_t len)
 		o += (size_t)snprintf(buf + o, len - o, *p == ',' ? ", " : "%c", *p);
 }
 
-/* One integer: digits with an optional exponent ("1e5").  0, or -1. */
+/* One integer: digits with an optional exponent ("1e5").  0; -1 when it is not one; -2 when
+ * it is one but does not fit a long (strtol's ERANGE, or the exponent's product). */
 static int parse_int(const char *s, size_t len, long *out)
 {
 	char buf[32];
@@ -88,23 +92,27 @@ static int parse_int(const char *s, size_t len, long *out)
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	char *end;
+	errno = 0;
 	long v = strtol(buf, &end, 10);
 	if (end == buf || v < 0)
 		return -1;
+	int too_large = errno == ERANGE;
 	if (*end == 'e' || *end == 'E') {
 		char *e2;
 		long ex = strtol(end + 1, &e2, 10);
 		if (e2 == end + 1 || *e2 || ex < 0 || ex > 15)
 			return -1;
-		while (ex--) {
-			if (v > 100000000000000000L)
-				return -1;
-			v *= 10;
+		while (ex-- && !too_large) {
+			if (v > LONG_MAX / 10)
+				too_large = 1;
+			v *= too_large ? 1 : 10;
 		}
 		end = e2;
 	}
 	if (*end)
 		return -1;
+	if (too_large)
+		return -2;
 	*out = v;
 	return 0;
 }
@@ -120,28 +128,38 @@ static int parse_values(const char *s, size_t len, long *vals, int *nv, char *er
 			break;
 		}
 	long a, b;
+	int ra = 0, rb = 0;
 	if (!dots) {
-		if (parse_int(s, len, &a)) {
+		if ((ra = parse_int(s, len, &a)) == -1) {
 			snprintf(err, errlen, "value '%.*s' is not a number", (int)len, s);
 			return -1;
 		}
 		b = a;
-	} else if (parse_int(s, (size_t)(dots - s), &a) ||
-	           parse_int(dots + 2, len - (size_t)(dots - s) - 2, &b) || b < a) {
+	} else if ((ra = parse_int(s, (size_t)(dots - s), &a)) == -1 ||
+	           (rb = parse_int(dots + 2, len - (size_t)(dots - s) - 2, &b)) == -1 ||
+	           (!ra && !rb && b < a)) {
 		snprintf(err, errlen, "range '%.*s' is not A..B with A <= B", (int)len, s);
+		return -1;
+	}
+	if (ra || rb) {
+		snprintf(err, errlen, "value '%.*s' is too large (at most %ld)", (int)len, s,
+		         LONG_MAX);
 		return -1;
 	}
 	if (a < 1) {
 		snprintf(err, errlen, "must be positive, not %ld", a);
 		return -1;
 	}
-	for (long v = a; v <= b; v *= 2) {
+	/* doubling up to b: stop before v * 2 could pass LONG_MAX (v > b / 2 ends it anyway) */
+	for (long v = a;; v *= 2) {
 		if (*nv >= MAX_VALUES) {
 			snprintf(err, errlen, "range '%.*s' gives more than %d values", (int)len, s,
 			         MAX_VALUES);
 			return -1;
 		}
 		vals[(*nv)++] = v;
+		if (v > b / 2)
+			break;
 	}
 	return 0;
 }
@@ -287,7 +305,16 @@ static int expand_lower(const char *item, const char *text, const char *sizes, e
 		nmulti++;
 	}
 
-	/* the cartesian product of the value lists (last key fastest), for each precision */
+	/* the cartesian product of the value lists (last key fastest), for each precision; its
+	 * size is known before a cell is made (16 keys of 40 values would be 40^16 cells) */
+	size_t product = strlen(precs);
+	for (int i = 0; i < nmulti && product <= MAX_CELLS; i++)
+		product *= (size_t)nv[i];
+	if (product > MAX_CELLS - x->n) {
+		snprintf(err, errlen, "'%s': the workloads expand to more than %d cells", text,
+		         MAX_CELLS);
+		return -1;
+	}
 	for (const char *pr = precs; *pr; pr++) {
 		int idx[MAX_KEYS] = {0};
 		for (;;) {

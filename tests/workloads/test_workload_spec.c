@@ -272,6 +272,25 @@ static void test_errors(void)
 	expect_error("dgemm", "64,x", "sizes '64,x'");
 	/* the item named in the message */
 	expect_error("ddot,dgemm:n=100,ldc=3", NULL, "'dgemm:n=100,ldc=3'");
+	/* values past LONG_MAX are refused as such (found by fuzzing: strtol saturated, then the
+	 * doubling loop overflowed a signed long), and a range doubles up to LONG_MAX only */
+	expect_error("dgemm:n=99999999999999999999", NULL, "n value '99999999999999999999' is too large");
+	expect_error("ddot", "64,1e15..99999999999999999999", "is too large");
+	expect_count("ddot:n=4611686018427387904..9223372036854775807", NULL, 1);
+	expect_count("ddot:n=4611686018427387903..9223372036854775807", NULL, 2);
+	/* a product of ranges that would take gigabytes is refused before a cell is made (found
+	 * by fuzzing: 32 million cells, 2.7 GB, here) */
+	expect_error("gemm:m=1..549755813888,n=1..549755813888,k=1..549755813888,"
+	             "lda=549755813888..8796093022208,ldb=549755813888..8796093022208,"
+	             "ldc=549755813888..8796093022208",
+	             NULL, "expand to more than 100000 cells");
+	/* ... counted over the whole list: 62400 cells each, 124800 together */
+	expect_count("dgemm:m=1..549755813888,n=1..549755813888,k=1..274877906944", NULL, 62400);
+	expect_error("dgemm:m=1..549755813888,n=1..549755813888,k=1..274877906944,"
+	             "sgemm:m=1..549755813888,n=1..549755813888,k=1..274877906944",
+	             NULL, "'sgemm:m=1..549755813888,n=1..549755813888,k=1..274877906944': the "
+	                   "workloads expand to more than 100000 cells");
+	expect_count("dgemm:m=1..512,n=1..512,k=1..512", NULL, 1000);
 }
 
 static void test_keys(void)
