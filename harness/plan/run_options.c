@@ -26,7 +26,8 @@ static int host_cores(void)
 	return bb_topology_cores(NULL, 0);
 }
 
-/* "1,all,2xall" -> {1, cores, 2*cores}, duplicates removed. */
+/* "1,all,2xall" -> {1, cores, 2*cores}, duplicates removed.  On failure *out is NULL and *n 0:
+ * the plan that holds them is released afterwards, and must not free them again. */
 static int parse_threads(const char *text, int **out, size_t *n, char *err, size_t errlen)
 {
 	int cores = host_cores();
@@ -49,6 +50,8 @@ static int parse_threads(const char *text, int **out, size_t *n, char *err, size
 				snprintf(err, errlen, "--threads takes counts from 1 to %d, 'all' or '2xall', not '%s'",
 					 MAX_THREADS, item);
 				free(*out);
+				*out = NULL;
+				*n = 0;
 				return -1;
 			}
 			v = (int)l;
