@@ -37,7 +37,13 @@ static int parse_threads(const char *text, int **out, size_t *n, char *err, size
 	while (*p) {
 		size_t len = strcspn(p, ",");
 		char item[32];
-		snprintf(item, sizeof(item), "%.*s", (int)len, p);
+		/* an item too long for item[] is refused, shown cut: its cut prefix could read as a
+		 * count ("0000...0001x" as 1) */
+		int too_long = len >= sizeof(item);
+		if (too_long)
+			snprintf(item, sizeof(item), "%.24s...", p);
+		else
+			snprintf(item, sizeof(item), "%.*s", (int)len, p);
 		int v = 0;
 		char *end;
 		if (!strcmp(item, "all"))
@@ -46,7 +52,7 @@ static int parse_threads(const char *text, int **out, size_t *n, char *err, size
 			v = 2 * cores;
 		else {
 			long l = strtol(item, &end, 10);
-			if (end == item || *end || l < 1 || l > MAX_THREADS) {
+			if (too_long || end == item || *end || l < 1 || l > MAX_THREADS) {
 				snprintf(err, errlen, "--threads takes counts from 1 to %d, 'all' or '2xall', not '%s'",
 					 MAX_THREADS, item);
 				free(*out);

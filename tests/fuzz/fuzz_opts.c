@@ -10,6 +10,7 @@
  * printed on stderr and help on stdout, as in blasbench itself (run libFuzzer with
  * -close_fd_mask=3 to keep them quiet).  Everything is freed.
  */
+#include "common/json.h"
 #include "fuzz_util.h"
 #include "harness/cli/command.h"
 #include "harness/plan/presets.h"
@@ -23,6 +24,24 @@ static int declares(const bb_opts *o, const char *name)
 		if (!strcmp(o->spec[i].name, name))
 			return 1;
 	return 0;
+}
+
+/* A plan that was built holds what the engine needs, and its options_json (what --resume
+ * replays) is JSON that names each backend. */
+static void check_plan(bb_run_plan *p, const bb_opts *o)
+{
+	BB_FUZZ_CHECK(p->n_specs && p->n_cells && p->n_threads && p->options_json);
+	for (size_t i = 0; i < p->n_threads; i++)
+		BB_FUZZ_CHECK(p->threads[i] >= 1);
+	char err[256];
+	bb_json *rec = bb_json_parse(p->options_json, strlen(p->options_json), err, sizeof(err));
+	if (!rec)
+		fprintf(stderr, "options_json does not parse: %s\n%s\n", err, p->options_json);
+	BB_FUZZ_CHECK(rec);
+	BB_FUZZ_CHECK(bb_json_len(bb_json_get(rec, "backends")) == p->n_specs);
+	bb_json_free(rec);
+	p->command = bb_command_line(o->argc, o->argv);
+	BB_FUZZ_CHECK(p->command);
 }
 
 /* Plan the measurement o asks for as cmd_run / bb_suite_execute would, and release it. */
@@ -39,19 +58,15 @@ static void plan(const bb_command *cmd, const bb_opts *o)
 		char *workloads = bb_preset_workloads(preset);
 		rc = bb_run_plan_build(cmd, o, workloads, preset->threads, preset->budget_s,
 		                       preset->target_rel, preset->passes, "suite", &p);
-		if (!rc) {
-			BB_FUZZ_CHECK(p.n_specs && p.n_cells && p.n_threads && p.options_json);
-			p.command = bb_command_line(o->argc, o->argv);
-		}
+		if (!rc)
+			check_plan(&p, o);
 		bb_run_plan_release(&p);
 		free(workloads);
 	} else if (declares(o, "workloads") && bb_opt_str(o, "workloads", NULL)) {
 		rc = bb_run_plan_build(cmd, o, bb_opt_str(o, "workloads", NULL), "all", 1.0, 0.01,
 		                       3, "run", &p);
-		if (!rc) {
-			BB_FUZZ_CHECK(p.n_specs && p.n_cells && p.n_threads && p.options_json);
-			p.command = bb_command_line(o->argc, o->argv);
-		}
+		if (!rc)
+			check_plan(&p, o);
 		bb_run_plan_release(&p);
 	}
 }
