@@ -11,8 +11,10 @@ BB_PACKAGES_BACKENDS="libopenblas0-pthread libopenblas0-openmp libopenblas0-seri
   libgomp1 libomp5"
 BB_PACKAGES_TOOLS="gnuplot-nox libblas-test"
 # Only the tests need these: the report test opens the HTML page in headless Chromium and reads
-# JSON with python3.  Installed by the test command (scripts/run-tests.sh) or `bb_setup test`.
-BB_PACKAGES_TEST="chromium python3"
+# JSON with python3; the fuzz step (scripts/run-fuzz.sh) builds with clang and links libFuzzer
+# (libclang_rt.fuzzer, in libclang-rt-14-dev).  Installed by the test command
+# (scripts/run-tests.sh) or `bb_setup test`.
+BB_PACKAGES_TEST="chromium python3 clang-14 libclang-rt-14-dev"
 
 bb_say() { printf '==> %s\n' "$*" >&2; }
 

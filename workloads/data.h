@@ -10,6 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* glibc's complex.h defines CMPLXL only for GCC >= 4.7; clang reports GCC 4.2 but has the
+ * same builtin (the fuzz build, BB_FUZZ, compiles the workloads with clang). */
+#ifndef CMPLXL
+#define CMPLXL(x, y) __builtin_complex((long double)(x), (long double)(y))
+#endif
+
 typedef long double complex bb_xc; /* the checks' working type, for every precision */
 
 typedef struct bb_rng {

@@ -13,6 +13,8 @@
  * particular workload: keys, defaults and validity come from the table.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 
 #define MAX_VALUES 40 /* values one key may expand to */
 #define MAX_KEYS 16
+#define MAX_CELLS 100000 /* cells one spec list may expand to: a run of more is a typo */
 
 /* The shape fields users may set, by key. */
 static const struct field {
@@ -288,7 +291,16 @@ static int expand_lower(const char *item, const char *text, const char *sizes, e
 		nmulti++;
 	}
 
-	/* the cartesian product of the value lists (last key fastest), for each precision */
+	/* the cartesian product of the value lists (last key fastest), for each precision; its
+	 * size is known before a cell is made (16 keys of 40 values would be 40^16 cells) */
+	size_t product = strlen(precs);
+	for (int i = 0; i < nmulti && product <= MAX_CELLS; i++)
+		product *= (size_t)nv[i];
+	if (product > MAX_CELLS - x->n) {
+		snprintf(err, errlen, "'%s': the workloads expand to more than %d cells", text,
+		         MAX_CELLS);
+		return -1;
+	}
 	for (const char *pr = precs; *pr; pr++) {
 		int idx[MAX_KEYS] = {0};
 		for (;;) {

@@ -104,7 +104,7 @@ void bb_cell_workload_key(const bb_cell_workload *c, char *buf, size_t len);
  * comma-separated values or A..B ranges for n, applied to specs that give no n.  Geometric
  * ranges double: 64..4096 = 64,128,...,4096.  Returns 0 and a malloc'd array the caller frees,
  * or -1 with a reason (unknown workload with the closest name, a key the workload does not
- * take, a bad value). */
+ * take, a bad value, a value above LONG_MAX, more than 100000 cells in all). */
 int bb_workload_specs_expand(const char *specs, const char *sizes, bb_cell_workload **out,
 			     size_t *n, char *err, size_t errlen);
 

@@ -27,7 +27,8 @@ static int host_cores(void)
 	return bb_topology_cores(NULL, 0);
 }
 
-/* "1,all,2xall" -> {1, cores, 2*cores}, duplicates removed. */
+/* "1,all,2xall" -> {1, cores, 2*cores}, duplicates removed.  On failure *out is NULL and *n 0:
+ * the plan that holds them is released afterwards, and must not free them again. */
 static int parse_threads(const char *text, int **out, size_t *n, char *err, size_t errlen)
 {
 	int cores = host_cores();
@@ -37,7 +38,13 @@ static int parse_threads(const char *text, int **out, size_t *n, char *err, size
 	while (*p) {
 		size_t len = strcspn(p, ",");
 		char item[32];
-		snprintf(item, sizeof(item), "%.*s", (int)len, p);
+		/* an item too long for item[] is refused, shown cut: its cut prefix could read as a
+		 * count ("0000...0001x" as 1) */
+		int too_long = len >= sizeof(item);
+		if (too_long)
+			snprintf(item, sizeof(item), "%.24s...", p);
+		else
+			snprintf(item, sizeof(item), "%.*s", (int)len, p);
 		int v = 0;
 		long l;
 		char why[160];
@@ -50,6 +57,8 @@ static int parse_threads(const char *text, int **out, size_t *n, char *err, size
 				snprintf(err, errlen, "--threads takes counts from 1 to %d, 'all' or '2xall', not '%s'",
 					 MAX_THREADS, item);
 				free(*out);
+				*out = NULL;
+				*n = 0;
 				return -1;
 			}
 			v = (int)l;

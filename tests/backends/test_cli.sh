@@ -25,6 +25,14 @@ check "bad number" 2 "$bb" list --threads=x; contains "whole number"
 # whole-number options are refused with exit 2 before anything runs, in every command
 check "bad passes" 2 "$bb" run --backends ref --workloads dgemm:n=8 --passes 0
 contains "error: option '--passes' takes a whole number from 1 to"
+# a bad item after good ones (found by fuzzing: the thread list was freed twice, abort, 134)
+check "bad thread item" 2 "$bb" run --backends ref --workloads dgemm:n=8 --threads 1,all,2xall.
+contains "error: --threads takes counts from 1 to 256, 'all' or '2xall', not '2xall.'"
+# an item longer than the parser's buffer was cut to 31 bytes and "000...0001x" ran 1 thread
+check "long thread item" 2 "$bb" run --backends ref --workloads dgemm:n=8 --threads 0000000000000000000000000000001x
+contains "not '000000000000000000000000...'"
+check "bad omp item" 2 "$bb" run --backends ref --workloads dgemm:n=8 --omp none,gnu
+contains "unknown OpenMP runtime 'gnu'"
 check "bad rounds" 2 "$bb" diagnose --backends ref --rounds 51 --db /nonexistent/dir/x.db
 contains "error: option '--rounds' takes a whole number from 1 to 50, not '51'"
 # --db comes from the command table's flag: on the commands that read the database only

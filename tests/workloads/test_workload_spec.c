@@ -288,6 +288,28 @@ static void test_errors(void)
 	expect_error("dgemm", "64,x", "sizes '64,x'");
 	/* the item named in the message */
 	expect_error("ddot,dgemm:n=100,ldc=3", NULL, "'dgemm:n=100,ldc=3'");
+	/* values past what a BLAS integer holds are refused as such (found by fuzzing: strtol
+	 * saturated, then the doubling loop overflowed a signed long), and a range doubles up to
+	 * that cap only */
+	expect_error("dgemm:n=99999999999999999999", NULL, "n '99999999999999999999' is too large");
+	expect_error("ddot", "64,1e15..99999999999999999999", "is too large");
+	expect_count("ddot:n=1073741824..2147483647", NULL, 1);
+	expect_count("ddot:n=1073741823..2147483647", NULL, 2);
+	/* a product of ranges that would take gigabytes is refused before a cell is made (found
+	 * by fuzzing: 32 million cells, 2.7 GB, here); 31^3 shapes x 4 precisions = 119164 */
+	expect_error("gemm:m=1..1073741824,n=1..1073741824,k=1..1073741824,"
+	             "lda=1073741824..2147483647,ldb=1073741824..2147483647,"
+	             "ldc=1073741824..2147483647",
+	             NULL, "expand to more than 100000 cells");
+	/* ... counted over the whole list: 28830 cells each, 115320 for four */
+	expect_count("dgemm:m=1..1073741824,n=1..1073741824,k=1..536870912", NULL, 28830);
+	expect_error("dgemm:m=1..1073741824,n=1..1073741824,k=1..536870912,"
+	             "sgemm:m=1..1073741824,n=1..1073741824,k=1..536870912,"
+	             "cgemm:m=1..1073741824,n=1..1073741824,k=1..536870912,"
+	             "zgemm:m=1..1073741824,n=1..1073741824,k=1..536870912",
+	             NULL, "'zgemm:m=1..1073741824,n=1..1073741824,k=1..536870912': the "
+	                   "workloads expand to more than 100000 cells");
+	expect_count("dgemm:m=1..512,n=1..512,k=1..512", NULL, 1000);
 }
 
 static void test_keys(void)

@@ -12,9 +12,11 @@
  * (its zmm type), TOP_SFX (pd or ps), TOP_NAME (the function) and TOP_PF (the A prefetch
  * distance in k steps, as its full kernel's); the TOP_* macros are undefined at the end.
  */
-#define TOP_CAT_(a, b) a##b
-#define TOP_CAT(a, b) TOP_CAT_(a, b)
-#define TOP_OP(op) TOP_CAT(TOP_CAT(_mm512_, op), TOP_CAT(_, TOP_SFX)) /* _mm512_op_pd */
+/* _mm512_<op>_<sfx> pasted in one step: an intermediate "_mm512_setzero" would be rescanned,
+ * and clang's immintrin.h defines it as a macro (_mm512_setzero_ps) */
+#define TOP_OP_(op, sfx) _mm512_##op##_##sfx
+#define TOP_OP_X(op, sfx) TOP_OP_(op, sfx)
+#define TOP_OP(op) TOP_OP_X(op, TOP_SFX) /* _mm512_op_pd */
 
 #define TOP_DECL(j) TOP_V c0_##j = TOP_OP(setzero)();
 #define TOP_STEP(j) c0_##j = TOP_OP(fmadd)(a0, TOP_OP(set1)(b[j]), c0_##j);
@@ -47,8 +49,8 @@ void TOP_NAME(long k, const TOP_T *a, const TOP_T *b, TOP_T *c, long rs_c, long 
 	COLS(TOP_STORE)
 }
 
-#undef TOP_CAT_
-#undef TOP_CAT
+#undef TOP_OP_
+#undef TOP_OP_X
 #undef TOP_OP
 #undef TOP_DECL
 #undef TOP_STEP
