@@ -40,6 +40,10 @@ typedef int (*bb_worker_line_fn)(const char *line, size_t len, void *ctx);
  * when it cannot be written (nothing is left behind). */
 char *bb_worker_job_write(const char *json, size_t len);
 
+/* Set by --clean-env: workers drop the inherited variables their stack reads before loading
+ * it (harness/worker/worker_env.h); 0 keeps them, as the user's programs get them. */
+extern int bb_worker_clean_env;
+
 /* Start a worker with argv = {"__worker", args..., NULL} (args NULL-terminated).
  * Returns 0, or -1 after printing why (fork/pipe failure). */
 int bb_worker_start(bb_worker *w, const char *const *args);
