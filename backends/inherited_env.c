@@ -174,26 +174,41 @@ size_t bb_env_read_by(const bb_env_var *cand, size_t n_cand, const char *const *
 
 /* ---- the files a spec would load, without loading ----------------------------------------- */
 
-static int listed(char **files, size_t n, const char *path)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(files[i], path))
-			return 1;
-	return 0;
-}
+typedef struct found_set {
+	char **files; /* real paths */
+	char **sonames; /* DT_SONAME of each, NULL if none */
+	size_t n;
+} found_set;
 
-static void add_file(char ***files, size_t *n, const char *path)
+static void add_file(found_set *f, const char *path)
 {
 	char real[PATH_MAX];
-	if (!realpath(path, real) || listed(*files, *n, real))
+	if (!realpath(path, real))
 		return;
-	*files = bb_xrealloc(*files, (*n + 1) * sizeof(char *));
-	(*files)[(*n)++] = bb_xstrdup(real);
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->files[i], real))
+			return;
+	bb_elf elf;
+	char err[128];
+	int ok = bb_elf_read(real, &elf, err, sizeof(err)) == 0;
+	f->files = bb_xrealloc(f->files, (f->n + 1) * sizeof(char *));
+	f->sonames = bb_xrealloc(f->sonames, (f->n + 1) * sizeof(char *));
+	f->files[f->n] = bb_xstrdup(real);
+	f->sonames[f->n] = ok && elf.soname ? bb_xstrdup(elf.soname) : NULL;
+	f->n++;
+	bb_elf_release(&elf);
 }
 
-/* Where the loader would find `soname` needed by `from` (a usual search, not ld.so.cache). */
-static int find_needed(const char *from, const char *soname, char *out, size_t len)
+/* Where the loader would find `soname` needed by `from`: an object already loaded under that
+ * soname, else a usual search (not ld.so.cache). */
+static int find_needed(const found_set *f, const char *from, const char *soname, char *out,
+		       size_t len)
 {
+	for (size_t i = 0; f && i < f->n; i++)
+		if (f->sonames[i] && !strcmp(f->sonames[i], soname)) {
+			snprintf(out, len, "%s", f->files[i]);
+			return 1;
+		}
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s", from);
 	char *slash = strrchr(dir, '/');
@@ -216,11 +231,10 @@ static int find_needed(const char *from, const char *soname, char *out, size_t l
 
 size_t bb_env_spec_files(const bb_backend_spec *spec, char ***files)
 {
-	*files = NULL;
-	size_t n = 0;
+	found_set f = {0};
 	const bb_catalog_entry *e = spec->name ? bb_catalog_find(spec->name) : NULL;
 	if (spec->path) {
-		add_file(files, &n, spec->path);
+		add_file(&f, spec->path);
 	} else if (e) {
 		const char *const *lists[] = {e->preload, e->files};
 		for (size_t l = 0; l < 2; l++)
@@ -228,21 +242,25 @@ size_t bb_env_spec_files(const bb_backend_spec *spec, char ***files)
 				char found[PATH_MAX];
 				char *p = bb_catalog_locate(e, lists[l][i]);
 				if (p && strchr(p, '/'))
-					add_file(files, &n, p);
-				else if (find_needed("/", lists[l][i], found, sizeof(found)))
-					add_file(files, &n, found); /* a bare soname: the loader's search */
+					add_file(&f, p);
+				else if (find_needed(&f, "/", lists[l][i], found, sizeof(found)))
+					add_file(&f, found); /* a bare soname: the loader's search */
 				free(p);
 			}
 	}
 	/* breadth-first through DT_NEEDED */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < f.n; i++) {
 		bb_elf elf;
 		char err[128], found[PATH_MAX];
-		if (bb_elf_read((*files)[i], &elf, err, sizeof(err)) == 0)
+		if (bb_elf_read(f.files[i], &elf, err, sizeof(err)) == 0)
 			for (size_t k = 0; k < elf.n_needed; k++)
-				if (find_needed((*files)[i], elf.needed[k], found, sizeof(found)))
-					add_file(files, &n, found);
+				if (find_needed(&f, f.files[i], elf.needed[k], found, sizeof(found)))
+					add_file(&f, found);
 		bb_elf_release(&elf);
 	}
-	return n;
+	for (size_t i = 0; i < f.n; i++)
+		free(f.sonames[i]);
+	free(f.sonames);
+	*files = f.files;
+	return f.n;
 }
