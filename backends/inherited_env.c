@@ -28,20 +28,22 @@
 extern char **environ;
 
 const char *const bb_env_thread_vars[] = {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-					  "BLIS_NUM_THREADS", "MKL_NUM_THREADS"};
+                                          "BLIS_NUM_THREADS", "MKL_NUM_THREADS"};
 const size_t bb_env_n_thread_vars = sizeof(bb_env_thread_vars) / sizeof(bb_env_thread_vars[0]);
 
-static const char *const loader_vars[] = {"LD_PRELOAD", "LD_LIBRARY_PATH", "LD_BIND_NOW",
-					  "LD_BIND_NOT", "LD_AUDIT", "LD_HWCAP_MASK",
-					  "LD_DYNAMIC_WEAK", "GLIBC_TUNABLES", NULL};
-static const char *const prefixes[] = {"OPENBLAS_", "GOTO_", "GOTOBLAS_", "BLIS_", "MKL_",
-				       "OMP_", "GOMP_", "KMP_", "FLAME_", "LIBFLAME_", NULL};
+static const char *const loader_vars[] = {"LD_PRELOAD",      "LD_LIBRARY_PATH", "LD_BIND_NOW",
+                                          "LD_BIND_NOT",     "LD_AUDIT",        "LD_HWCAP_MASK",
+                                          "LD_DYNAMIC_WEAK", "GLIBC_TUNABLES",  NULL};
+static const char *const prefixes[] = {"OPENBLAS_", "GOTO_",     "GOTOBLAS_", "BLIS_",
+                                       "MKL_",      "OMP_",      "GOMP_",     "KMP_",
+                                       "FLAME_",    "LIBFLAME_", NULL};
 /* What every process has and no library's numbers depend on; dropping them would also break
  * the worker (PATH, HOME) for nothing. */
 static const char *const generic_vars[] = {
-	"PATH", "HOME", "PWD", "OLDPWD", "SHELL", "USER", "LOGNAME", "TERM", "LANG", "LANGUAGE",
-	"TZ", "TMPDIR", "SHLVL", "_", "DISPLAY", "HOSTNAME", "COLUMNS", "LINES", "MAIL", "EDITOR",
-	"NLSPATH", "POSIXLY_CORRECT", NULL};
+    "PATH",    "HOME",   "PWD",     "OLDPWD",          "SHELL",   "USER",
+    "LOGNAME", "TERM",   "LANG",    "LANGUAGE",        "TZ",      "TMPDIR",
+    "SHLVL",   "_",      "DISPLAY", "HOSTNAME",        "COLUMNS", "LINES",
+    "MAIL",    "EDITOR", "NLSPATH", "POSIXLY_CORRECT", NULL};
 
 static int in_list(const char *name, const char *const *list)
 {
@@ -51,7 +53,10 @@ static int in_list(const char *name, const char *const *list)
 	return 0;
 }
 
-int bb_env_loader_name(const char *name) { return in_list(name, loader_vars); }
+int bb_env_loader_name(const char *name)
+{
+	return in_list(name, loader_vars);
+}
 
 /* The index of the family prefix `name` starts with, or -1. */
 static int prefix_of(const char *name)
@@ -125,7 +130,8 @@ typedef struct scan {
 
 static int word_char(char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '_';
 }
 
 static void scan_section(const char *data, size_t len, void *ctx)
@@ -151,7 +157,7 @@ static void scan_section(const char *data, size_t len, void *ctx)
 }
 
 size_t bb_env_read_by(const bb_env_var *cand, size_t n_cand, const char *const *files,
-		      size_t n_files, bb_env_var **out)
+                      size_t n_files, bb_env_var **out)
 {
 	*out = NULL;
 	size_t n = 0;
@@ -175,7 +181,7 @@ size_t bb_env_read_by(const bb_env_var *cand, size_t n_cand, const char *const *
 /* ---- the files a spec would load, without loading ----------------------------------------- */
 
 typedef struct found_set {
-	char **files; /* real paths */
+	char **files;   /* real paths */
 	char **sonames; /* DT_SONAME of each, NULL if none */
 	size_t n;
 } found_set;
@@ -202,7 +208,7 @@ static void add_file(found_set *f, const char *path)
 /* Where the loader would find `soname` needed by `from`: an object already loaded under that
  * soname, else a usual search (not ld.so.cache). */
 static int find_needed(const found_set *f, const char *from, const char *soname, char *out,
-		       size_t len)
+                       size_t len)
 {
 	for (size_t i = 0; f && i < f->n; i++)
 		if (f->sonames[i] && !strcmp(f->sonames[i], soname)) {
@@ -216,9 +222,10 @@ static int find_needed(const found_set *f, const char *from, const char *soname,
 		*slash = 0;
 	const char *llp = getenv("LD_LIBRARY_PATH");
 	bb_strbuf path = BB_STRBUF_INIT;
-	bb_strbuf_addf(&path, "%s:%s:/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:"
-			      "/usr/lib64:/lib:/usr/lib:/usr/local/lib",
-		       dir, llp ? llp : "");
+	bb_strbuf_addf(&path,
+	               "%s:%s:/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:"
+	               "/usr/lib64:/lib:/usr/lib:/usr/local/lib",
+	               dir, llp ? llp : "");
 	int found = 0;
 	for (char *save = NULL, *d = strtok_r(path.buf, ":", &save); d && !found;
 	     d = strtok_r(NULL, ":", &save)) {
@@ -244,7 +251,8 @@ size_t bb_env_spec_files(const bb_backend_spec *spec, char ***files)
 				if (p && strchr(p, '/'))
 					add_file(&f, p);
 				else if (find_needed(&f, "/", lists[l][i], found, sizeof(found)))
-					add_file(&f, found); /* a bare soname: the loader's search */
+					add_file(&f,
+					         found); /* a bare soname: the loader's search */
 				free(p);
 			}
 	}
@@ -254,7 +262,8 @@ size_t bb_env_spec_files(const bb_backend_spec *spec, char ***files)
 		char err[128], found[PATH_MAX];
 		if (bb_elf_read(f.files[i], &elf, err, sizeof(err)) == 0)
 			for (size_t k = 0; k < elf.n_needed; k++)
-				if (find_needed(&f, f.files[i], elf.needed[k], found, sizeof(found)))
+				if (find_needed(&f, f.files[i], elf.needed[k], found,
+				                sizeof(found)))
 					add_file(&f, found);
 		bb_elf_release(&elf);
 	}

@@ -31,7 +31,7 @@ size_t bb_env_candidates(const bb_backend_spec *spec, int threads, bb_env_var **
  * or a name with a family prefix (OPENBLAS_, BLIS_, OMP_...) that the strings hold.
  * Returns a new list (in the candidates' order); caller frees with bb_env_vars_free(). */
 size_t bb_env_read_by(const bb_env_var *cand, size_t n_cand, const char *const *files,
-		      size_t n_files, bb_env_var **out);
+                      size_t n_files, bb_env_var **out);
 
 /* The files `spec` would load, without loading them: its own files (and preloads), then
  * their DT_NEEDED found the way the loader mostly finds them (the needing file's directory,

@@ -98,7 +98,7 @@ typedef struct bb_cmp_report {
 	double threshold;
 	int host_differs;
 	char **env_differs; /* "openblas: env inherited OPENBLAS_CORETYPE Haswell -> unset", one
-			     * per compared backend whose inherited environment differs */
+	                     * per compared backend whose inherited environment differs */
 	size_t n_env_differs;
 	bb_cmp_row *rows; /* sorted worst first */
 	size_t n_rows;

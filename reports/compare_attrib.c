@@ -1,9 +1,9 @@
 /*
  * What differs between the two backends behind a compared cell (bb_cmp_attribution): version,
  * config, kernel, threading layer and count, OpenMP runtime, environment overrides, the
- * inherited environment (and --clean-env), and the sha256 of the backend's own files, read from the backend records the probe stored.  `compare`
- * prints it next to each verdict so a regression comes with its likely cause.  Contract in
- * reports/compare.h.
+ * inherited environment (and --clean-env), and the sha256 of the backend's own files, read from the
+ * backend records the probe stored.  `compare` prints it next to each verdict so a regression comes
+ * with its likely cause.  Contract in reports/compare.h.
  */
 #include "reports/compare.h"
 
@@ -63,8 +63,8 @@ static void diff_inherited(bb_strbuf *out, const bb_json *a, const bb_json *b)
 	if (!ia != !ib) {
 		const bb_json *has = ia ? ia : ib;
 		if (has->n)
-			bb_strbuf_addf(out, "%senv inherited: not recorded in the %s run", out->len ? "; " : "",
-				       ia ? "candidate" : "base");
+			bb_strbuf_addf(out, "%senv inherited: not recorded in the %s run",
+			               out->len ? "; " : "", ia ? "candidate" : "base");
 		return;
 	}
 	for (size_t i = 0; ia && i < ia->n; i++) {
@@ -79,10 +79,11 @@ static void diff_inherited(bb_strbuf *out, const bb_json *a, const bb_json *b)
 		snprintf(name, sizeof(name), "env inherited %s", ib->keys[i]);
 		diff_value(out, name, NULL, ib->items[i]);
 	}
-	int ca = bb_json_bool(bb_json_get(a, "clean_env"), 0), cb = bb_json_bool(bb_json_get(b, "clean_env"), 0);
+	int ca = bb_json_bool(bb_json_get(a, "clean_env"), 0),
+	    cb = bb_json_bool(bb_json_get(b, "clean_env"), 0);
 	if (ca != cb)
-		bb_strbuf_addf(out, "%s--clean-env %s -> %s", out->len ? "; " : "", ca ? "on" : "off",
-			       cb ? "on" : "off");
+		bb_strbuf_addf(out, "%s--clean-env %s -> %s", out->len ? "; " : "",
+		               ca ? "on" : "off", cb ? "on" : "off");
 }
 
 static bb_json *parse_record(const char *text)

@@ -106,8 +106,9 @@ static void env_differs(bb_cmp_report *rep)
 		const bb_cmp_row *row = &rep->rows[i];
 		if (!row->base || !row->cand || !rep->base->backends || !rep->cand->backends)
 			continue;
-		char *d = bb_cmp_env_attribution(rep->base->backends[row->base->backend].record_json,
-						 rep->cand->backends[row->cand->backend].record_json);
+		char *d =
+		    bb_cmp_env_attribution(rep->base->backends[row->base->backend].record_json,
+		                           rep->cand->backends[row->cand->backend].record_json);
 		char *line = *d ? bb_xasprintf("%s: %s", row->backend, d) : NULL;
 		free(d);
 		for (size_t k = 0; line && k < rep->n_env_differs; k++)
@@ -117,7 +118,8 @@ static void env_differs(bb_cmp_report *rep)
 			}
 		if (!line)
 			continue;
-		rep->env_differs = bb_xrealloc(rep->env_differs, (rep->n_env_differs + 1) * sizeof(char *));
+		rep->env_differs =
+		    bb_xrealloc(rep->env_differs, (rep->n_env_differs + 1) * sizeof(char *));
 		rep->env_differs[rep->n_env_differs++] = line;
 	}
 }

@@ -106,7 +106,8 @@ void bb_cmp_print_table(const bb_cmp_report *rep, FILE *out)
 		fprintf(out, "%s\n", line);
 	}
 	for (size_t i = 0; i < rep->n_env_differs; i++)
-		fprintf(out, "stacks differ in their inherited environment: %s\n", rep->env_differs[i]);
+		fprintf(out, "stacks differ in their inherited environment: %s\n",
+		        rep->env_differs[i]);
 	for (int g = 0; g < BB_CMP_N_GAPS; g++)
 		if (bb_cmp_has_gap(rep, (bb_cmp_gap)g)) {
 			bb_cmp_gap_text(rep, (bb_cmp_gap)g, line, sizeof(line));

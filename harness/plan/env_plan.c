@@ -19,7 +19,7 @@ static size_t index_of(const bb_env_plan *p, const char *name)
 }
 
 void bb_env_plan_build(const bb_backend_spec *specs, size_t n_specs, int threads, int clean,
-		       bb_env_plan *p)
+                       bb_env_plan *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->clean = clean;
@@ -29,7 +29,9 @@ void bb_env_plan_build(const bb_backend_spec *specs, size_t n_specs, int threads
 		char **files = NULL;
 		size_t n_files = bb_env_spec_files(&specs[s], &files);
 		/* a built-in backend (no file) loads nothing that could read a variable */
-		size_t n_read = n_files ? bb_env_read_by(cand, n_cand, (const char *const *)files, n_files, &read) : 0;
+		size_t n_read = n_files ? bb_env_read_by(cand, n_cand, (const char *const *)files,
+		                                         n_files, &read)
+		                        : 0;
 		for (size_t i = 0; i < n_read; i++) {
 			size_t k = index_of(p, read[i].name);
 			if (k == p->n) {
@@ -66,13 +68,14 @@ void bb_env_plan_warn(const bb_env_plan *p, FILE *f)
 	bb_strbuf sb = BB_STRBUF_INIT;
 	for (size_t i = 0; i < p->n; i++)
 		bb_strbuf_addf(&sb, "%s%s=%s (read by %s)", i ? ", " : "", p->vars[i].name,
-			       p->vars[i].value, p->readers[i]);
+		               p->vars[i].value, p->readers[i]);
 	if (p->clean)
 		fprintf(f, "--clean-env: not passed to the libraries: %s\n", sb.buf);
 	else
-		fprintf(f, "inherited from the environment and kept: %s; --clean-env measures the "
-			   "libraries' defaults\n",
-			sb.buf);
+		fprintf(f,
+		        "inherited from the environment and kept: %s; --clean-env measures the "
+		        "libraries' defaults\n",
+		        sb.buf);
 	bb_strbuf_release(&sb);
 }
 

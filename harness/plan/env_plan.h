@@ -23,7 +23,7 @@ typedef struct bb_env_plan {
 /* Fill p for specs; threads > 0 when blasbench sets the thread variables itself (those are
  * then not inherited).  Release with bb_env_plan_release(). */
 void bb_env_plan_build(const bb_backend_spec *specs, size_t n_specs, int threads, int clean,
-		       bb_env_plan *p);
+                       bb_env_plan *p);
 void bb_env_plan_release(bb_env_plan *p);
 
 /* The one warning (nothing when no variable is read): "inherited from the environment and

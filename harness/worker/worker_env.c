@@ -70,7 +70,8 @@ static void reexec(void)
 		argv[k++] = args.buf + i;
 	fflush(NULL);
 	execv("/proc/self/exe", argv);
-	bb_error("cannot restart the worker without the inherited environment: %s", strerror(errno));
+	bb_error("cannot restart the worker without the inherited environment: %s",
+	         strerror(errno));
 	_exit(127);
 }
 
@@ -109,7 +110,8 @@ void bb_worker_set_env(const bb_backend_spec *spec, int threads)
 		char **files = NULL;
 		size_t n_files = bb_env_spec_files(spec, &files);
 		bb_env_var *read = NULL;
-		size_t n_read = bb_env_read_by(inherited, n_inherited, (const char *const *)files, n_files, &read);
+		size_t n_read = bb_env_read_by(inherited, n_inherited, (const char *const *)files,
+		                               n_files, &read);
 		int loader = 0;
 		for (size_t i = 0; i < n_read; i++) {
 			loader |= bb_env_loader_name(read[i].name);
@@ -142,7 +144,8 @@ void bb_worker_env_record(bb_backend *b)
 		files[i] = b->objects[i].realpath;
 	bb_env_var *read = NULL;
 	/* a built-in backend loads nothing: nothing can read the environment */
-	size_t n_read = b->n_objects ? bb_env_read_by(inherited, n_inherited, files, b->n_objects, &read) : 0;
+	size_t n_read =
+	    b->n_objects ? bb_env_read_by(inherited, n_inherited, files, b->n_objects, &read) : 0;
 	free(files);
 	if (b->clean_env && n_read) {
 		for (size_t i = 0; i < n_read; i++)
@@ -152,5 +155,6 @@ void bb_worker_env_record(bb_backend *b)
 	b->inherited_env = read;
 	b->n_inherited_env = n_read;
 	for (size_t i = 0; i < n_dropped; i++)
-		bb_env_vars_add(&b->dropped_env, &b->n_dropped_env, dropped[i].name, dropped[i].value);
+		bb_env_vars_add(&b->dropped_env, &b->n_dropped_env, dropped[i].name,
+		                dropped[i].value);
 }

@@ -52,7 +52,8 @@ int main(int argc, char **argv)
 	BB_CHECK(!value_of(cand, n_cand, "PATH"));
 	bb_env_var *c0 = NULL;
 	size_t n0 = bb_env_candidates(&spec, 0, &c0);
-	BB_CHECK_STR(value_of(c0, n0, "OMP_NUM_THREADS"), "3"); /* not set by blasbench: inherited */
+	BB_CHECK_STR(value_of(c0, n0, "OMP_NUM_THREADS"),
+	             "3"); /* not set by blasbench: inherited */
 	bb_env_vars_free(c0, n0);
 
 	/* the files of a path spec: the library and what it needs (libc) */
@@ -73,8 +74,8 @@ int main(int argc, char **argv)
 	size_t n_read = bb_env_read_by(cand, n_cand, one, 1, &read);
 	BB_CHECK_STR(value_of(read, n_read, "BBFIX_KNOB"), "on");
 	BB_CHECK_STR(value_of(read, n_read, "LD_BIND_NOW"), "1");
-	BB_CHECK(!value_of(read, n_read, "BBFIX_GLUED"));  /* no word boundary before it */
-	BB_CHECK(!value_of(read, n_read, "BBFIX_UNREAD")); /* nowhere in the strings */
+	BB_CHECK(!value_of(read, n_read, "BBFIX_GLUED"));       /* no word boundary before it */
+	BB_CHECK(!value_of(read, n_read, "BBFIX_UNREAD"));      /* nowhere in the strings */
 	BB_CHECK(!value_of(read, n_read, "OPENBLAS_CORETYPE")); /* not an OpenBLAS stack */
 	BB_CHECK_INT(n_read, 2);
 	bb_env_vars_free(read, n_read);
