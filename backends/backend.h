@@ -124,6 +124,14 @@ typedef struct bb_backend {
 	char *fortran_runtime; /* soname of the Fortran runtime, NULL if none */
 	char *lapack_blas;     /* file LAPACK's dgemm reference resolved to, NULL if no LAPACK */
 
+	/* inherited environment (filled by the worker, backends/inherited_env.h): variables set in
+	 * the process that this stack reads, apart from the spec's and blasbench's own */
+	bb_env_var *inherited_env; /* kept: the library saw them */
+	size_t n_inherited_env;
+	bb_env_var *dropped_env; /* --clean-env: removed before loading */
+	size_t n_dropped_env;
+	int clean_env;
+
 	char **notes; /* what the probes could not tell or found odd, for the record */
 	size_t n_notes;
 } bb_backend;

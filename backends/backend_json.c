@@ -22,6 +22,15 @@ static void kv_count(bb_json_writer *w, const char *key, int v)
 		bb_jw_null(w);
 }
 
+static void write_env(bb_json_writer *w, const char *key, const bb_env_var *v, size_t n)
+{
+	bb_jw_key(w, key);
+	bb_jw_object_begin(w);
+	for (size_t i = 0; i < n; i++)
+		bb_jw_kv_string(w, v[i].name, v[i].value);
+	bb_jw_object_end(w);
+}
+
 static void write_abi(const bb_backend *b, bb_json_writer *w)
 {
 	bb_jw_key(w, "abi");
@@ -92,6 +101,12 @@ void bb_backend_to_json(const bb_backend *b, bb_json_writer *w)
 	for (size_t i = 0; i < b->spec.n_env; i++)
 		bb_jw_kv_string(w, b->spec.env[i].name, b->spec.env[i].value);
 	bb_jw_object_end(w);
+
+	/* what the process brought with it and the stack reads (a spec's own pairs are "env") */
+	write_env(w, "inherited_env", b->inherited_env, b->n_inherited_env);
+	bb_jw_kv_bool(w, "clean_env", b->clean_env);
+	if (b->clean_env)
+		write_env(w, "dropped_env", b->dropped_env, b->n_dropped_env);
 
 	bb_jw_kv_string(w, "family", b->family);
 	bb_jw_kv_string(w, "version", b->version);

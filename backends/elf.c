@@ -196,6 +196,42 @@ int bb_elf_read(const char *path, bb_elf *e, char *err, size_t errlen)
 	return rc;
 }
 
+int bb_elf_scan_strings(const char *path, bb_elf_strings_fn fn, void *ctx)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
+		close(fd);
+		return -1;
+	}
+	void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -1;
+	mapped m = {p, (size_t)st.st_size};
+	const Elf64_Ehdr *h = p;
+	int rc = -1;
+	if (memcmp(m.data, ELFMAG, SELFMAG) != 0 || m.data[EI_CLASS] != ELFCLASS64 ||
+	    h->e_shentsize != sizeof(Elf64_Shdr) ||
+	    !in_range(&m, h->e_shoff, (uint64_t)h->e_shnum * sizeof(Elf64_Shdr)) ||
+	    h->e_shstrndx >= h->e_shnum)
+		goto cleanup;
+	const Elf64_Shdr *sh = (const Elf64_Shdr *)(m.data + h->e_shoff);
+	for (size_t i = 0; i < h->e_shnum; i++) {
+		const char *name = str_at(&m, &sh[h->e_shstrndx], sh[i].sh_name);
+		if (!name || sh[i].sh_type == SHT_NOBITS || !in_range(&m, sh[i].sh_offset, sh[i].sh_size))
+			continue;
+		if (!strncmp(name, ".rodata", 7) || !strcmp(name, ".dynstr"))
+			fn((const char *)m.data + sh[i].sh_offset, (size_t)sh[i].sh_size, ctx);
+	}
+	rc = 0;
+cleanup:
+	munmap(p, (size_t)st.st_size);
+	return rc;
+}
+
 static void free_list(char **l, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

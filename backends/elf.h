@@ -41,4 +41,10 @@ int bb_elf_imports(const bb_elf *e, const char *sym);
 /* Offset (from the load base) of the first GOT/PLT slot bound to `sym`, or 0 if none. */
 uint64_t bb_elf_slot_offset(const bb_elf *e, const char *sym);
 
+/* Call fn(data, len, ctx) with the contents of each string-holding section of `path` (.rodata*
+ * and .dynstr): where the names a library passes to getenv() live.  Returns 0, or -1 when the
+ * file cannot be read as an ELF64 object (fn not called). */
+typedef void (*bb_elf_strings_fn)(const char *data, size_t len, void *ctx);
+int bb_elf_scan_strings(const char *path, bb_elf_strings_fn fn, void *ctx);
+
 #endif

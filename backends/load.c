@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "backends/builtin.h"
+#include "backends/inherited_env.h"
 #include "backends/elf.h"
 #include "common/error.h"
 
@@ -69,6 +70,8 @@ void bb_backend_release(bb_backend *b)
 		free(o->needed);
 	}
 	free(b->objects);
+	bb_env_vars_free(b->inherited_env, b->n_inherited_env);
+	bb_env_vars_free(b->dropped_env, b->n_dropped_env);
 	for (size_t i = 0; i < b->n_notes; i++)
 		free(b->notes[i]);
 	free(b->notes);

@@ -74,6 +74,10 @@ void bb_cmp_cell(const bb_cmp_side *base, const bb_cmp_side *cand, double thresh
  * kernel, threads.layer, threads.effective, omp_runtime, env overrides, sha256 of the own files.
  * Returns a malloc'd "; "-separated list ("" when nothing differs); caller frees. */
 char *bb_cmp_attribution(const char *base_record, const char *cand_record);
+/* Only the inherited-environment part of it ("env inherited OPENBLAS_CORETYPE Haswell ->
+ * unset; --clean-env off -> on"), "" when the same; caller frees.  Said once per backend by
+ * compare even where no cell changed (bb_cmp_report.env_differs). */
+char *bb_cmp_env_attribution(const char *base_record, const char *cand_record);
 
 /* ---- runs ------------------------------------------------------------------------------ */
 
@@ -93,6 +97,9 @@ typedef struct bb_cmp_report {
 	const bb_db_cmp_run *base, *cand;
 	double threshold;
 	int host_differs;
+	char **env_differs; /* "openblas: env inherited OPENBLAS_CORETYPE Haswell -> unset", one
+	                     * per compared backend whose inherited environment differs */
+	size_t n_env_differs;
 	bb_cmp_row *rows; /* sorted worst first */
 	size_t n_rows;
 	int regressions, improvements, unstable, missing, added, unchanged;

@@ -1,9 +1,9 @@
 /*
  * What differs between the two backends behind a compared cell (bb_cmp_attribution): version,
- * config, kernel, threading layer and count, OpenMP runtime, environment overrides and the
- * sha256 of the backend's own files, read from the backend records the probe stored.  `compare`
- * prints it next to each verdict so a regression comes with its likely cause.  Contract in
- * reports/compare.h.
+ * config, kernel, threading layer and count, OpenMP runtime, environment overrides, the
+ * inherited environment (and --clean-env), and the sha256 of the backend's own files, read from the
+ * backend records the probe stored.  `compare` prints it next to each verdict so a regression comes
+ * with its likely cause.  Contract in reports/compare.h.
  */
 #include "reports/compare.h"
 
@@ -51,6 +51,57 @@ static void own_hashes(const bb_json *rec, bb_strbuf *out)
 	}
 }
 
+/* The inherited environment (variables the process brought with it that the stack reads, not
+ * a spec's): each variable whose value differs, "unset" where one side does not have it, and
+ * whether --clean-env dropped them.  A record from before these were recorded says so rather
+ * than passing for an empty environment. */
+static void diff_inherited(bb_strbuf *out, const bb_json *a, const bb_json *b)
+{
+	const bb_json *ia = bb_json_get(a, "inherited_env"), *ib = bb_json_get(b, "inherited_env");
+	if (!a || !b)
+		return;
+	if (!ia != !ib) {
+		const bb_json *has = ia ? ia : ib;
+		if (has->n)
+			bb_strbuf_addf(out, "%senv inherited: not recorded in the %s run",
+			               out->len ? "; " : "", ia ? "candidate" : "base");
+		return;
+	}
+	for (size_t i = 0; ia && i < ia->n; i++) {
+		char name[160];
+		snprintf(name, sizeof(name), "env inherited %s", ia->keys[i]);
+		diff_value(out, name, ia->items[i], bb_json_get(ib, ia->keys[i]));
+	}
+	for (size_t i = 0; ib && i < ib->n; i++) {
+		if (bb_json_get(ia, ib->keys[i]))
+			continue; /* already compared above */
+		char name[160];
+		snprintf(name, sizeof(name), "env inherited %s", ib->keys[i]);
+		diff_value(out, name, NULL, ib->items[i]);
+	}
+	int ca = bb_json_bool(bb_json_get(a, "clean_env"), 0),
+	    cb = bb_json_bool(bb_json_get(b, "clean_env"), 0);
+	if (ca != cb)
+		bb_strbuf_addf(out, "%s--clean-env %s -> %s", out->len ? "; " : "",
+		               ca ? "on" : "off", cb ? "on" : "off");
+}
+
+static bb_json *parse_record(const char *text)
+{
+	char err[128];
+	return text ? bb_json_parse(text, strlen(text), err, sizeof(err)) : NULL;
+}
+
+char *bb_cmp_env_attribution(const char *base_record, const char *cand_record)
+{
+	bb_json *a = parse_record(base_record), *b = parse_record(cand_record);
+	bb_strbuf out = BB_STRBUF_INIT;
+	diff_inherited(&out, a, b);
+	bb_json_free(a);
+	bb_json_free(b);
+	return bb_strbuf_detach(&out, NULL);
+}
+
 char *bb_cmp_attribution(const char *base_record, const char *cand_record)
 {
 	char err[128];
@@ -84,6 +135,7 @@ char *bb_cmp_attribution(const char *base_record, const char *cand_record)
 		snprintf(name, sizeof(name), "env %s", eb->keys[i]);
 		diff_value(&out, name, NULL, eb->items[i]);
 	}
+	diff_inherited(&out, a, b);
 	bb_strbuf ha = BB_STRBUF_INIT, hb = BB_STRBUF_INIT;
 	own_hashes(a, &ha);
 	own_hashes(b, &hb);

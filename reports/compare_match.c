@@ -98,6 +98,32 @@ static void add_row(bb_cmp_report *rep, size_t *alloc, const bb_db_cmp_cell *bc,
 	    rep->cand->backends ? rep->cand->backends[cc->backend].record_json : NULL);
 }
 
+/* Once per compared backend pair: how their inherited environments differ (a variable that
+ * changes what the library does may leave some cells unchanged, and is still a difference). */
+static void env_differs(bb_cmp_report *rep)
+{
+	for (size_t i = 0; i < rep->n_rows; i++) {
+		const bb_cmp_row *row = &rep->rows[i];
+		if (!row->base || !row->cand || !rep->base->backends || !rep->cand->backends)
+			continue;
+		char *d =
+		    bb_cmp_env_attribution(rep->base->backends[row->base->backend].record_json,
+		                           rep->cand->backends[row->cand->backend].record_json);
+		char *line = *d ? bb_xasprintf("%s: %s", row->backend, d) : NULL;
+		free(d);
+		for (size_t k = 0; line && k < rep->n_env_differs; k++)
+			if (!strcmp(rep->env_differs[k], line)) {
+				free(line);
+				line = NULL;
+			}
+		if (!line)
+			continue;
+		rep->env_differs =
+		    bb_xrealloc(rep->env_differs, (rep->n_env_differs + 1) * sizeof(char *));
+		rep->env_differs[rep->n_env_differs++] = line;
+	}
+}
+
 void bb_cmp_report_build(bb_cmp_report *rep, const bb_db_cmp_run *base, const bb_db_cmp_run *cand,
                          const bb_cmp_pair *pairs, size_t n_pairs, double threshold)
 {
@@ -158,6 +184,7 @@ void bb_cmp_report_build(bb_cmp_report *rep, const bb_db_cmp_run *base, const bb
 	}
 	if (rep->n_rows)
 		qsort(rep->rows, rep->n_rows, sizeof(*rep->rows), row_order);
+	env_differs(rep);
 }
 
 void bb_cmp_report_release(bb_cmp_report *rep)
@@ -168,5 +195,8 @@ void bb_cmp_report_release(bb_cmp_report *rep)
 		free(rep->rows[i].differs);
 	}
 	free(rep->rows);
+	for (size_t i = 0; i < rep->n_env_differs; i++)
+		free(rep->env_differs[i]);
+	free(rep->env_differs);
 	memset(rep, 0, sizeof(*rep));
 }

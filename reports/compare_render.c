@@ -106,6 +106,9 @@ void bb_cmp_print_table(const bb_cmp_report *rep, FILE *out)
 		host_warning(rep, line, sizeof(line));
 		fprintf(out, "%s\n", line);
 	}
+	for (size_t i = 0; i < rep->n_env_differs; i++)
+		fprintf(out, "stacks differ in their inherited environment: %s\n",
+		        rep->env_differs[i]);
 	for (int g = 0; g < BB_CMP_N_GAPS; g++)
 		if (bb_cmp_has_gap(rep, (bb_cmp_gap)g)) {
 			bb_cmp_gap_text(rep, (bb_cmp_gap)g, line, sizeof(line));
@@ -155,6 +158,11 @@ void bb_cmp_write_json(const bb_cmp_report *rep, bb_strbuf *out)
 	json_run(&w, "candidate", rep->cand);
 	bb_jw_kv_double(&w, "threshold", rep->threshold);
 	bb_jw_kv_bool(&w, "host_differs", rep->host_differs);
+	bb_jw_key(&w, "env_differs");
+	bb_jw_array_begin(&w);
+	for (size_t i = 0; i < rep->n_env_differs; i++)
+		bb_jw_string(&w, rep->env_differs[i]);
+	bb_jw_array_end(&w);
 	bb_jw_key(&w, "summary");
 	bb_jw_object_begin(&w);
 	bb_jw_kv_int(&w, "cells", (long long)rep->n_rows);
@@ -260,6 +268,11 @@ void bb_cmp_write_markdown(const bb_cmp_report *rep, bb_strbuf *out)
 		bb_strbuf_adds(out, "> **");
 		md_escape(out, line);
 		bb_strbuf_adds(out, "**\n\n");
+	}
+	for (size_t i = 0; i < rep->n_env_differs; i++) {
+		bb_strbuf_adds(out, "> stacks differ in their inherited environment: ");
+		md_escape(out, rep->env_differs[i]);
+		bb_strbuf_adds(out, "\n\n");
 	}
 	for (int g = 0; g < BB_CMP_N_GAPS; g++)
 		if (bb_cmp_has_gap(rep, (bb_cmp_gap)g)) {

@@ -193,6 +193,18 @@ static void objects_table(bb_strbuf *out, const bb_json *objs)
 	bb_strbuf_adds(out, "</tbody></table>\n");
 }
 
+/* A row of VAR=VALUE pairs from a record's JSON object ({} shows `none`). */
+static void env_row(bb_strbuf *out, const char *label, const bb_json *env, const char *none)
+{
+	bb_strbuf e = BB_STRBUF_INIT;
+	for (size_t i = 0; env && env->type == BB_JSON_OBJECT && i < env->n; i++)
+		bb_strbuf_addf(&e, "%s%s=%s", i ? " " : "", env->keys[i],
+			       bb_json_str(env->items[i], ""));
+	kv_row(out, label, e.len ? e.buf : none, "mono");
+	bb_strbuf_release(&e);
+}
+
+
 static void stack(bb_strbuf *out, const bb_db_report_backend *b)
 {
 	bb_json *r = parse(b->record_json);
@@ -233,13 +245,12 @@ static void stack(bb_strbuf *out, const bb_db_report_backend *b)
 	value_text(bb_json_get(abi, "cblas"), z, sizeof(z));
 	snprintf(buf, sizeof(buf), "%s, symbol suffix '%s', CBLAS %s", x, y, z);
 	kv_row(out, "ABI", buf, NULL);
-	const bb_json *env = bb_json_get(r, "env");
-	bb_strbuf e = BB_STRBUF_INIT;
-	for (size_t i = 0; env && env->type == BB_JSON_OBJECT && i < env->n; i++)
-		bb_strbuf_addf(&e, "%s%s=%s", i ? " " : "", env->keys[i],
-			       bb_json_str(env->items[i], ""));
-	kv_row(out, "environment", e.len ? e.buf : "none set", "mono");
-	bb_strbuf_release(&e);
+	env_row(out, "environment", bb_json_get(r, "env"), "none set");
+	/* what the process brought with it: absent in records from before it was recorded */
+	if (bb_json_get(r, "inherited_env"))
+		env_row(out, "inherited environment (kept)", bb_json_get(r, "inherited_env"), "none read");
+	if (bb_json_bool(bb_json_get(r, "clean_env"), 0))
+		env_row(out, "dropped by --clean-env", bb_json_get(r, "dropped_env"), "none");
 	bb_strbuf_adds(out, "</tbody></table>\n");
 	objects_table(out, bb_json_get(r, "objects"));
 	const bb_json *notes = bb_json_get(r, "notes");
@@ -371,6 +382,11 @@ void bb_html_compare_section(bb_strbuf *out, const bb_cmp_report *cmp)
 		bb_strbuf_adds(out, " vs ");
 		bb_html_escape(out, cmp->cand->host_fingerprint);
 		bb_strbuf_adds(out, "): differences may come from the machine, not the stack.</p>\n");
+	}
+	for (size_t i = 0; i < cmp->n_env_differs; i++) {
+		bb_strbuf_adds(out, "<p class=\"warn\">The stacks differ in their inherited environment: ");
+		bb_html_escape(out, cmp->env_differs[i]);
+		bb_strbuf_adds(out, "</p>\n");
 	}
 	bb_html_table_begin(out, "compare-table",
 			    (const char *[]){"backend", "workload", "base", "candidate", "change",

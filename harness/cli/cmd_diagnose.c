@@ -15,6 +15,7 @@
 #include "common/fs.h"
 #include "common/output.h"
 #include "harness/cli/command.h"
+#include "harness/plan/env_plan.h"
 #include "harness/diagnose/diagnose_run.h"
 #include "harness/diagnose/repro/diagnose_repro.h"
 #include "harness/engine/host_record.h"
@@ -58,7 +59,7 @@ static int parse_scenarios(const char *text, const bb_scenario **out, size_t *n)
 	return rc;
 }
 
-static char *options_json(const bb_opts *o, const bb_diag_defaults *d)
+static char *options_json(const bb_opts *o, const bb_diag_defaults *d, const bb_env_plan *env)
 {
 	bb_strbuf sb = BB_STRBUF_INIT;
 	bb_json_writer w;
@@ -73,6 +74,7 @@ static char *options_json(const bb_opts *o, const bb_diag_defaults *d)
 	bb_jw_kv_int(&w, "rounds", d->rounds);
 	bb_jw_kv_double(&w, "block", d->block_s);
 	bb_jw_kv_double(&w, "fork_timeout", d->fork_timeout_s);
+	bb_env_plan_json(env, &w);
 	bb_jw_object_end(&w);
 	return bb_strbuf_detach(&sb, NULL);
 }
@@ -142,8 +144,14 @@ static int cmd_diagnose(bb_opts *o)
 	int json = bb_opt_flag(o, "json");
 	const char *db_path = bb_opt_db(o);
 
+	/* the scenarios set the thread variables themselves; the rest is said once, up front */
+	bb_env_plan env;
+	bb_env_plan_build(specs, n_specs, d->threads, bb_opt_flag(o, "clean-env"), &env);
+	bb_worker_clean_env = env.clean;
+	bb_env_plan_warn(&env, stderr);
 	int rc = BB_EXIT_INTERNAL;
-	char *command = bb_command_line(o->argc, o->argv), *opts = options_json(o, d);
+	char *command = bb_command_line(o->argc, o->argv), *opts = options_json(o, d, &env);
+	bb_env_plan_release(&env);
 	if (bb_db_open(db_path, &c.db, err, sizeof(err))) {
 		rc = bb_input_error("%s", err);
 		goto done;
@@ -253,6 +261,7 @@ static const bb_option diagnose_options[] = {
 	{"emit-repro", 0, "DIR",
 	 "write a C program reproducing each finding into DIR (never over a database)"},
 	{"label", 'l', "L", "a label for the run, not used by another run in the database"},
+	{"clean-env", 0, NULL, "drop the inherited variables the libraries read in the workers (their defaults)"},
 	{"json", 0, NULL, "print the findings as JSON"},
 	{0},
 };

@@ -2,19 +2,23 @@
  * `blasbench info [--json] [--no-peak] [--peak-seconds S]`: the host as blasbench sees it:
  * CPU and ISA features, topology and caches (hwloc), OS and clock, counters available (PAPI
  * components, perf_event), the kernel level blasbench's own kernels would use, and the
- * measured peak FLOP/s per ISA level, double and single, one core and all cores.
+ * measured peak FLOP/s per ISA level, double and single, one core and all cores, and the
+ * inherited variables the installed catalog libraries read (read from their files, not loaded).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "backends/catalog.h"
+#include "backends/spec.h"
 #include "common/error.h"
 #include "common/json.h"
 #include "common/number.h"
 #include "harness/cli/command.h"
 #include "harness/host/host.h"
 #include "harness/host/peak.h"
+#include "harness/plan/env_plan.h"
 #include "kernels/cpu_features.h"
 #include "kernels/isa.h"
 
@@ -41,6 +45,17 @@ static int cmd_info(bb_opts *o)
 	char why[256];
 	int isa_ok = bb_isa_select(&isa, why, sizeof(why)) == 0;
 
+	/* what this process would hand every catalog library installed here */
+	bb_backend_spec *specs = bb_xcalloc(bb_catalog_count(), sizeof(*specs));
+	size_t n_specs = 0;
+	for (size_t i = 0; i < bb_catalog_count(); i++)
+		if (bb_catalog_installed(bb_catalog_at(i)) &&
+		    bb_spec_parse(bb_catalog_at(i)->name, &specs[n_specs], why, sizeof(why)) == 0)
+			n_specs++;
+	bb_env_plan env;
+	bb_env_plan_build(specs, n_specs, 0, 0, &env);
+	bb_spec_list_free(specs, n_specs);
+
 	bb_peak peak;
 	int have_peak = 0;
 	if (peak_wanted) {
@@ -60,6 +75,16 @@ static int cmd_info(bb_opts *o)
 		bb_jw_kv_string(&w, "isa_features", features);
 		bb_jw_kv_string(&w, "kernel_level", isa_ok ? bb_isa_name(isa) : NULL);
 		bb_jw_kv_string(&w, "kernel_level_reason", why);
+		bb_jw_key(&w, "inherited_env");
+		bb_jw_object_begin(&w);
+		for (size_t i = 0; i < env.n; i++)
+			bb_jw_kv_string(&w, env.vars[i].name, env.vars[i].value);
+		bb_jw_object_end(&w);
+		bb_jw_key(&w, "inherited_env_read_by");
+		bb_jw_object_begin(&w);
+		for (size_t i = 0; i < env.n; i++)
+			bb_jw_kv_string(&w, env.vars[i].name, env.readers[i]);
+		bb_jw_object_end(&w);
 		bb_jw_key(&w, "peak_gflops");
 		if (have_peak)
 			bb_peak_to_json(&peak, &w);
@@ -72,6 +97,13 @@ static int cmd_info(bb_opts *o)
 		bb_host_print(&host, stdout);
 		printf("\nISA features:  %s\n", features);
 		printf("kernel level:  %s\n", why);
+		printf("\ninherited environment read by the installed libraries:%s\n",
+		       env.n ? "" : " none");
+		for (size_t i = 0; i < env.n; i++)
+			printf("  %s=%s (read by %s)\n", env.vars[i].name, env.vars[i].value,
+			       env.readers[i]);
+		if (env.n)
+			printf("  kept by run, suite, list and diagnose; --clean-env drops them\n");
 		if (have_peak) {
 			printf("\nmeasured peak (GFLOP/s, FMA-throughput loop):\n");
 			bb_peak_print(&peak, stdout);
@@ -80,6 +112,7 @@ static int cmd_info(bb_opts *o)
 		}
 	}
 	bb_host_release(&host);
+	bb_env_plan_release(&env);
 	if (!isa_ok)
 		bb_error("%s", why);
 	return rc || !isa_ok || (peak_wanted && !have_peak) ? BB_EXIT_FAILED : BB_EXIT_OK;
@@ -102,5 +135,7 @@ const bb_command bb_cmd_info = {
 		"The peak is the best rate of an FMA-throughput loop per ISA level (avx512, avx2,\n"
 		"generic C), double and single precision, on one core and on all cores together;\n"
 		"results elsewhere are given as a percentage of it.  BLASBENCH_KERNEL=avx2|avx512|\n"
-		"generic forces the level blasbench's own kernels use.",
+		"generic forces the level blasbench's own kernels use.\n"
+		"Also listed: the variables set in this environment that the installed libraries\n"
+		"read (found in their files' strings, plus the loader's and the families' prefixes).",
 };

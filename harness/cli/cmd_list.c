@@ -1,7 +1,7 @@
 /*
- * `blasbench list [--backends B] [--threads N] [--json]`: every catalog backend installed here
- * (or those named), each loaded and probed in its own worker, one line each; --json prints the
- * whole probed records.  A backend that cannot be probed gets a one-line error naming the spec
+ * `blasbench list [--backends B] [--threads N] [--clean-env] [--json]`: every catalog backend
+ * installed here (or those named), each loaded and probed in its own worker, one line each,
+ * then the inherited variables each one reads; --json prints the whole probed records.  A backend that cannot be probed gets a one-line error naming the spec
  * and the reason; the others are still listed and the exit code is 1.
  */
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include "common/json.h"
 #include "harness/cli/command.h"
 #include "harness/worker/probe_client.h"
+#include "harness/worker/worker.h"
 #include "reports/table.h"
 
 typedef struct listed {
@@ -74,6 +75,24 @@ static void print_table(listed *items, size_t n)
 	}
 	bb_table_print(&t, stdout);
 	bb_table_release(&t);
+	/* what the process brought with it and the stack reads, kept or dropped (--clean-env) */
+	for (size_t i = 0; i < n; i++) {
+		const bb_json *r = items[i].record;
+		const char *what[] = {"inherited_env", "dropped_env"};
+		const char *how[] = {"inherited: %s: %s (kept: the library sees it; --clean-env drops it)\n",
+				     "inherited: %s: %s (dropped: --clean-env)\n"};
+		for (size_t k = 0; k < 2; k++) {
+			const bb_json *env = bb_json_get(r, what[k]);
+			if (!env || env->type != BB_JSON_OBJECT || !env->n)
+				continue;
+			bb_strbuf sb = BB_STRBUF_INIT;
+			for (size_t v = 0; v < env->n; v++)
+				bb_strbuf_addf(&sb, "%s%s=%s", v ? ", " : "", env->keys[v],
+					       bb_json_str(env->items[v], ""));
+			printf(how[k], items[i].spec.alias, sb.buf);
+			bb_strbuf_release(&sb);
+		}
+	}
 	/* what the probes could not tell or found odd */
 	for (size_t i = 0; i < n; i++) {
 		const bb_json *notes = bb_json_get(items[i].record, "notes");
@@ -123,6 +142,7 @@ static int cmd_list(bb_opts *o)
 	int threads = (int)threads_l;
 	double timeout = (double)timeout_l;
 	int json = bb_opt_flag(o, "json");
+	bb_worker_clean_env = bb_opt_flag(o, "clean-env");
 
 	bb_backend_spec *specs = NULL;
 	size_t n = 0;
@@ -187,6 +207,7 @@ static const bb_option list_options[] = {
 			       BB_SPEC_ALIAS_CHARS "); default: all installed"},
 	{"threads", 't', "N", "thread count to set through each backend's API before reading it back (default: online CPUs; 0: leave default)"},
 	{"timeout", 0, "SEC", "seconds a backend may take to load and be probed (default 60)"},
+	{"clean-env", 0, NULL, "drop the inherited variables each library reads before loading it (its default configuration)"},
 	{"json", 0, NULL, "print the whole probed records as JSON"},
 	{0},
 };
@@ -205,5 +226,7 @@ const bb_command bb_cmd_list = {
 		"Backend specs: a catalog name (openblas, openblas-openmp, openblas64, blis, flame,\n"
 		"atlas, netlib, system, mkl, ref ...), a path to a shared library, an alias\n"
 		"(new=/opt/ob/libopenblas.so) and environment set before loading\n"
-		"(skx=openblas+OPENBLAS_CORETYPE=SkylakeX).",
+		"(skx=openblas+OPENBLAS_CORETYPE=SkylakeX).\n"
+		"Variables inherited from the environment that a backend's libraries read are kept\n"
+		"(that is what programs get) and listed after the table; --clean-env drops them.",
 };

@@ -57,6 +57,7 @@ static int load_probed(bb_backend *b, const bb_backend_spec *spec, int threads, 
 	}
 	bb_backend_probe_info(b, threads);
 	bb_backend_probe_stack(b);
+	bb_worker_env_record(b);
 	if (report)
 		bb_worker_emit_backend(b);
 	return 0;

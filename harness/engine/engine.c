@@ -22,6 +22,8 @@
 #include "harness/cli/command.h"
 #include "harness/engine/engine_internal.h"
 #include "harness/engine/host_record.h"
+#include "harness/plan/env_plan.h"
+#include "harness/worker/worker.h"
 
 void bb_engine_cell_key(const char *alias, const bb_cell_workload *c, int threads, const char *omp,
 			char *buf, size_t len)
@@ -159,6 +161,11 @@ int bb_engine_run(const bb_engine_opts *o)
 		bb_db_close(e.db);
 		return label_rc > 0 ? bb_input_error("%s", err) : bb_internal_error("%s", err);
 	}
+	/* said once, before anything is measured: what the libraries will see that the user did
+	 * not write on this command line */
+	bb_worker_clean_env = o->env && o->env->clean;
+	if (o->env)
+		bb_env_plan_warn(o->env, stderr);
 	int64_t host_id = 0;
 	if (bb_host_record(e.db, o->json, &e.peak, &e.cores, &host_id)) {
 		bb_db_close(e.db);
@@ -199,6 +206,7 @@ int bb_engine_run(const bb_engine_opts *o)
 		}
 	}
 	bb_engine_results_init(&e.results, e.run_id, bb_db_path(e.db), e.cores);
+	e.results.env = o->env;
 
 	int64_t *backend_ids = bb_xcalloc(o->n_specs, sizeof(int64_t));
 	size_t n_groups;

@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "common/json.h"
+#include "harness/plan/env_plan.h"
 #include "common/number.h"
 #include "reports/table.h"
 
@@ -129,6 +130,8 @@ static void print_json(const bb_engine_results *r, const char *run_status)
 	bb_jw_kv_int(&w, "run", r->run_id);
 	bb_jw_kv_string(&w, "db", r->db_path);
 	bb_jw_kv_string(&w, "status", run_status);
+	if (r->env)
+		bb_env_plan_json(r->env, &w);
 	bb_jw_key(&w, "cells");
 	bb_jw_array_begin(&w);
 	for (size_t i = 0; i < r->n; i++) {

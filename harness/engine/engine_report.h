@@ -29,6 +29,7 @@ typedef struct bb_engine_results {
 	int cores; /* the host's, for the oversubscription footnote */
 	bb_engine_row *rows;
 	size_t n, cap;
+	const struct bb_env_plan *env; /* the run's inherited environment, for --json; may be NULL */
 } bb_engine_results;
 
 void bb_engine_results_init(bb_engine_results *r, int64_t run_id, const char *db_path, int cores);

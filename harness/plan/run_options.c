@@ -184,6 +184,10 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 	eo->omps = (const char *const *)plan->omps;
 	eo->n_omps = plan->n_omps;
 
+	/* blasbench sets the thread variables itself: they are not inherited */
+	bb_env_plan_build(plan->specs, plan->n_specs, 1, bb_opt_flag(o, "clean-env"), &plan->env);
+	eo->env = &plan->env;
+
 	/* what --resume needs to plan the same cells again */
 	bb_strbuf sb = BB_STRBUF_INIT;
 	bb_json_writer w;
@@ -203,6 +207,7 @@ int bb_run_plan_build(const bb_command *cmd, const bb_opts *o, const char *workl
 	bb_jw_kv_double(&w, "timeout", eo->cell_timeout);
 	bb_jw_kv_int(&w, "passes", eo->passes);
 	bb_jw_kv_double(&w, "max_memory", eo->max_memory);
+	bb_env_plan_json(&plan->env, &w);
 	bb_jw_object_end(&w);
 	plan->options_json = bb_strbuf_detach(&sb, NULL);
 	eo->options_json = plan->options_json;
@@ -219,6 +224,7 @@ void bb_run_plan_release(bb_run_plan *plan)
 	free(plan->omps);
 	free(plan->options_json);
 	free(plan->command);
+	bb_env_plan_release(&plan->env);
 	memset(plan, 0, sizeof(*plan));
 }
 

@@ -10,6 +10,7 @@
 #include "backends/spec.h"
 #include "harness/cli/command.h"
 #include "harness/engine/engine.h"
+#include "harness/plan/env_plan.h"
 
 /* The options both commands declare (spliced into each command's option table). */
 #define BB_RUN_COMMON_OPTIONS                                                                       \
@@ -25,6 +26,8 @@
 	{"passes", 0, "P", "measure each cell in P fresh workers spread over the run (default 3; quick: 5)"},    \
 	{"timeout", 0, "SEC", "a cell without a result after SEC seconds is a hang (default 120)"},    \
 	{"max-memory", 0, "GIB", "refuse cells that need more memory (default: half of RAM)"},         \
+	{"clean-env", 0, NULL, "drop the inherited variables the libraries read (OPENBLAS_CORETYPE, " \
+			       "OMP_*, LD_PRELOAD...) in the workers: the libraries' defaults"},        \
 	{"json", 0, NULL, "print the results as JSON"}
 
 typedef struct bb_run_plan {
@@ -39,6 +42,7 @@ typedef struct bb_run_plan {
 	size_t n_omps;
 	char *options_json;
 	char *command;
+	bb_env_plan env; /* the inherited variables the backends read (eo.env points here) */
 } bb_run_plan;
 
 /* Build a plan from the parsed options, the workload spec list and the defaults of the thread

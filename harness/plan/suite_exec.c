@@ -65,6 +65,7 @@ int bb_suite_recorded_load(const char *path, const char *ref, bb_suite_recorded 
 	rec->sizes = dup_or_null(bb_json_str(bb_json_get(opts, "sizes"), NULL));
 	rec->threads = dup_or_null(bb_json_str(bb_json_get(opts, "threads"), NULL));
 	rec->omp = dup_or_null(bb_json_str(bb_json_get(opts, "omp"), NULL));
+	rec->clean_env = bb_json_bool(bb_json_get(opts, "clean_env"), 0);
 	/* the same defaults the engine's options have, for plans recorded before a field existed */
 	snprintf(rec->budget, sizeof(rec->budget), "%.17g", bb_json_num(bb_json_get(opts, "budget"), 1));
 	snprintf(rec->target, sizeof(rec->target), "%.17g",
@@ -97,6 +98,9 @@ static void replay(bb_opts *o, const bb_suite_recorded *rec, int all)
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		if ((all || !bb_opt_flag(o, v[i].name)) && (plan || !v[i].is_plan))
 			bb_opt_set(o, v[i].name, v[i].value);
+	/* a flag: the recorded run's libraries saw no inherited variable, nor will these */
+	if (rec->clean_env && plan)
+		bb_opt_set(o, "clean-env", "");
 }
 
 /* The newest run id in the database at path; 0 when the file or its runs do not exist yet. */

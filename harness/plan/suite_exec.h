@@ -26,6 +26,7 @@ typedef struct bb_suite_recorded {
 	char *status;                                 /* the run's status; may be NULL */
 	char *backends, *workloads, *sizes, *threads, *omp; /* NULL when not recorded */
 	char budget[32], target[32], timeout[32], max_memory[32], passes[32];
+	int clean_env; /* measured with --clean-env */
 } bb_suite_recorded;
 
 /* Load the plan recorded with run `ref` (id, label or 'latest') of the database at `path`,

@@ -110,6 +110,8 @@ char *bb_worker_job_write(const char *json, size_t len)
 	return path;
 }
 
+int bb_worker_clean_env;
+
 int bb_worker_start(bb_worker *w, const char *const *args)
 {
 	memset(w, 0, sizeof(*w));
@@ -148,6 +150,11 @@ int bb_worker_start(bb_worker *w, const char *const *args)
 		if (devnull >= 0)
 			dup2(devnull, STDIN_FILENO);
 		setenv("BLASBENCH_RESULT_FD", "3", 1);
+		if (bb_worker_clean_env)
+			setenv("BLASBENCH_CLEAN_ENV", "1", 1);
+		else
+			unsetenv("BLASBENCH_CLEAN_ENV");
+		unsetenv("BLASBENCH_ENV_DROPPED");
 		size_t argc = 0;
 		while (args[argc])
 			argc++;

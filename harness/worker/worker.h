@@ -50,6 +50,10 @@ const char *bb_worker_tmpdir(void);
  * workers are removed with the job files of killed runs. */
 #define BB_WORKER_COPY_PREFIX "blasbench-copy-"
 
+/* Set by --clean-env: workers drop the inherited variables their stack reads before loading
+ * it (harness/worker/worker_env.h); 0 keeps them, as the user's programs get them. */
+extern int bb_worker_clean_env;
+
 /* Start a worker with argv = {"__worker", args..., NULL} (args NULL-terminated).  The worker
  * is killed (SIGKILL) when this process ends, however it ends (PR_SET_PDEATHSIG, which fires
  * when the calling thread ends: call this from the controller's main thread).

@@ -91,6 +91,7 @@ static int load_backend(const bb_backend_spec *spec, int threads, bb_backend *b)
 	}
 	bb_backend_probe_info(b, threads);
 	bb_backend_probe_stack(b);
+	bb_worker_env_record(b);
 	bb_worker_emit_backend(b);
 	return 0;
 }
@@ -117,6 +118,8 @@ int bb_worker_task_probe(const char *spec_text, int threads)
 		bb_worker_emit_pair("error", "message", err);
 		return 1;
 	}
+	bb_worker_set_env(&spec, 0); /* notes the inherited environment; the thread count is set
+					  * through the API only */
 	bb_backend b;
 	int rc = load_backend(&spec, threads, &b);
 	bb_spec_release(&spec);
