@@ -7,7 +7,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "harness/diagnose/diagnose_env.h"
 #include "harness/diagnose/diagnose_findings.h"
 
 /* The OpenMP runtimes by soname stem, once: what each is called in a finding.  Wheels vendor
@@ -141,6 +143,8 @@ void bb_diag_stack_flags(bb_diag_report *r, const char *alias, const char *spec,
 	const char *layer = bb_json_str(bb_json_get(th, "layer"), NULL);
 	const char *omp = bb_json_str(bb_json_get(record, "omp_runtime"), NULL);
 	const char *lapack_blas = bb_json_str(bb_json_get(record, "lapack_blas"), NULL);
+	const char *wait = getenv("OMP_WAIT_POLICY");
+	int passive = wait && !strcasecmp(wait, "passive");
 	char seen[1200];
 
 	two_runtimes(r, alias, spec, objects);
@@ -156,7 +160,9 @@ void bb_diag_stack_flags(bb_diag_report *r, const char *alias, const char *spec,
 		     "the OpenMP team and the BLAS pool are two sets of threads that spin after "
 		     "their work and take the cores from each other (see omp-handover, "
 		     "OpenBLAS#3187)",
-		     "use the OpenMP build of the BLAS, or OMP_WAIT_POLICY=passive");
+		     passive ? "use the OpenMP build of the BLAS (OMP_WAIT_POLICY=passive is inherited "
+			       "already)"
+			     : "use the OpenMP build of the BLAS, or OMP_WAIT_POLICY=passive");
 	} else if (lapack_blas_layer && !strcmp(lapack_blas_layer, "pthreads") &&
 		   ((layer && !strcmp(layer, "openmp")) || omp)) {
 		snprintf(seen, sizeof(seen),
@@ -171,7 +177,8 @@ void bb_diag_stack_flags(bb_diag_report *r, const char *alias, const char *spec,
 
 	/* LAPACK bound to another BLAS than the backend's own */
 	if (lapack_blas && bb_json_bool(bb_json_get(bb_json_get(record, "abi"), "lapack"), 0) &&
-	    !backend_file(record, lapack_blas)) {
+	    !backend_file(record, lapack_blas) &&
+	    !bb_diag_env_preloaded(lapack_blas)) { /* then LD_PRELOAD is the cause, flagged apart */
 		snprintf(seen, sizeof(seen), "LAPACK's calls to dgemm go to %s, not to a file of '%s'",
 			 lapack_blas, spec);
 		flag(r, BB_DIAG_WARNING, alias, spec, "lapack-other-blas",
