@@ -363,6 +363,12 @@ static void kernel_forced(bb_diag_ctx *c, diag_backend *b, const bb_diag_job *j,
 	if (t->helps)
 		bb_diag_set(&f->fix, "remove the override (%s): kernel %s, %.1f GFLOP/s, %.2fx faster",
 			    t->setting, t->kernel, t->gflops, k->factor);
+	else if (isfinite(k->ci_high) && k->ci_high < 1)
+		bb_diag_set(&f->fix, "none needed on this CPU: the override is faster here than the "
+			    "library's own choice (%s)", t->kernel);
+	else if (isfinite(k->ci_low))
+		bb_diag_set(&f->fix, "none needed on this CPU: without the override the time is the "
+			    "same within the noise (it may matter on another CPU)");
 	char *repro = reproduce_line(c, b, "kernel-selection");
 	bb_strbuf pre = BB_STRBUF_INIT;
 	for (size_t i = 0; i < k->n_forced; i++)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/diagnose/diagnose_env.h"
 #include "harness/diagnose/diagnose_findings.h"
 #include "harness/diagnose/diagnose_plan.h"
 #include "kernels/isa.h"
@@ -280,6 +281,110 @@ static void mitigations_judged(void)
 		free(os[i]->base), free(os[i]->path);
 }
 
+/* setenv for this process only, restoring what the machine had afterwards */
+static char *saved_env(const char *var)
+{
+	const char *v = getenv(var);
+	return v ? strdup(v) : NULL;
+}
+
+static void restore_env(const char *var, char *was)
+{
+	if (was)
+		setenv(var, was, 1);
+	else
+		unsetenv(var);
+	free(was);
+}
+
+/* kernel-selection's words follow the evidence: a forced kernel names the variable and what
+ * the library selects without it; "does not recognise this CPU" only when nothing is forced
+ * and the kernel is known to be older than this CPU runs. */
+static void kernel_words(void)
+{
+	char err[256];
+	bb_backend_spec spec;
+	bb_diag_env_setting f[4];
+	char *was = saved_env("OPENBLAS_CORETYPE");
+
+	setenv("OPENBLAS_CORETYPE", "Haswell", 1);
+	BB_CHECK(bb_spec_parse("openblas", &spec, err, sizeof(err)) == 0);
+	BB_CHECK_INT(bb_diag_kernel_forced("openblas", &spec, f, 4), 1);
+	BB_CHECK(!strcmp(f[0].var, "OPENBLAS_CORETYPE") && !strcmp(f[0].value, "Haswell") &&
+		 !f[0].from_spec);
+	BB_CHECK_INT(bb_diag_kernel_forced("blis", &spec, f, 4), 0); /* BLIS does not read it */
+	bb_spec_release(&spec);
+	BB_CHECK(bb_spec_parse("ob=openblas+OPENBLAS_CORETYPE=Zen+X=1", &spec, err, sizeof(err)) == 0);
+	BB_CHECK_INT(bb_diag_kernel_forced("openblas", &spec, f, 4), 1);
+	BB_CHECK(!strcmp(f[0].value, "Zen") && f[0].from_spec); /* the spec wins */
+	char *without = bb_diag_spec_without(&spec, "OPENBLAS_CORETYPE");
+	BB_CHECK(!strcmp(without, "openblas+X=1"));
+	free(without);
+	bb_spec_release(&spec);
+	unsetenv("OPENBLAS_CORETYPE");
+	BB_CHECK(bb_spec_parse("openblas", &spec, err, sizeof(err)) == 0);
+	BB_CHECK_INT(bb_diag_kernel_forced("openblas", &spec, f, 4), 0);
+	bb_spec_release(&spec);
+	restore_env("OPENBLAS_CORETYPE", was);
+
+	/* forced from the environment, faster without it */
+	bb_diag_env_setting haswell = {"OPENBLAS_CORETYPE", "Haswell", 0};
+	bb_diag_kernel_facts k = {.family = "openblas", .version = "0.3.21", .kernel = "Haswell",
+				  .forced = &haswell, .n_forced = 1, .own_kernel = "Cooperlake",
+				  .factor = 1.7, .ci_low = 1.6, .ci_high = 1.8};
+	char *cause, *mech;
+	bb_diag_kernel_words(&k, &cause, &mech);
+	BB_CHECK(strstr(cause, "OPENBLAS_CORETYPE=Haswell is set in the environment") &&
+		 strstr(cause, "without it this OpenBLAS selects Cooperlake, 1.70x faster"));
+	BB_CHECK(!strstr(mech, "does not recognise") && strstr(mech, "environment forces"));
+	free(cause), free(mech);
+	/* forced, no faster beyond the noise: still the variable, never the fallback */
+	k.factor = 1.02, k.ci_low = 0.97, k.ci_high = 1.06;
+	bb_diag_kernel_words(&k, &cause, &mech);
+	BB_CHECK(strstr(cause, "OPENBLAS_CORETYPE=Haswell") && strstr(cause, "no faster beyond"));
+	BB_CHECK(!strstr(mech, "does not recognise"));
+	free(cause), free(mech);
+
+	/* nothing forced: the library's own choice, judged against what this CPU runs */
+	k = (bb_diag_kernel_facts){.family = "openblas", .version = "0.3.21", .kernel = "Haswell",
+				   .factor = NAN, .ci_low = NAN, .ci_high = NAN};
+	bb_diag_kernel_words(&k, &cause, &mech);
+	BB_CHECK(strstr(cause, "no kernel override is in effect") && !strstr(cause, "CORETYPE"));
+	BB_CHECK(!!strstr(mech, "does not recognise this CPU") == bb_isa_supported(BB_ISA_AVX512));
+	free(cause), free(mech);
+	k.kernel = "Cooperlake"; /* the newest kind: never the fallback sentence */
+	bb_diag_kernel_words(&k, &cause, &mech);
+	BB_CHECK(!strstr(mech, "does not recognise"));
+	free(cause), free(mech);
+	k.kernel = "Zen5"; /* unknown to blasbench: it says it cannot tell */
+	bb_diag_kernel_words(&k, &cause, &mech);
+	BB_CHECK(strstr(mech, "cannot tell") && !strstr(mech, "does not recognise"));
+	free(cause), free(mech);
+
+	/* a mitigation the environment already applies does not apply */
+	was = saved_env("OMP_WAIT_POLICY");
+	setenv("OMP_WAIT_POLICY", "passive", 1);
+	bb_diag_defaults d = {.threads = 2, .cores = 2, .omp = "gomp", .block_s = 0.1, .rounds = 2};
+	BB_CHECK(bb_spec_parse("openblas", &spec, err, sizeof(err)) == 0);
+	bb_diag_job j;
+	bb_diag_job_init(&j, bb_scenario_find("omp-handover"), &spec, &d);
+	char why[256];
+	BB_CHECK(bb_diag_mitigate(&j, "passive", NULL, why, sizeof(why)) == 1 &&
+		 strstr(why, "inherited"));
+	char *env = bb_diag_env_inherited(2, 1);
+	BB_CHECK(env && strstr(env, "OMP_WAIT_POLICY=passive"));
+	free(env);
+	bb_diag_job_unset(&j, "OPENBLAS_CORETYPE");
+	bb_diag_job_unset(&j, "BLIS_ARCH_TYPE");
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_diag_job_json(&j, &sb);
+	BB_CHECK(strstr(sb.buf, "\"unset\":\"OPENBLAS_CORETYPE,BLIS_ARCH_TYPE\""));
+	bb_strbuf_release(&sb);
+	bb_diag_job_release(&j);
+	bb_spec_release(&spec);
+	restore_env("OMP_WAIT_POLICY", was);
+}
+
 static bb_diag_report flags_of(const char *record)
 {
 	bb_diag_report r;
@@ -369,6 +474,7 @@ int main(void)
 	kernel_overrides();
 	judging();
 	mitigations_judged();
+	kernel_words();
 	stack_flags();
 	ranking();
 	return bb_test_done();
