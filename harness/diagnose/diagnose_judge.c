@@ -116,13 +116,13 @@ const bb_diag_try *bb_diag_best_try(const bb_diag_try *t, size_t n)
 	return best;
 }
 
-/* "0.86x (95% CI 0.82-0.90)", or the point alone when there is no CI. */
-static void ratio_text(char *buf, size_t len, double r, double lo, double hi)
+/* "0.86x the unmitigated time (95% CI 0.82-0.90)", without the CI when there is none. */
+static void scale_text(char *buf, size_t len, double r, double lo, double hi, const char *what)
 {
 	if (isfinite(lo) && isfinite(hi))
-		snprintf(buf, len, "%.2fx (95%% CI %.2f-%.2f)", r, lo, hi);
+		snprintf(buf, len, "%.2fx %s (95%% CI %.2f-%.2f)", r, what, lo, hi);
 	else
-		snprintf(buf, len, "%.2fx", r);
+		snprintf(buf, len, "%.2fx %s", r, what);
 }
 
 char *bb_diag_fix_text(const bb_diag_try *best, int hung, double slowdown)
@@ -131,21 +131,22 @@ char *bb_diag_fix_text(const bb_diag_try *best, int hung, double slowdown)
 		return NULL;
 	if (hung)
 		return bb_xasprintf("%s (%s): no child hung", best->name, best->setting);
-	char vp[64], vc[64];
-	ratio_text(vp, sizeof(vp), best->vs_patho, best->vs_patho_low, best->vs_patho_high);
-	ratio_text(vc, sizeof(vc), best->vs_clean, best->vs_clean_low, best->vs_clean_high);
+	char vp[96], vc[96];
+	scale_text(vp, sizeof(vp), best->vs_patho, best->vs_patho_low, best->vs_patho_high,
+	           "the unmitigated time");
+	scale_text(vc, sizeof(vc), best->vs_clean, best->vs_clean_low, best->vs_clean_high,
+	           "the clean time");
 	if (best->removes)
-		return bb_xasprintf("%s (%s) removes it: %s the clean time, from %.2fx; %s the "
-		                    "unmitigated time",
-		                    best->name, best->setting, vc, slowdown, vp);
-	return bb_xasprintf("%s (%s) helps but does not remove it: it cuts the time by %.0f%% (%s "
-	                    "the unmitigated time), still %s the clean time",
+		return bb_xasprintf("%s (%s) removes it: %s, from %.2fx; %s", best->name,
+		                    best->setting, vc, slowdown, vp);
+	return bb_xasprintf("%s (%s) helps but does not remove it: it cuts the time by %.0f%%, to "
+	                    "%s; still %s",
 	                    best->name, best->setting, 100 * (1 - best->vs_patho), vp, vc);
 }
 
 void bb_diag_try_text(const bb_diag_try *t, char *buf, size_t len)
 {
-	char vp[64], vc[64];
+	char vp[96], vc[96];
 	if (!strcmp(t->status, "n/a")) {
 		snprintf(buf, len, "does not apply: %s", t->error);
 	} else if (!strcmp(t->status, "hang") && t->hung_children > 0) {
@@ -159,12 +160,11 @@ void bb_diag_try_text(const bb_diag_try *t, char *buf, size_t len)
 	} else if (!isfinite(t->vs_patho)) {
 		snprintf(buf, len, "ran, no hang%s", t->helps ? "  <- removes it" : "");
 	} else {
-		ratio_text(vp, sizeof(vp), t->vs_patho, t->vs_patho_low, t->vs_patho_high);
-		ratio_text(vc, sizeof(vc), t->vs_clean, t->vs_clean_low, t->vs_clean_high);
-		snprintf(buf, len,
-		         "%s the unmitigated time, %s the clean time; %.2fx against its own "
-		         "baseline%s",
-		         vp, vc, t->slowdown,
+		scale_text(vp, sizeof(vp), t->vs_patho, t->vs_patho_low, t->vs_patho_high,
+		           "the unmitigated time");
+		scale_text(vc, sizeof(vc), t->vs_clean, t->vs_clean_low, t->vs_clean_high,
+		           "the clean time");
+		snprintf(buf, len, "%s, %s; %.2fx against its own baseline%s", vp, vc, t->slowdown,
 		         t->removes ? "  <- removes it"
 		         : t->helps ? "  <- helps"
 		                    : "");

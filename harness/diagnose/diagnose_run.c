@@ -197,8 +197,12 @@ static size_t try_mitigations(bb_diag_ctx *c, diag_backend *b, const bb_diag_job
 		if (exec_record(c, b, &j, patho->base_median, &o) == 0) {
 			bb_diag_try_fill(&tries[n++], name, setting, &o, NULL, patho->base_median, patho);
 			char brief[600];
-			progress(c, "      %-15s %s%s\n", name, outcome_brief(&o, brief, sizeof(brief)),
-				 tries[n - 1].helps ? "  <- helps" : "");
+			const bb_diag_try *t = &tries[n - 1];
+			char scale[64] = "";
+			if (isfinite(t->vs_patho))
+				snprintf(scale, sizeof(scale), "; %.2fx the unmitigated time", t->vs_patho);
+			progress(c, "      %-15s %s%s%s\n", name, outcome_brief(&o, brief, sizeof(brief)),
+				 scale, t->removes ? "  <- removes it" : t->helps ? "  <- helps" : "");
 		}
 		bb_diag_outcome_release(&o);
 		bb_diag_job_release(&j);
