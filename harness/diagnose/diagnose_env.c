@@ -140,6 +140,22 @@ const char *bb_diag_env_inherited_other(const char *var, const char *value)
 	return v && strcmp(v, value) ? v : NULL;
 }
 
+void bb_diag_env_finding(bb_diag_finding *f, int threads)
+{
+	free(f->environment);
+	f->environment = bb_diag_env_inherited(threads, 0);
+	const bb_diag_try *best = bb_diag_best_try(f->tries, f->n_tries);
+	const char *var, *value, *was;
+	if (!best || !bb_mitigation_env(best->name, &var, &value) ||
+	    !(was = bb_diag_env_inherited_other(var, value)))
+		return;
+	bb_diag_set(&f->cause,
+	            "%s=%s, inherited from blasbench's environment: setting %s=%s "
+	            "instead %s, so the inherited setting is the cause or part of it",
+	            var, was, var, value,
+	            best->removes ? "removes it" : "lowers the time beyond the noise");
+}
+
 /* ---- LD_PRELOAD ------------------------------------------------------------------------------ */
 
 static int is_omp_runtime(const char *soname)

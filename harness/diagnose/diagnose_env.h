@@ -55,6 +55,11 @@ char *bb_diag_env_inherited(int threads, int brief);
  * helps), else NULL. */
 const char *bb_diag_env_inherited_other(const char *var, const char *value);
 
+/* A threading finding's inherited settings: named in f->environment, and named in f->cause
+ * when its best mitigation helps by setting one of them to another value (OMP_WAIT_POLICY=
+ * active inherited, passive helps).  threads: as for bb_diag_env_inherited. */
+void bb_diag_env_finding(bb_diag_finding *f, int threads);
+
 /* Flags an LD_PRELOAD that takes over the backend: a preloaded library that provides dgemm
  * (every figure is then of it, not of the backend) or an OpenMP runtime (the backend's
  * OpenMP calls go to it).  record: the backend's probed record. */

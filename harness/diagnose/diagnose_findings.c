@@ -13,7 +13,10 @@
 
 static const char *const level_names[] = {"info", "warning", "mild", "moderate", "severe"};
 
-const char *bb_diag_level_name(bb_diag_level l) { return level_names[l]; }
+const char *bb_diag_level_name(bb_diag_level l)
+{
+	return level_names[l];
+}
 
 void bb_diag_set(char **field, const char *fmt, ...)
 {
@@ -48,7 +51,7 @@ void bb_diag_add_error(bb_diag_report *r, const char *fmt, ...)
 }
 
 bb_diag_finding *bb_diag_add_finding(bb_diag_report *r, bb_diag_level level, double severity,
-				     const char *kind, const char *alias, const char *name)
+                                     const char *kind, const char *alias, const char *name)
 {
 	r->findings = bb_xrealloc(r->findings, (r->n_findings + 1) * sizeof(*r->findings));
 	bb_diag_finding *f = &r->findings[r->n_findings++];
@@ -62,7 +65,8 @@ bb_diag_finding *bb_diag_add_finding(bb_diag_report *r, bb_diag_level level, dou
 	return f;
 }
 
-/* ---- the words ---------------------------------------------------------------------------------- */
+/* ---- the words ----------------------------------------------------------------------------------
+ */
 
 static const char *ms(double s, char *buf, size_t len)
 {
@@ -75,14 +79,38 @@ static const char *ms(double s, char *buf, size_t len)
 	return buf;
 }
 
+/* The scenario's mechanism, with what the mitigations say about it: a mitigation aimed at it
+ * that helps supports it; when every one measured fails to help, it is not confirmed here
+ * and the finding says so rather than asserting it; untried, it stays "likely". */
+static void mechanism_words(bb_diag_finding *f, const bb_scenario *s, const bb_diag_try *tries,
+                            size_t n_tries, int hung)
+{
+	const bb_diag_try *best = bb_diag_best_try(tries, n_tries);
+	size_t measured = 0;
+	for (size_t i = 0; i < n_tries; i++)
+		measured += strcmp(tries[i].status, "n/a") != 0;
+	if (best)
+		bb_diag_set(&f->mechanism, "%s (supported by the measurement: %s %s)", s->mechanism,
+		            best->name, hung ? "ends the hang" : "lowers the time");
+	else if (measured)
+		bb_diag_set(&f->mechanism,
+		            "likely: %s; not confirmed here: none of the mitigations "
+		            "tried %s, so the cause may be another",
+		            s->mechanism,
+		            hung ? "ends the hang" : "lowers the time beyond the noise");
+	else
+		bb_diag_set(&f->mechanism, "likely (no mitigation tried to test it): %s",
+		            s->mechanism);
+}
+
 void bb_diag_finding_scenario(bb_diag_report *r, const bb_diag_job *j, const bb_diag_outcome *o,
-			      int level, bb_diag_try *tries, size_t n_tries, const char *reproduce)
+                              int level, bb_diag_try *tries, size_t n_tries, const char *reproduce)
 {
 	const bb_scenario *s = j->scenario;
 	int hung = !strcmp(o->status, "hang");
 	double severity = hung ? 1000.0 + o->hung_children : o->slowdown;
 	bb_diag_finding *f = bb_diag_add_finding(r, (bb_diag_level)level, severity,
-						 hung ? "hang" : "slowdown", j->alias, s->name);
+	                                         hung ? "hang" : "slowdown", j->alias, s->name);
 	f->slowdown = o->slowdown;
 	f->ci_low = o->ci_low;
 	f->ci_high = o->ci_high;
@@ -91,32 +119,36 @@ void bb_diag_finding_scenario(bb_diag_report *r, const bb_diag_job *j, const bb_
 	char b1[32], b2[32];
 	if (hung) {
 		bb_diag_set(&f->title, "%s on %s: a forked child hung", s->name, j->alias);
-		bb_diag_set(&f->seen, "%s: %d child%s never finished and %s killed (%s); %s took %s each",
-			    s->pathology, o->hung_children, o->hung_children == 1 ? "" : "ren",
-			    o->hung_children == 1 ? "was" : "were", o->error ? o->error : "hung",
-			    s->baseline, ms(o->base_median, b1, sizeof(b1)));
+		bb_diag_set(&f->seen,
+		            "%s: %d child%s never finished and %s killed (%s); %s took %s each",
+		            s->pathology, o->hung_children, o->hung_children == 1 ? "" : "ren",
+		            o->hung_children == 1 ? "was" : "were", o->error ? o->error : "hung",
+		            s->baseline, ms(o->base_median, b1, sizeof(b1)));
 	} else {
 		bb_diag_set(&f->title, "%s on %s: %.2fx slower", s->name, j->alias, o->slowdown);
 		bb_diag_set(&f->seen,
-			    "%s: %s per operation, against %s for %s: %.2fx (95%% CI %.2f-%.2f)",
-			    s->pathology, ms(o->path_median, b1, sizeof(b1)), ms(o->base_median, b2, sizeof(b2)),
-			    s->baseline, o->slowdown, o->ci_low, o->ci_high);
-		bb_diag_set(&f->why,
-			    "CPU time / wall time %.2f against %.2f in the baseline; per operation "
-			    "%.1f involuntary and %.1f voluntary context switches against %.1f and %.1f",
-			    o->path_use.cpu_per_wall, o->base_use.cpu_per_wall, o->path_use.ivcsw_per_op,
-			    o->path_use.vcsw_per_op, o->base_use.ivcsw_per_op, o->base_use.vcsw_per_op);
+		            "%s: %s per operation, against %s for %s: %.2fx (95%% CI %.2f-%.2f)",
+		            s->pathology, ms(o->path_median, b1, sizeof(b1)),
+		            ms(o->base_median, b2, sizeof(b2)), s->baseline, o->slowdown, o->ci_low,
+		            o->ci_high);
+		bb_diag_set(
+		    &f->why,
+		    "CPU time / wall time %.2f against %.2f in the baseline; per operation "
+		    "%.1f involuntary and %.1f voluntary context switches against %.1f and %.1f",
+		    o->path_use.cpu_per_wall, o->base_use.cpu_per_wall, o->path_use.ivcsw_per_op,
+		    o->path_use.vcsw_per_op, o->base_use.ivcsw_per_op, o->base_use.vcsw_per_op);
 	}
 	const char *note = bb_json_str(bb_json_get(o->result, "note"), NULL);
 	if (note && f->why)
 		bb_diag_set(&f->why, "%s (%s)", f->why, note);
-	bb_diag_set(&f->mechanism, "%s", s->mechanism);
+	mechanism_words(f, s, tries, n_tries, hung);
 	bb_diag_set(&f->reference, "%s", s->reference);
 	bb_diag_set(&f->reproduce, "%s", reproduce);
 	f->fix = bb_diag_fix_text(bb_diag_best_try(tries, n_tries), hung, o->slowdown);
 }
 
-/* ---- ranking and output --------------------------------------------------------------------------- */
+/* ---- ranking and output
+ * --------------------------------------------------------------------------- */
 
 static int by_severity(const void *a, const void *b)
 {
@@ -178,28 +210,30 @@ void bb_diag_report_print(const bb_diag_report *r, FILE *out)
 		for (size_t k = 0; k < f->n_tries; k++) {
 			char text[600], line[900];
 			bb_diag_try_text(&f->tries[k], text, sizeof(text));
-			snprintf(line, sizeof(line), "%s (%s): %s", f->tries[k].name, f->tries[k].setting,
-				 text);
+			snprintf(line, sizeof(line), "%s (%s): %s", f->tries[k].name,
+			         f->tries[k].setting, text);
 			field(out, k ? "" : "tried", line);
 		}
 		if (f->fix)
 			field(out, "fix", f->fix);
 		else if (f->n_tries)
-			field(out, "fix", "none of the mitigations tried lowers the time beyond the noise");
+			field(out, "fix",
+			      "none of the mitigations tried lowers the time beyond the noise");
 		else if (!strcmp(f->kind, "hang") || !strcmp(f->kind, "slowdown"))
-			field(out, "fix", "no mitigation tried (a mild finding, or --no-mitigations)");
+			field(out, "fix",
+			      "no mitigation tried (a mild finding, or --no-mitigations)");
 		field(out, "reference", f->reference);
 		field(out, "reproduce", f->reproduce);
 		if (f->repro_file) {
 			char line[2048];
 			snprintf(line, sizeof(line), "%s, built with: %s", f->repro_file,
-				 f->repro_build ? f->repro_build : "?");
+			         f->repro_build ? f->repro_build : "?");
 			field(out, "program", line);
 		}
 	}
 	if (r->n_clean) {
 		fprintf(out, "\nNo pathology found (slowdown against the scenario's own baseline, "
-			     "95%% CI), or not run:\n");
+		             "95%% CI), or not run:\n");
 		for (size_t i = 0; i < r->n_clean; i++)
 			fprintf(out, "   %s\n", r->clean[i]);
 	}
@@ -209,8 +243,9 @@ void bb_diag_report_print(const bb_diag_report *r, FILE *out)
 			fprintf(out, "   %s\n", r->errors[i]);
 	}
 	if (r->db_path)
-		fprintf(out, "\nRecorded as run %lld in %s (blasbench report %lld --db %s --html F)\n",
-			(long long)r->run_id, r->db_path, (long long)r->run_id, r->db_path);
+		fprintf(out,
+		        "\nRecorded as run %lld in %s (blasbench report %lld --db %s --html F)\n",
+		        (long long)r->run_id, r->db_path, (long long)r->run_id, r->db_path);
 }
 
 static void kv_opt(bb_json_writer *w, const char *key, const char *v)
@@ -305,9 +340,10 @@ void bb_diag_report_release(bb_diag_report *r)
 {
 	for (size_t i = 0; i < r->n_findings; i++) {
 		bb_diag_finding *f = &r->findings[i];
-		char **strs[] = {&f->kind, &f->alias, &f->name, &f->title, &f->seen, &f->why,
-				 &f->mechanism, &f->cause, &f->environment, &f->reference, &f->fix, &f->reproduce, &f->repro_file,
-				 &f->repro_build};
+		char **strs[] = {&f->kind,        &f->alias,      &f->name,      &f->title,
+		                 &f->seen,        &f->why,        &f->mechanism, &f->cause,
+		                 &f->environment, &f->reference,  &f->fix,       &f->reproduce,
+		                 &f->repro_file,  &f->repro_build};
 		for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++)
 			free(*strs[k]);
 		for (size_t k = 0; k < f->n_tries; k++)

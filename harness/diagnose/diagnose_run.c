@@ -212,21 +212,6 @@ static size_t try_mitigations(bb_diag_ctx *c, diag_backend *b, const bb_diag_job
 	return n;
 }
 
-/* The inherited settings of a threading finding: named in it, and named as the cause when
- * the best mitigation helps by setting one of them to another value. */
-static void inherited_cause(bb_diag_ctx *c, bb_diag_finding *f)
-{
-	f->environment = bb_diag_env_inherited(c->d.threads, 0);
-	const bb_diag_try *best = bb_diag_best_try(f->tries, f->n_tries);
-	const char *var, *value, *was;
-	if (!best || !bb_mitigation_env(best->name, &var, &value) ||
-	    !(was = bb_diag_env_inherited_other(var, value)))
-		return;
-	bb_diag_set(&f->cause, "%s=%s, inherited from blasbench's environment: setting %s=%s "
-		    "instead %s, so the inherited setting is the cause or part of it", var, was, var,
-		    value, best->removes ? "removes it" : "lowers the time beyond the noise");
-}
-
 static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
 {
 	const char *skip = not_applicable(c, b, s);
@@ -262,7 +247,7 @@ static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
 		char *repro = reproduce_line(c, b, s->name);
 		bb_diag_finding_scenario(&c->report, &j, &o, level, tries, n_tries, repro);
 		free(repro);
-		inherited_cause(c, &c->report.findings[c->report.n_findings - 1]);
+		bb_diag_env_finding(&c->report.findings[c->report.n_findings - 1], c->d.threads);
 		emit_repro(c, b, &j, &o, NULL,
 			   &c->report.findings[c->report.n_findings - 1]);
 	}

@@ -263,6 +263,7 @@ static void mitigations_judged(void)
 	bb_diag_finding_scenario(&r, &j, &patho, BB_DIAG_SEVERE, tries, 2, "blasbench diagnose");
 	BB_CHECK(r.findings[0].fix && strstr(r.findings[0].fix, "omp-flavour") &&
 		 strstr(r.findings[0].fix, "helps but does not remove it"));
+	BB_CHECK(strstr(r.findings[0].mechanism, "supported by the measurement: omp-flavour"));
 	bb_strbuf sb = BB_STRBUF_INIT;
 	bb_diag_report_json(&r, &sb);
 	bb_json *js = parse(sb.buf);
@@ -272,6 +273,30 @@ static void mitigations_judged(void)
 	BB_CHECK(bb_json_num(bb_json_get(tj, "vs_clean_ci_low"), 0) > 1.5);
 	bb_json_free(js);
 	bb_strbuf_release(&sb);
+	/* only a try that does not help: the mechanism is not asserted */
+	bb_diag_try *none = calloc(1, sizeof(*none));
+	bb_diag_try_fill(none, "inner-1", NULL, &same, NULL, patho.base_median, &patho);
+	bb_diag_finding_scenario(&r, &j, &patho, BB_DIAG_SEVERE, none, 1, "blasbench diagnose");
+	BB_CHECK(strstr(r.findings[1].mechanism, "not confirmed here") && !r.findings[1].fix);
+
+	/* an inherited wait policy that the helping mitigation changes is named as the cause */
+	char *was = getenv("OMP_WAIT_POLICY") ? strdup(getenv("OMP_WAIT_POLICY")) : NULL;
+	setenv("OMP_WAIT_POLICY", "active", 1);
+	bb_diag_try *pas = calloc(1, sizeof(*pas));
+	bb_diag_try_fill(pas, "passive", "OMP_WAIT_POLICY=passive", &gone, NULL, patho.base_median,
+			 &patho);
+	bb_diag_finding_scenario(&r, &j, &patho, BB_DIAG_SEVERE, pas, 1, "blasbench diagnose");
+	bb_diag_env_finding(&r.findings[2], 2);
+	BB_CHECK(r.findings[2].cause && strstr(r.findings[2].cause, "OMP_WAIT_POLICY=active, inherited"));
+	BB_CHECK(r.findings[2].environment && strstr(r.findings[2].environment, "OMP_WAIT_POLICY=active"));
+	bb_diag_env_finding(&r.findings[0], 2); /* omp-flavour sets no variable: no cause named */
+	BB_CHECK(!r.findings[0].cause);
+	if (was)
+		setenv("OMP_WAIT_POLICY", was, 1);
+	else
+		unsetenv("OMP_WAIT_POLICY");
+	free(was);
+
 	bb_diag_report_release(&r);
 	bb_diag_job_release(&j);
 	bb_spec_release(&spec);
