@@ -80,14 +80,15 @@ void bb_diag_try_fill(bb_diag_try *t, const char *name, const char *setting,
 		t->vs_clean = o->path_median / clean_median;
 	if (!pathology)
 		return;
-	if (!strcmp(pathology->status, "hang")) {
-		t->helps = t->removes = !strcmp(o->status, "ok") && o->hung_children == 0;
-		return;
-	}
 	if (strcmp(o->status, "ok"))
 		return;
 	int clean_ci = ratio_ci(pathology->base, pathology->n_base, o->path, o->n_path,
 	                        &t->vs_clean, &t->vs_clean_low, &t->vs_clean_high);
+	if (!strcmp(pathology->status,
+	            "hang")) { /* no time to compare with: the hang ends or not */
+		t->helps = t->removes = o->hung_children == 0;
+		return;
+	}
 	int patho_ci = ratio_ci(pathology->path, pathology->n_path, o->path, o->n_path,
 	                        &t->vs_patho, &t->vs_patho_low, &t->vs_patho_high);
 	if (!patho_ci && pathology->path_median > 0 && isfinite(o->path_median))
@@ -157,8 +158,11 @@ void bb_diag_try_text(const bb_diag_try *t, char *buf, size_t len)
 	} else if (isfinite(t->gflops)) {
 		snprintf(buf, len, "%.1f GFLOP/s (%.0f%% of peak), kernel %s%s", t->gflops,
 		         t->pct_peak, t->kernel ? t->kernel : "?", t->helps ? "  <- helps" : "");
-	} else if (!isfinite(t->vs_patho)) {
-		snprintf(buf, len, "ran, no hang%s", t->helps ? "  <- removes it" : "");
+	} else if (!isfinite(t->vs_patho)) { /* a hang pathology */
+		scale_text(vc, sizeof(vc), t->vs_clean, t->vs_clean_low, t->vs_clean_high,
+		           "the clean time");
+		snprintf(buf, len, "no child hung%s%s%s", isfinite(t->vs_clean) ? ", " : "",
+		         isfinite(t->vs_clean) ? vc : "", t->helps ? "  <- removes it" : "");
 	} else {
 		scale_text(vp, sizeof(vp), t->vs_patho, t->vs_patho_low, t->vs_patho_high,
 		           "the unmitigated time");
