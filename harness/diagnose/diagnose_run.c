@@ -1,7 +1,10 @@
 /*
  * One backend through `diagnose` (see diagnose_run.h).  Each job runs in its own worker, so a
  * scenario that crashes, hangs or cannot load costs that job only; every outcome is committed
- * to the database before the next job starts.
+ * to the database before the next job starts.  kernel-selection (a forced kernel measured
+ * without its override, or the documented overrides tried) stays here, past ~500 lines,
+ * because it shares the worker, record and progress plumbing of the threading scenarios; its
+ * words are chosen in diagnose_env.c.
  */
 #include "harness/diagnose/diagnose_run.h"
 
