@@ -41,11 +41,15 @@ typedef struct bb_diag_try {
 	char *status;   /* "ok", "hang", "error", ... or "n/a" (did not apply; error says why) */
 	char *error;
 	double slowdown, ci_low, ci_high; /* against its own baseline */
-	double vs_clean;  /* its pathology time over the unmitigated clean baseline */
+	double vs_clean;  /* its pathology time over the unmitigated job's clean baseline */
+	double vs_clean_low, vs_clean_high; /* its 95% CI (NAN without raw samples) */
+	double vs_patho;  /* its pathology time over the unmitigated pathology time */
+	double vs_patho_low, vs_patho_high; /* its 95% CI (NAN without raw samples) */
 	double gflops, pct_peak; /* kernel overrides */
 	char *kernel;   /* kernel overrides: what the library says it selected */
 	int hung_children;
-	int helps;      /* 1: better than the pathology by a clear margin */
+	int helps;      /* 1: lowers the unmitigated time beyond the noise (CI wholly below 1) */
+	int removes;    /* 1: helps, and what remains would be judged clean */
 } bb_diag_try;
 
 typedef struct bb_diag_finding {
@@ -57,9 +61,11 @@ typedef struct bb_diag_finding {
 	char *title;       /* one line: "dual-pool on openblas: 3.2x slower" */
 	char *seen;        /* what was measured or probed, with numbers */
 	char *why;         /* CPU/wall and context switches; NULL for stack flags */
-	char *mechanism;
+	char *cause;       /* what the evidence names as the cause (an inherited variable...), NULL */
+	char *mechanism;   /* only what is true for this case; says so when the tool cannot tell */
+	char *environment; /* inherited settings in effect that may cause or hide it, NULL none */
 	char *reference;   /* the public report it matches, NULL none */
-	char *fix;         /* the mitigation that works best, in words; NULL when none does */
+	char *fix;         /* the mitigation that lowers the time most, with its figures; NULL none */
 	char *reproduce;   /* the blasbench command line */
 	char *repro_file;  /* --emit-repro: the program written, NULL none */
 	char *repro_build; /* its build line */
@@ -97,10 +103,23 @@ int bb_diag_judge(const bb_diag_outcome *o);
 void bb_diag_finding_scenario(bb_diag_report *r, const bb_diag_job *j, const bb_diag_outcome *o,
 			      int level, bb_diag_try *tries, size_t n_tries, const char *reproduce);
 
-/* A try from a mitigation's outcome (or its "does not apply" reason when o is NULL). */
+/* ---- harness/diagnose/diagnose_judge.c (with bb_diag_judge) -------------------------------- */
+
+/* A try from a mitigation's outcome o (or its "does not apply" reason why when o is NULL),
+ * judged against the unmitigated outcome `pathology` (NULL: not judged): its time over the
+ * unmitigated time and over the clean baseline, each with a CI when both sides have raw
+ * samples; helps / removes as in the struct.  clean_median gives vs_clean when there are no
+ * samples.  Release the strings with the report (or free them). */
 void bb_diag_try_fill(bb_diag_try *t, const char *name, const char *setting,
 		      const bb_diag_outcome *o, const char *why, double clean_median,
 		      const bb_diag_outcome *pathology);
+/* The try that lowers the time most among those that help, or NULL. */
+const bb_diag_try *bb_diag_best_try(const bb_diag_try *t, size_t n);
+/* The `fix` sentence for best (NULL: returns NULL): "passive (OMP_WAIT_POLICY=passive) helps
+ * but does not remove it: 14% faster ..." or "... removes it: ...".  Caller frees. */
+char *bb_diag_fix_text(const bb_diag_try *best, int hung, double slowdown);
+/* One try in words, for the human output. */
+void bb_diag_try_text(const bb_diag_try *t, char *buf, size_t len);
 
 /* Sort findings, most severe first (stable for equal severity). */
 void bb_diag_report_sort(bb_diag_report *r);

@@ -75,6 +75,7 @@ void bb_diag_job_init(bb_diag_job *j, const bb_scenario *s, const bb_backend_spe
 void bb_diag_job_release(bb_diag_job *j)
 {
 	free(j->spec);
+	free(j->unset);
 	free(j->alias);
 	free(j->omp);
 	free(j->omp2);
@@ -88,6 +89,13 @@ void bb_diag_job_add_env(bb_diag_job *j, const char *var, const char *value)
 	j->spec = spec;
 }
 
+void bb_diag_job_unset(bb_diag_job *j, const char *var)
+{
+	char *u = j->unset ? bb_xasprintf("%s,%s", j->unset, var) : bb_xstrdup(var);
+	free(j->unset);
+	j->unset = u;
+}
+
 void bb_diag_job_json(const bb_diag_job *j, bb_strbuf *out)
 {
 	bb_json_writer w;
@@ -95,6 +103,8 @@ void bb_diag_job_json(const bb_diag_job *j, bb_strbuf *out)
 	bb_jw_object_begin(&w);
 	bb_jw_kv_string(&w, "scenario", j->scenario ? j->scenario->name : "kernel");
 	bb_jw_kv_string(&w, "spec", j->spec);
+	if (j->unset)
+		bb_jw_kv_string(&w, "unset", j->unset);
 	bb_jw_kv_int(&w, "threads", j->threads);
 	bb_jw_kv_int(&w, "inner_threads", j->inner_threads);
 	bb_jw_kv_string(&w, "omp", j->omp);
@@ -200,6 +210,11 @@ int bb_diag_mitigate(bb_diag_job *j, const char *name, const bb_json *record, ch
 			snprintf(why, whylen, "%s is read by OpenBLAS only", m->var);
 			return 1;
 		}
+		if (getenv(m->var) && !strcmp(getenv(m->var), m->value)) {
+			snprintf(why, whylen, "%s=%s is inherited from the environment: the unmitigated "
+				 "run has it already", m->var, m->value);
+			return 1;
+		}
 		bb_diag_job_add_env(j, m->var, m->value);
 		break;
 	case INNER1:
@@ -275,7 +290,7 @@ static int version_cmp(const char *a, const char *b)
 	}
 }
 
-size_t bb_kernel_overrides(const char *family, const char *version,
+static size_t overrides_of(const char *family, const char *version, int this_cpu,
 			   const bb_kernel_override **out, size_t max)
 {
 	size_t n = 0;
@@ -284,7 +299,7 @@ size_t bb_kernel_overrides(const char *family, const char *version,
 		if (!family || strcmp(o->family, family))
 			continue;
 		int isa = bb_isa_from_name(o->isa);
-		if (isa < 0 || !bb_isa_supported((bb_isa)isa))
+		if (isa < 0 || (this_cpu && !bb_isa_supported((bb_isa)isa)))
 			continue;
 		if (version && o->from_version && version_cmp(version, o->from_version) < 0)
 			continue;
@@ -293,4 +308,16 @@ size_t bb_kernel_overrides(const char *family, const char *version,
 		out[n++] = o;
 	}
 	return n;
+}
+
+size_t bb_kernel_overrides(const char *family, const char *version,
+			   const bb_kernel_override **out, size_t max)
+{
+	return overrides_of(family, version, 1, out, max);
+}
+
+size_t bb_kernel_overrides_all(const char *family, const char *version,
+			       const bb_kernel_override **out, size_t max)
+{
+	return overrides_of(family, version, 0, out, max);
 }

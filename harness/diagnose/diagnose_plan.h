@@ -38,6 +38,8 @@ typedef struct bb_diag_job {
 	const bb_scenario *scenario; /* NULL: the kernel-selection probe (time one large dgemm) */
 	char *spec;           /* backend spec text, with the mitigation's VAR=VALUE appended */
 	char *alias;          /* the alias results are filed under (never changed by a mitigation) */
+	char *unset;          /* inherited variables the worker removes before anything loads
+			       * ("env -u"), comma-separated; NULL none */
 	const char *mitigation; /* "none", a name from mitigations.def, or "VAR=VALUE" (kernels) */
 	int threads, inner_threads;
 	char *omp, *omp2;     /* OpenMP runtimes ("none" when the scenario needs none) */
@@ -56,6 +58,10 @@ void bb_diag_job_release(bb_diag_job *j);
 void bb_diag_job_json(const bb_diag_job *j, bb_strbuf *out);
 /* Append VAR=VALUE to the job's spec (it acts before the library loads). */
 void bb_diag_job_add_env(bb_diag_job *j, const char *var, const char *value);
+
+/* Remove the inherited variable var in the job's worker before the library loads (what
+ * `env -u VAR` does), so the library is measured without it. */
+void bb_diag_job_unset(bb_diag_job *j, const char *var);
 
 /* ---- mitigations ------------------------------------------------------------------------ */
 
@@ -92,5 +98,9 @@ typedef struct bb_kernel_override {
  * were written to out (at most max). */
 size_t bb_kernel_overrides(const char *family, const char *version,
 			   const bb_kernel_override **out, size_t max);
+
+/* The same, whatever this CPU runs (to name the kind of a kernel a library reports). */
+size_t bb_kernel_overrides_all(const char *family, const char *version,
+			       const bb_kernel_override **out, size_t max);
 
 #endif

@@ -1,7 +1,10 @@
 /*
  * One backend through `diagnose` (see diagnose_run.h).  Each job runs in its own worker, so a
  * scenario that crashes, hangs or cannot load costs that job only; every outcome is committed
- * to the database before the next job starts.
+ * to the database before the next job starts.  kernel-selection (a forced kernel measured
+ * without its override, or the documented overrides tried) stays here, past ~500 lines,
+ * because it shares the worker, record and progress plumbing of the threading scenarios; its
+ * words are chosen in diagnose_env.c.
  */
 #include "harness/diagnose/diagnose_run.h"
 
@@ -12,6 +15,8 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/stats.h"
+#include "harness/diagnose/diagnose_env.h"
 #include "harness/diagnose/diagnose_exec.h"
 #include "harness/diagnose/repro/diagnose_repro.h"
 #include "harness/worker/probe_client.h"
@@ -195,8 +200,12 @@ static size_t try_mitigations(bb_diag_ctx *c, diag_backend *b, const bb_diag_job
 		if (exec_record(c, b, &j, patho->base_median, &o) == 0) {
 			bb_diag_try_fill(&tries[n++], name, setting, &o, NULL, patho->base_median, patho);
 			char brief[600];
-			progress(c, "      %-15s %s%s\n", name, outcome_brief(&o, brief, sizeof(brief)),
-				 tries[n - 1].helps ? "  <- helps" : "");
+			const bb_diag_try *t = &tries[n - 1];
+			char scale[64] = "";
+			if (isfinite(t->vs_patho))
+				snprintf(scale, sizeof(scale), "; %.2fx the unmitigated time", t->vs_patho);
+			progress(c, "      %-15s %s%s%s\n", name, outcome_brief(&o, brief, sizeof(brief)),
+				 scale, t->removes ? "  <- removes it" : t->helps ? "  <- helps" : "");
 		}
 		bb_diag_outcome_release(&o);
 		bb_diag_job_release(&j);
@@ -226,9 +235,13 @@ static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
 		/* a CI spanning more than a factor 2 says the times scattered (a thread pool
 		 * waiting on a descheduled thread, a host taking the CPU): no verdict either way */
 		int noisy = !(o.ci_high <= 2 * o.ci_low);
-		bb_diag_add_clean(&c->report, "%s on %s: %.2fx (%.2f-%.2f)%s", s->name, b->spec->alias,
+		char *env = bb_diag_env_inherited(c->d.threads, 1);
+		bb_diag_add_clean(&c->report, "%s on %s: %.2fx (%.2f-%.2f)%s%s%s%s", s->name, b->spec->alias,
 				  o.slowdown, o.ci_low, o.ci_high,
-				  noisy ? ": inconclusive, the times scatter too much here to tell" : "");
+				  noisy ? ": inconclusive, the times scatter too much here to tell" : "",
+				  env ? " (inherited " : "", env ? env : "",
+				  env ? " in effect: it may hide a pathology)" : "");
+		free(env);
 	} else {
 		bb_diag_try *tries = NULL;
 		size_t n_tries = 0;
@@ -237,6 +250,7 @@ static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
 		char *repro = reproduce_line(c, b, s->name);
 		bb_diag_finding_scenario(&c->report, &j, &o, level, tries, n_tries, repro);
 		free(repro);
+		bb_diag_env_finding(&c->report.findings[c->report.n_findings - 1], c->d.threads);
 		emit_repro(c, b, &j, &o, NULL,
 			   &c->report.findings[c->report.n_findings - 1]);
 	}
@@ -245,6 +259,118 @@ static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
 }
 
 /* ---- kernel-selection ------------------------------------------------------------------------------ */
+
+/* The library measured once more with the kernel overrides in effect removed (inherited ones
+ * unset in the worker, the spec's dropped): what it selects by itself, and how much faster
+ * that is than as run (time as run over time without, CI from the raw times).  Fills the
+ * facts and a try; returns 0, or -1 when interrupted. */
+static int without_overrides(bb_diag_ctx *c, diag_backend *b, const bb_diag_outcome *o,
+			     bb_diag_kernel_facts *k, bb_diag_try *t)
+{
+	bb_diag_job w;
+	bb_diag_job_init(&w, NULL, b->spec, &c->d);
+	bb_strbuf name = BB_STRBUF_INIT, setting = BB_STRBUF_INIT;
+	bb_strbuf_adds(&name, "without");
+	bb_strbuf_adds(&setting, "env");
+	for (size_t i = 0; i < k->n_forced; i++) {
+		const bb_diag_env_setting *f = &k->forced[i];
+		bb_strbuf_addf(&name, " %s", f->var);
+		bb_strbuf_addf(&setting, " -u %s", f->var);
+		if (f->from_spec) {
+			char *spec = bb_diag_spec_without(b->spec, f->var);
+			free(w.spec);
+			w.spec = spec;
+		}
+		if (getenv(f->var))
+			bb_diag_job_unset(&w, f->var);
+	}
+	w.mitigation = name.buf;
+	bb_diag_outcome ko;
+	int rc = exec_record(c, b, &w, 0, &ko);
+	if (rc == 0) {
+		char brief[600];
+		progress(c, "      %-22s %s\n", name.buf, outcome_brief(&ko, brief, sizeof(brief)));
+		bb_diag_try_fill(t, name.buf, setting.buf, &ko, NULL, 0, NULL);
+		t->pct_peak = c->peak_core > 0 ? 100 * ko.gflops / c->peak_core : NAN;
+		t->kernel = bb_xstrdup(bb_json_str(bb_json_get(ko.result, "kernel"), "?"));
+		if (!strcmp(ko.status, "ok") && isfinite(ko.gflops)) {
+			k->own_kernel = t->kernel;
+			k->factor = o->path_median / ko.path_median;
+			bb_bootstrap_ratio_ci(ko.path, ko.n_path, o->path, o->n_path, 2000, 0x5eedULL,
+					      &k->ci_low, &k->ci_high);
+			t->helps = k->ci_low > 1;
+		} else {
+			k->own_error = t->error ? t->error : t->status;
+		}
+		bb_diag_outcome_release(&ko);
+	}
+	bb_diag_job_release(&w);
+	bb_strbuf_release(&name);
+	bb_strbuf_release(&setting);
+	return rc;
+}
+
+/* kernel-selection under a kernel override in effect: always a finding that names the
+ * variable as the cause, with what the library selects without it. */
+static void kernel_forced(bb_diag_ctx *c, diag_backend *b, const bb_diag_job *j,
+			  const bb_diag_outcome *o, bb_diag_kernel_facts *k)
+{
+	const char *kernel = k->kernel;
+	bb_diag_try *t = bb_xcalloc(1, sizeof(*t));
+	if (without_overrides(c, b, o, k, t)) {
+		free(t);
+		return;
+	}
+	size_t n_tries = t->name ? 1 : 0;
+	bb_diag_level level = BB_DIAG_INFO;
+	if (isfinite(k->ci_low) && k->ci_low >= BB_DIAG_PATHOLOGY)
+		level = k->factor >= 2 ? BB_DIAG_SEVERE : BB_DIAG_MODERATE;
+	else if (isfinite(k->ci_low) && k->ci_low >= BB_DIAG_MILD)
+		level = BB_DIAG_MILD_LVL;
+	bb_diag_finding *f = bb_diag_add_finding(&c->report, level,
+						 isfinite(k->factor) ? k->factor : 1.0, "kernel",
+						 b->spec->alias, "kernel-selection");
+	f->tries = t;
+	f->n_tries = n_tries;
+	f->slowdown = k->factor;
+	f->ci_low = k->ci_low;
+	f->ci_high = k->ci_high;
+	bb_strbuf vars = BB_STRBUF_INIT;
+	for (size_t i = 0; i < k->n_forced; i++)
+		bb_strbuf_addf(&vars, "%s%s=%s", i ? ", " : "", k->forced[i].var, k->forced[i].value);
+	if (k->own_kernel && isfinite(k->ci_low))
+		bb_diag_set(&f->title, "%s: kernel %s forced by %s; without it %s, %.2fx %s", b->spec->alias,
+			    kernel, vars.buf, k->own_kernel,
+			    k->ci_low > 1 || k->ci_high >= 1 ? k->factor : 1 / k->factor,
+			    k->ci_low > 1 ? "faster" : k->ci_high < 1 ? "slower" : "as fast, within the noise");
+	else
+		bb_diag_set(&f->title, "%s: kernel %s forced by %s", b->spec->alias, kernel, vars.buf);
+	bb_diag_set(&f->seen, "dgemm n=%ld on one thread: %.1f GFLOP/s with kernel %s as run (%.0f%% "
+		    "of a measured peak of %.1f GFLOP/s per core)", j->n, o->gflops, kernel,
+		    c->peak_core > 0 ? 100 * o->gflops / c->peak_core : NAN, c->peak_core);
+	if (n_tries && isfinite(t->gflops))
+		bb_diag_set(&f->seen, "%s; without the override: %.1f GFLOP/s with kernel %s", f->seen,
+			    t->gflops, t->kernel);
+	bb_diag_kernel_words(k, &f->cause, &f->mechanism);
+	if (t->helps)
+		bb_diag_set(&f->fix, "remove the override (%s): kernel %s, %.1f GFLOP/s, %.2fx faster",
+			    t->setting, t->kernel, t->gflops, k->factor);
+	else if (isfinite(k->ci_high) && k->ci_high < 1)
+		bb_diag_set(&f->fix, "none needed on this CPU: the override is faster here than the "
+			    "library's own choice (%s)", t->kernel);
+	else if (isfinite(k->ci_low))
+		bb_diag_set(&f->fix, "none needed on this CPU: without the override the time is the "
+			    "same within the noise (it may matter on another CPU)");
+	char *repro = reproduce_line(c, b, "kernel-selection");
+	bb_strbuf pre = BB_STRBUF_INIT;
+	for (size_t i = 0; i < k->n_forced; i++)
+		if (!k->forced[i].from_spec)
+			bb_strbuf_addf(&pre, "%s=%s ", k->forced[i].var, k->forced[i].value);
+	bb_diag_set(&f->reproduce, "%s%s", pre.len ? pre.buf : "", repro);
+	bb_strbuf_release(&pre);
+	free(repro);
+	bb_strbuf_release(&vars);
+}
 
 static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 {
@@ -255,34 +381,42 @@ static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 		return;
 	const char *kernel = bb_json_str(bb_json_get(o.result, "kernel"), "unknown");
 	double pct = c->peak_core > 0 ? 100 * o.gflops / c->peak_core : NAN;
+	const char *family = bb_json_str(bb_json_get(b->record, "family"), NULL);
+	const char *version = bb_json_str(bb_json_get(b->record, "version"), NULL);
+	bb_diag_env_setting forced[8];
+	bb_diag_kernel_facts k = {.family = family, .version = version, .kernel = kernel,
+				  .forced = forced, .factor = NAN, .ci_low = NAN, .ci_high = NAN};
+	k.n_forced = bb_diag_kernel_forced(family, b->spec, forced, 8);
 	if (strcmp(o.status, "ok") || !isfinite(o.gflops)) {
 		c->failed++;
 		bb_diag_add_error(&c->report, "kernel-selection on %s: %s: %s", b->spec->alias, o.status,
 				  o.error ? o.error : "?");
 		goto done;
 	}
-	if (!(pct < BB_DIAG_KERNEL_PCT)) {
-		bb_diag_add_clean(&c->report, "kernel-selection on %s: kernel %s, %.1f GFLOP/s (%.0f%% of "
-				  "peak) for dgemm n=%ld on one thread", b->spec->alias, kernel,
-				  o.gflops, pct, j.n);
+	if (k.n_forced) {
+		kernel_forced(c, b, &j, &o, &k);
 		goto done;
 	}
-	const char *family = bb_json_str(bb_json_get(b->record, "family"), NULL);
-	const char *version = bb_json_str(bb_json_get(b->record, "version"), NULL);
+	if (!(pct < BB_DIAG_KERNEL_PCT)) {
+		bb_diag_add_clean(&c->report, "kernel-selection on %s: kernel %s, %.1f GFLOP/s (%.0f%% of "
+				  "peak) for dgemm n=%ld on one thread; no kernel override in effect: "
+				  "the library selected it", b->spec->alias, kernel, o.gflops, pct, j.n);
+		goto done;
+	}
 	const bb_kernel_override *ov[16];
 	size_t n_ov = bb_kernel_overrides(family, version, ov, 16);
 	bb_diag_try *tries = bb_xcalloc(n_ov ? n_ov : 1, sizeof(*tries));
 	size_t n_tries = 0;
 	const bb_diag_try *best = NULL;
 	for (size_t i = 0; i < n_ov && !c->interrupted; i++) {
-		bb_diag_job k;
-		bb_diag_job_init(&k, NULL, b->spec, &c->d);
-		bb_diag_job_add_env(&k, ov[i]->var, ov[i]->value);
+		bb_diag_job kj;
+		bb_diag_job_init(&kj, NULL, b->spec, &c->d);
+		bb_diag_job_add_env(&kj, ov[i]->var, ov[i]->value);
 		char setting[128];
 		snprintf(setting, sizeof(setting), "%s=%s", ov[i]->var, ov[i]->value);
-		k.mitigation = setting;
+		kj.mitigation = setting;
 		bb_diag_outcome ko;
-		if (exec_record(c, b, &k, 0, &ko) == 0) {
+		if (exec_record(c, b, &kj, 0, &ko) == 0) {
 			bb_diag_try *t = &tries[n_tries++];
 			bb_diag_try_fill(t, setting, ov[i]->meaning, &ko, NULL, 0, NULL);
 			t->pct_peak = c->peak_core > 0 ? 100 * ko.gflops / c->peak_core : NAN;
@@ -294,8 +428,9 @@ static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 				 t->helps ? "  <- helps" : "");
 		}
 		bb_diag_outcome_release(&ko);
-		bb_diag_job_release(&k);
+		bb_diag_job_release(&kj);
 	}
+	k.override_faster = best != NULL;
 	double factor = best ? best->gflops / o.gflops : NAN;
 	bb_diag_level level = !best ? BB_DIAG_INFO : factor >= 2 ? BB_DIAG_SEVERE : BB_DIAG_MODERATE;
 	const bb_scenario *s = bb_scenario_find("kernel-selection");
@@ -312,11 +447,13 @@ static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 	bb_diag_set(&f->seen, "dgemm n=%ld on one thread: %.1f GFLOP/s with the kernel the library "
 		    "selects (%s), against a measured peak of %.1f GFLOP/s per core",
 		    j.n, o.gflops, kernel, c->peak_core);
-	bb_diag_set(&f->mechanism, "%s", n_ov ? s->mechanism
-					       : "blasbench knows no documented kernel override for "
-						 "this library");
-	if (n_ov)
+	if (n_ov) {
+		bb_diag_kernel_words(&k, &f->cause, &f->mechanism);
 		bb_diag_set(&f->reference, "%s", s->reference);
+	} else {
+		bb_diag_set(&f->mechanism, "blasbench knows no documented kernel override for this "
+			    "library: it cannot tell whether kernel %s is the best this CPU runs", kernel);
+	}
 	if (best)
 		bb_diag_set(&f->fix, "%s (%s, kernel %s): %.1f GFLOP/s, %.0f%% of peak", best->name,
 			    best->setting, best->kernel, best->gflops, best->pct_peak);
@@ -392,6 +529,7 @@ int bb_diag_backend(bb_diag_ctx *c, const bb_backend_spec *spec, const bb_scenar
 
 	char *lb_layer = lapack_blas_layer(b.record);
 	bb_diag_stack_flags(&c->report, spec->alias, spec->text, b.record, lb_layer);
+	bb_diag_env_preload_flags(&c->report, spec->alias, spec->text, b.record);
 	free(lb_layer);
 
 	for (size_t i = 0; i < n_scen && !c->interrupted && !bb_interrupted; i++) {

@@ -7,7 +7,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "harness/diagnose/diagnose_env.h"
 #include "harness/diagnose/diagnose_findings.h"
 
 /* The OpenMP runtimes by soname stem, once: what each is called in a finding.  Wheels vendor
@@ -24,7 +26,8 @@ static const char *omp_runtime_of(const char *soname)
 {
 	for (size_t i = 0; soname && i < sizeof(omp_runtimes) / sizeof(omp_runtimes[0]); i++) {
 		size_t n = strlen(omp_runtimes[i].stem);
-		if (!strncmp(soname, omp_runtimes[i].stem, n) && (soname[n] == '.' || soname[n] == '-'))
+		if (!strncmp(soname, omp_runtimes[i].stem, n) &&
+		    (soname[n] == '.' || soname[n] == '-'))
 			return omp_runtimes[i].name;
 	}
 	return NULL;
@@ -36,11 +39,11 @@ static const char *obj_str(const bb_json *o, const char *key)
 }
 
 static void flag(bb_diag_report *r, bb_diag_level level, const char *alias, const char *spec,
-		 const char *name, const char *title, const char *seen, const char *mechanism,
-		 const char *fix)
+                 const char *name, const char *title, const char *seen, const char *mechanism,
+                 const char *fix)
 {
 	bb_diag_finding *f = bb_diag_add_finding(r, level, level == BB_DIAG_WARNING ? 1.0 : 0.5,
-						 "stack", alias, name);
+	                                         "stack", alias, name);
 	bb_diag_set(&f->title, "%s: %s", alias, title);
 	bb_diag_set(&f->seen, "%s", seen);
 	bb_diag_set(&f->mechanism, "%s", mechanism);
@@ -51,7 +54,7 @@ static void flag(bb_diag_report *r, bb_diag_level level, const char *alias, cons
 
 /* Two OpenMP runtimes among the objects: two kinds, or two copies of one kind. */
 static void two_runtimes(bb_diag_report *r, const char *alias, const char *spec,
-			 const bb_json *objects)
+                         const bb_json *objects)
 {
 	const char *first = NULL, *first_path = NULL;
 	for (size_t i = 0; i < bb_json_len(objects); i++) {
@@ -68,8 +71,8 @@ static void two_runtimes(bb_diag_report *r, const char *alias, const char *spec,
 		if (!strcmp(first_path, path))
 			continue;
 		char seen[1200], title[128];
-		snprintf(seen, sizeof(seen), "the stack loads %s (%s) and %s (%s)", first, first_path,
-			 rt, path);
+		snprintf(seen, sizeof(seen), "the stack loads %s (%s) and %s (%s)", first,
+		         first_path, rt, path);
 		if (strcmp(first, rt))
 			snprintf(title, sizeof(title), "two OpenMP runtimes in one stack");
 		else
@@ -85,7 +88,7 @@ static void two_runtimes(bb_diag_report *r, const char *alias, const char *spec,
 
 /* The same library mapped twice: one SHA-256 or one soname at two real paths. */
 static void same_library_twice(bb_diag_report *r, const char *alias, const char *spec,
-			       const bb_json *objects)
+                               const bb_json *objects)
 {
 	size_t n = bb_json_len(objects);
 	for (size_t i = 0; i < n; i++)
@@ -102,14 +105,15 @@ static void same_library_twice(bb_diag_report *r, const char *alias, const char 
 				continue;
 			char seen[1200];
 			snprintf(seen, sizeof(seen), "%s and %s are %s", ra, rb,
-				 same_hash ? "the same file (same SHA-256) at two paths"
-					   : "two libraries with the same soname");
-			flag(r, BB_DIAG_WARNING, alias, spec, "library-twice",
-			     "the same library loaded twice", seen,
-			     "two copies keep two sets of global state: two thread pools for a BLAS "
-			     "(see the dual-pool scenario, scipy#15050), two thread teams for an "
-			     "OpenMP runtime",
-			     "make every part of the stack link one copy");
+			         same_hash ? "the same file (same SHA-256) at two paths"
+			                   : "two libraries with the same soname");
+			flag(
+			    r, BB_DIAG_WARNING, alias, spec, "library-twice",
+			    "the same library loaded twice", seen,
+			    "two copies keep two sets of global state: two thread pools for a BLAS "
+			    "(see the dual-pool scenario, scipy#15050), two thread teams for an "
+			    "OpenMP runtime",
+			    "make every part of the stack link one copy");
 			return;
 		}
 }
@@ -118,7 +122,8 @@ static void same_library_twice(bb_diag_report *r, const char *alias, const char 
  * dependency its catalog entry loads on purpose, as libflame's BLIS). */
 static int backend_file(const bb_json *record, const char *path)
 {
-	const bb_json *files = bb_json_get(record, "files"), *objects = bb_json_get(record, "objects");
+	const bb_json *files = bb_json_get(record, "files"),
+	              *objects = bb_json_get(record, "objects");
 	for (size_t i = 0; i < bb_json_len(objects); i++) {
 		const bb_json *o = bb_json_at(objects, i);
 		const char *rp = obj_str(o, "realpath"), *p = obj_str(o, "path");
@@ -134,13 +139,15 @@ static int backend_file(const bb_json *record, const char *path)
 }
 
 void bb_diag_stack_flags(bb_diag_report *r, const char *alias, const char *spec,
-			 const bb_json *record, const char *lapack_blas_layer)
+                         const bb_json *record, const char *lapack_blas_layer)
 {
 	const bb_json *objects = bb_json_get(record, "objects");
 	const bb_json *th = bb_json_get(record, "threads");
 	const char *layer = bb_json_str(bb_json_get(th, "layer"), NULL);
 	const char *omp = bb_json_str(bb_json_get(record, "omp_runtime"), NULL);
 	const char *lapack_blas = bb_json_str(bb_json_get(record, "lapack_blas"), NULL);
+	const char *wait = getenv("OMP_WAIT_POLICY");
+	int passive = wait && !strcasecmp(wait, "passive");
 	char seen[1200];
 
 	two_runtimes(r, alias, spec, objects);
@@ -148,20 +155,31 @@ void bb_diag_stack_flags(bb_diag_report *r, const char *alias, const char *spec,
 
 	/* pthreads and OpenMP layers in one stack */
 	if (layer && !strcmp(layer, "pthreads") && omp) {
-		snprintf(seen, sizeof(seen),
-			 "the BLAS runs its own pthreads pool while the stack also loads the OpenMP "
-			 "runtime %s", omp);
+		snprintf(
+		    seen, sizeof(seen),
+		    "the BLAS runs its own pthreads pool while the stack also loads the OpenMP "
+		    "runtime %s",
+		    omp);
 		flag(r, BB_DIAG_WARNING, alias, spec, "mixed-layers",
 		     "pthreads BLAS and OpenMP in one stack", seen,
-		     "the OpenMP team and the BLAS pool are two sets of threads that spin after "
-		     "their work and take the cores from each other (see omp-handover, "
-		     "OpenBLAS#3187)",
-		     "use the OpenMP build of the BLAS, or OMP_WAIT_POLICY=passive");
+		     passive
+		         ? "the OpenMP team and the BLAS pool are two sets of threads; the BLAS "
+		           "pool spins after its work and takes the cores from the OpenMP team "
+		           "(whose threads OMP_WAIT_POLICY=passive, inherited, puts to sleep; see "
+		           "omp-handover, OpenBLAS#3187)"
+		         : "the OpenMP team and the BLAS pool are two sets of threads that spin "
+		           "after their work and take the cores from each other (see "
+		           "omp-handover, OpenBLAS#3187)",
+		     passive
+		         ? "use the OpenMP build of the BLAS (OMP_WAIT_POLICY=passive is inherited "
+		           "already)"
+		         : "use the OpenMP build of the BLAS, or OMP_WAIT_POLICY=passive");
 	} else if (lapack_blas_layer && !strcmp(lapack_blas_layer, "pthreads") &&
-		   ((layer && !strcmp(layer, "openmp")) || omp)) {
-		snprintf(seen, sizeof(seen),
-			 "LAPACK is threaded with OpenMP (%s) but its dgemm is %s, a pthreads build",
-			 omp ? omp : "openmp", lapack_blas ? lapack_blas : "?");
+	           ((layer && !strcmp(layer, "openmp")) || omp)) {
+		snprintf(
+		    seen, sizeof(seen),
+		    "LAPACK is threaded with OpenMP (%s) but its dgemm is %s, a pthreads build",
+		    omp ? omp : "openmp", lapack_blas ? lapack_blas : "?");
 		flag(r, BB_DIAG_WARNING, alias, spec, "mixed-layers",
 		     "OpenMP LAPACK over a pthreads BLAS", seen,
 		     "LAPACK's OpenMP team and the BLAS's pthreads pool both start threads for "
@@ -171,9 +189,11 @@ void bb_diag_stack_flags(bb_diag_report *r, const char *alias, const char *spec,
 
 	/* LAPACK bound to another BLAS than the backend's own */
 	if (lapack_blas && bb_json_bool(bb_json_get(bb_json_get(record, "abi"), "lapack"), 0) &&
-	    !backend_file(record, lapack_blas)) {
-		snprintf(seen, sizeof(seen), "LAPACK's calls to dgemm go to %s, not to a file of '%s'",
-			 lapack_blas, spec);
+	    !backend_file(record, lapack_blas) &&
+	    !bb_diag_env_preloaded(lapack_blas)) { /* then LD_PRELOAD is the cause, flagged apart */
+		snprintf(seen, sizeof(seen),
+		         "LAPACK's calls to dgemm go to %s, not to a file of '%s'", lapack_blas,
+		         spec);
 		flag(r, BB_DIAG_WARNING, alias, spec, "lapack-other-blas",
 		     "LAPACK bound to another BLAS", seen,
 		     "the dynamic linker resolved LAPACK's BLAS symbols to the first library "
@@ -189,13 +209,13 @@ void bb_diag_stack_flags(bb_diag_report *r, const char *alias, const char *spec,
 	if (req > 0 && eff > 0 && req != eff) {
 		int serial = layer && !strcmp(layer, "serial");
 		snprintf(seen, sizeof(seen), "%lld thread%s asked for; the library reports %lld%s",
-			 req, req == 1 ? " was" : "s were", eff,
-			 serial ? " (a single-threaded build)" : "");
+		         req, req == 1 ? " was" : "s were", eff,
+		         serial ? " (a single-threaded build)" : "");
 		flag(r, serial ? BB_DIAG_INFO : BB_DIAG_WARNING, alias, spec, "threads-not-set",
 		     "the thread setting did not take", seen,
 		     serial ? "a single-threaded build ignores thread settings: it uses one core"
-			    : "the library ignored or capped the count set through its API and "
-			      "environment (a build-time maximum, or a variable it does not read)",
+		            : "the library ignored or capped the count set through its API and "
+		              "environment (a build-time maximum, or a variable it does not read)",
 		     serial ? "use a threaded build to use every core" : NULL);
 	}
 }

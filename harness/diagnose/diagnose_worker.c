@@ -5,7 +5,7 @@
  * The job file is JSON written by the controller (harness/diagnose/diagnose_exec.c):
  *   {"scenario": "dual-pool", "spec": "openblas", "threads": 2, "inner_threads": 0,
  *    "omp": "gomp", "omp2": "llvm", "shared_copy": false, "n": 256, "block_s": 0.2,
- *    "rounds": 3, "settle_s": 0.25, "fork_timeout_s": 5}
+ *    "rounds": 3, "settle_s": 0.25, "fork_timeout_s": 5, "unset": "OPENBLAS_CORETYPE"}
  * Lines written: {"type":"backend",...} once (the probed record), then {"type":"scenario",
  * "base": [...], "path": [...], "base_use": {...}, "path_use": {...}, "hung": 0, ...}, or
  * {"type":"error","message":...}.  kernel-selection jobs ("scenario": "kernel") only time a
@@ -229,6 +229,15 @@ int bb_worker_task_scenario(const char *jobfile)
 	int blas_threads = ctx.threads;
 	if (s && s->run != bb_scn_nested && ctx.inner_threads > 0)
 		blas_threads = ctx.inner_threads;
+	/* `env -u`: a variable inherited from the controller, removed so the library is measured
+	 * without it (kernel-selection under an inherited override) */
+	const char *unset = bb_json_str(bb_json_get(job, "unset"), NULL);
+	if (unset) {
+		char *vars = bb_xstrdup(unset), *save = NULL;
+		for (char *v = strtok_r(vars, ",", &save); v; v = strtok_r(NULL, ",", &save))
+			unsetenv(v);
+		free(vars);
+	}
 	bb_worker_set_env(&spec, blas_threads);
 	const char *omp_name = bb_json_str(bb_json_get(job, "omp"), "none");
 	const char *omp2_name = bb_json_str(bb_json_get(job, "omp2"), "none");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/diagnose/diagnose_env.h"
 #include "harness/diagnose/diagnose_findings.h"
 #include "harness/diagnose/diagnose_plan.h"
 #include "kernels/isa.h"
@@ -141,6 +142,7 @@ static bb_diag_outcome outcome(const char *status, double s, double lo, double h
 	o.ci_low = lo;
 	o.ci_high = hi;
 	o.hung_children = hung;
+	o.gflops = NAN; /* as bb_diag_exec leaves it for a threading scenario */
 	o.base_median = 1e-3;
 	o.path_median = s * 1e-3;
 	return o;
@@ -177,6 +179,235 @@ static void judging(void)
 	bb_diag_try_fill(&t, "llvm-runtime", NULL, &fixed, NULL, 1e-3, &hang);
 	BB_CHECK(t.helps);
 	free(t.name), free(t.setting), free(t.status);
+}
+
+/* n samples around m seconds, spread +-spread (deterministic); malloc'd */
+static double *samples(double m, double spread, size_t n)
+{
+	double *x = malloc(n * sizeof(double));
+	for (size_t i = 0; i < n; i++)
+		x[i] = m * (1 + spread * ((double)(i % 7) - 3) / 3);
+	return x;
+}
+
+/* An outcome with raw samples: clean baseline at base_ms, pathology at path_ms. */
+static bb_diag_outcome sampled(double base_ms, double path_ms, double spread)
+{
+	bb_diag_outcome o = outcome("ok", path_ms / base_ms, NAN, NAN, 0);
+	o.n_base = o.n_path = 21;
+	o.base = samples(base_ms * 1e-3, spread, o.n_base);
+	o.path = samples(path_ms * 1e-3, spread, o.n_path);
+	o.base_median = base_ms * 1e-3;
+	o.path_median = path_ms * 1e-3;
+	return o;
+}
+
+static void try_free(bb_diag_try *t)
+{
+	free(t->name), free(t->setting), free(t->status), free(t->error);
+}
+
+/* Mitigations on one scale: each one's time against the unmitigated time and the clean
+ * baseline of the unmitigated job, with CIs; helping is told from removing. */
+static void mitigations_judged(void)
+{
+	bb_diag_outcome patho = sampled(1.0, 2.0, 0.03); /* 2x the clean time */
+	bb_diag_outcome part = sampled(1.7, 1.72, 0.03); /* its own baseline moved: 14% less */
+	bb_diag_outcome gone = sampled(0.9, 1.02, 0.03); /* back at the clean time */
+	bb_diag_outcome same = sampled(1.0, 1.95, 0.10); /* within the noise of the unmitigated */
+	bb_diag_try t[3];
+	bb_diag_try_fill(&t[0], "omp-flavour", "--backends openblas-openmp", &part, NULL,
+			 patho.base_median, &patho);
+	bb_diag_try_fill(&t[1], "passive", "OMP_WAIT_POLICY=passive", &gone, NULL,
+			 patho.base_median, &patho);
+	bb_diag_try_fill(&t[2], "inner-1", NULL, &same, NULL, patho.base_median, &patho);
+
+	/* helps, does not remove: 0.86x the unmitigated time, still 1.72x the clean one */
+	BB_CHECK(t[0].helps && !t[0].removes);
+	BB_CHECK(fabs(t[0].vs_patho - 0.86) < 1e-9 && t[0].vs_patho_high < 1);
+	BB_CHECK(fabs(t[0].vs_clean - 1.72) < 1e-9 && t[0].vs_clean_low > 1.5);
+	char *fix = bb_diag_fix_text(&t[0], 0, 2.0);
+	BB_CHECK(fix && strstr(fix, "helps but does not remove it") && strstr(fix, "cuts the time by 14%") &&
+		 strstr(fix, "0.86x"));
+	free(fix);
+	/* removes: back within what the judge calls clean */
+	BB_CHECK(t[1].helps && t[1].removes && t[1].vs_clean_low < BB_DIAG_MILD);
+	/* the CI against the unmitigated time reaches 1: not beyond the noise */
+	BB_CHECK(!t[2].helps && !t[2].removes && t[2].vs_patho_high >= 1);
+	char text[600];
+	bb_diag_try_text(&t[2], text, sizeof(text));
+	BB_CHECK(!strstr(text, "helps") && strstr(text, "the unmitigated time"));
+
+	/* the best is the lowest time; without the remover, the one that only helps */
+	BB_CHECK(bb_diag_best_try(t, 3) == &t[1]);
+	fix = bb_diag_fix_text(bb_diag_best_try(t, 3), 0, 2.0);
+	BB_CHECK(fix && strstr(fix, "passive (OMP_WAIT_POLICY=passive) removes it"));
+	free(fix);
+	t[1].helps = 0;
+	BB_CHECK(bb_diag_best_try(t, 3) == &t[0]);
+	BB_CHECK(bb_diag_best_try(&t[2], 1) == NULL && bb_diag_fix_text(NULL, 0, 2.0) == NULL);
+
+	/* in a finding: fix names the helper with its figure, the JSON carries both scales */
+	bb_diag_report r;
+	memset(&r, 0, sizeof(r));
+	bb_diag_defaults d = {.threads = 2, .cores = 2, .omp = "gomp", .block_s = 0.1, .rounds = 2};
+	bb_backend_spec spec;
+	char err[256];
+	BB_CHECK(bb_spec_parse("openblas", &spec, err, sizeof(err)) == 0);
+	bb_diag_job j;
+	bb_diag_job_init(&j, bb_scenario_find("omp-handover"), &spec, &d);
+	bb_diag_try *tries = calloc(2, sizeof(*tries));
+	tries[0] = t[0];
+	tries[1] = t[2];
+	patho.ci_low = 1.9, patho.ci_high = 2.1;
+	bb_diag_finding_scenario(&r, &j, &patho, BB_DIAG_SEVERE, tries, 2, "blasbench diagnose");
+	BB_CHECK(r.findings[0].fix && strstr(r.findings[0].fix, "omp-flavour") &&
+		 strstr(r.findings[0].fix, "helps but does not remove it"));
+	BB_CHECK(strstr(r.findings[0].mechanism, "supported by the measurement: omp-flavour"));
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_diag_report_json(&r, &sb);
+	bb_json *js = parse(sb.buf);
+	const bb_json *tj = bb_json_at(bb_json_get(bb_json_at(bb_json_get(js, "findings"), 0), "tried"), 0);
+	BB_CHECK(bb_json_bool(bb_json_get(tj, "helps"), 0) && !bb_json_bool(bb_json_get(tj, "removes"), 1));
+	BB_CHECK(bb_json_num(bb_json_get(tj, "vs_unmitigated_ci_high"), 9) < 1);
+	BB_CHECK(bb_json_num(bb_json_get(tj, "vs_clean_ci_low"), 0) > 1.5);
+	bb_json_free(js);
+	bb_strbuf_release(&sb);
+	/* only a try that does not help: the mechanism is not asserted */
+	bb_diag_try *none = calloc(1, sizeof(*none));
+	bb_diag_try_fill(none, "inner-1", NULL, &same, NULL, patho.base_median, &patho);
+	bb_diag_finding_scenario(&r, &j, &patho, BB_DIAG_SEVERE, none, 1, "blasbench diagnose");
+	BB_CHECK(strstr(r.findings[1].mechanism, "not confirmed here") && !r.findings[1].fix);
+
+	/* an inherited wait policy that the helping mitigation changes is named as the cause */
+	char *was = getenv("OMP_WAIT_POLICY") ? strdup(getenv("OMP_WAIT_POLICY")) : NULL;
+	setenv("OMP_WAIT_POLICY", "active", 1);
+	bb_diag_try *pas = calloc(1, sizeof(*pas));
+	bb_diag_try_fill(pas, "passive", "OMP_WAIT_POLICY=passive", &gone, NULL, patho.base_median,
+			 &patho);
+	bb_diag_finding_scenario(&r, &j, &patho, BB_DIAG_SEVERE, pas, 1, "blasbench diagnose");
+	bb_diag_env_finding(&r.findings[2], 2);
+	BB_CHECK(r.findings[2].cause && strstr(r.findings[2].cause, "OMP_WAIT_POLICY=active, inherited"));
+	BB_CHECK(r.findings[2].environment && strstr(r.findings[2].environment, "OMP_WAIT_POLICY=active"));
+	bb_diag_env_finding(&r.findings[0], 2); /* omp-flavour sets no variable: no cause named */
+	BB_CHECK(!r.findings[0].cause);
+	if (was)
+		setenv("OMP_WAIT_POLICY", was, 1);
+	else
+		unsetenv("OMP_WAIT_POLICY");
+	free(was);
+
+	bb_diag_report_release(&r);
+	bb_diag_job_release(&j);
+	bb_spec_release(&spec);
+	try_free(&t[1]);
+	bb_diag_outcome *os[] = {&patho, &part, &gone, &same};
+	for (size_t i = 0; i < 4; i++)
+		free(os[i]->base), free(os[i]->path);
+}
+
+/* setenv for this process only, restoring what the machine had afterwards */
+static char *saved_env(const char *var)
+{
+	const char *v = getenv(var);
+	return v ? strdup(v) : NULL;
+}
+
+static void restore_env(const char *var, char *was)
+{
+	if (was)
+		setenv(var, was, 1);
+	else
+		unsetenv(var);
+	free(was);
+}
+
+/* kernel-selection's words follow the evidence: a forced kernel names the variable and what
+ * the library selects without it; "does not recognise this CPU" only when nothing is forced
+ * and the kernel is known to be older than this CPU runs. */
+static void kernel_words(void)
+{
+	char err[256];
+	bb_backend_spec spec;
+	bb_diag_env_setting f[4];
+	char *was = saved_env("OPENBLAS_CORETYPE");
+
+	setenv("OPENBLAS_CORETYPE", "Haswell", 1);
+	BB_CHECK(bb_spec_parse("openblas", &spec, err, sizeof(err)) == 0);
+	BB_CHECK_INT(bb_diag_kernel_forced("openblas", &spec, f, 4), 1);
+	BB_CHECK(!strcmp(f[0].var, "OPENBLAS_CORETYPE") && !strcmp(f[0].value, "Haswell") &&
+		 !f[0].from_spec);
+	BB_CHECK_INT(bb_diag_kernel_forced("blis", &spec, f, 4), 0); /* BLIS does not read it */
+	bb_spec_release(&spec);
+	BB_CHECK(bb_spec_parse("ob=openblas+OPENBLAS_CORETYPE=Zen+X=1", &spec, err, sizeof(err)) == 0);
+	BB_CHECK_INT(bb_diag_kernel_forced("openblas", &spec, f, 4), 1);
+	BB_CHECK(!strcmp(f[0].value, "Zen") && f[0].from_spec); /* the spec wins */
+	char *without = bb_diag_spec_without(&spec, "OPENBLAS_CORETYPE");
+	BB_CHECK(!strcmp(without, "openblas+X=1"));
+	free(without);
+	bb_spec_release(&spec);
+	unsetenv("OPENBLAS_CORETYPE");
+	BB_CHECK(bb_spec_parse("openblas", &spec, err, sizeof(err)) == 0);
+	BB_CHECK_INT(bb_diag_kernel_forced("openblas", &spec, f, 4), 0);
+	bb_spec_release(&spec);
+	restore_env("OPENBLAS_CORETYPE", was);
+
+	/* forced from the environment, faster without it */
+	bb_diag_env_setting haswell = {"OPENBLAS_CORETYPE", "Haswell", 0};
+	bb_diag_kernel_facts k = {.family = "openblas", .version = "0.3.21", .kernel = "Haswell",
+				  .forced = &haswell, .n_forced = 1, .own_kernel = "Cooperlake",
+				  .factor = 1.7, .ci_low = 1.6, .ci_high = 1.8};
+	char *cause, *mech;
+	bb_diag_kernel_words(&k, &cause, &mech);
+	BB_CHECK(strstr(cause, "OPENBLAS_CORETYPE=Haswell is set in the environment") &&
+		 strstr(cause, "without it this OpenBLAS selects Cooperlake, 1.70x faster"));
+	BB_CHECK(!strstr(mech, "does not recognise") && strstr(mech, "environment forces"));
+	free(cause), free(mech);
+	/* forced, no faster beyond the noise: still the variable, never the fallback */
+	k.factor = 1.02, k.ci_low = 0.97, k.ci_high = 1.06;
+	bb_diag_kernel_words(&k, &cause, &mech);
+	BB_CHECK(strstr(cause, "OPENBLAS_CORETYPE=Haswell") && strstr(cause, "no faster beyond"));
+	BB_CHECK(!strstr(mech, "does not recognise"));
+	free(cause), free(mech);
+
+	/* nothing forced: the library's own choice, judged against what this CPU runs */
+	k = (bb_diag_kernel_facts){.family = "openblas", .version = "0.3.21", .kernel = "Haswell",
+				   .factor = NAN, .ci_low = NAN, .ci_high = NAN};
+	bb_diag_kernel_words(&k, &cause, &mech);
+	BB_CHECK(strstr(cause, "no kernel override is in effect") && !strstr(cause, "CORETYPE"));
+	BB_CHECK(!!strstr(mech, "does not recognise this CPU") == bb_isa_supported(BB_ISA_AVX512));
+	free(cause), free(mech);
+	k.kernel = "Cooperlake"; /* the newest kind: never the fallback sentence */
+	bb_diag_kernel_words(&k, &cause, &mech);
+	BB_CHECK(!strstr(mech, "does not recognise"));
+	free(cause), free(mech);
+	k.kernel = "Zen5"; /* unknown to blasbench: it says it cannot tell */
+	bb_diag_kernel_words(&k, &cause, &mech);
+	BB_CHECK(strstr(mech, "cannot tell") && !strstr(mech, "does not recognise"));
+	free(cause), free(mech);
+
+	/* a mitigation the environment already applies does not apply */
+	was = saved_env("OMP_WAIT_POLICY");
+	setenv("OMP_WAIT_POLICY", "passive", 1);
+	bb_diag_defaults d = {.threads = 2, .cores = 2, .omp = "gomp", .block_s = 0.1, .rounds = 2};
+	BB_CHECK(bb_spec_parse("openblas", &spec, err, sizeof(err)) == 0);
+	bb_diag_job j;
+	bb_diag_job_init(&j, bb_scenario_find("omp-handover"), &spec, &d);
+	char why[256];
+	BB_CHECK(bb_diag_mitigate(&j, "passive", NULL, why, sizeof(why)) == 1 &&
+		 strstr(why, "inherited"));
+	char *env = bb_diag_env_inherited(2, 1);
+	BB_CHECK(env && strstr(env, "OMP_WAIT_POLICY=passive"));
+	free(env);
+	bb_diag_job_unset(&j, "OPENBLAS_CORETYPE");
+	bb_diag_job_unset(&j, "BLIS_ARCH_TYPE");
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_diag_job_json(&j, &sb);
+	BB_CHECK(strstr(sb.buf, "\"unset\":\"OPENBLAS_CORETYPE,BLIS_ARCH_TYPE\""));
+	bb_strbuf_release(&sb);
+	bb_diag_job_release(&j);
+	bb_spec_release(&spec);
+	restore_env("OMP_WAIT_POLICY", was);
 }
 
 static bb_diag_report flags_of(const char *record)
@@ -267,6 +498,8 @@ int main(void)
 	mitigations_apply();
 	kernel_overrides();
 	judging();
+	mitigations_judged();
+	kernel_words();
 	stack_flags();
 	ranking();
 	return bb_test_done();
