@@ -129,6 +129,7 @@ typedef struct bb_db_run_info {
 	int64_t id;
 	char *label, *kind, *status, *started, *finished, *command, *backends, *options_json;
 	char *host_fingerprint;
+	char *host_name; /* the hostname its host record gives; may be NULL */
 	int cells, cells_ok, cells_failed; /* failed = wrong + crash + hang + error */
 	int cells_partial;                 /* some passes measured (interrupted): not results */
 	bb_owner owner; /* the process measuring it; pid 0 when not recorded */
