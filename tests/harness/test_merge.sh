@@ -30,7 +30,8 @@ sqlite3 b.db "UPDATE run SET uid = lower(hex(randomblob(16)));
 case $case in
 refused)
 	"$bb" merge out.db a.db >/dev/null 2>&1
-	check '[ $? -eq 0 ]' "a first merge"
+	rc=$?
+	check '[ $rc -eq 0 ]' "a first merge"
 	cp out.db out.before
 	cp a.db corrupt.db
 	# every page after the second overwritten: the header still says SQLite
@@ -50,6 +51,12 @@ with open('corrupt.db', 'r+b') as f:
 		check 'cmp -s out.db out.before' "OUT untouched after $bad"
 		check '[ ! -s stdout ]' "nothing on stdout after refusing $bad"
 	done
+	# OUT itself not blasbench's: refused, untouched
+	cp foreign.db fout.db
+	"$bb" merge fout.db a.db >stdout 2>stderr
+	rc=$?
+	check '[ $rc -eq 2 ] && grep -qF "fout.db" stderr' "a foreign OUT refused: $(cat stderr)"
+	check 'cmp -s fout.db foreign.db' "a foreign OUT untouched"
 	check '[ -z "$(ls | grep merge-)" ]' "no temporary file left"
 	grep -h error stderr | head -1
 	sqlite3 out.db .dump >dump.before
@@ -87,7 +94,8 @@ progress)
 		ins="$ins h$i.db"
 	done
 	"$bb" merge --json out.db $ins >json 2>err
-	check '[ $? -eq 0 ]' "merge of six"
+	rc=$?
+	check '[ $rc -eq 0 ]' "merge of six"
 	check '[ "$(grep -c "^merge: [1-6]/6" err)" -eq 6 ]' "a progress line per input: $(cat err)"
 	check '[ "$(sqlite3 out.db "SELECT count(*) FROM run")" -eq 6 ]' "six runs"
 	cells=$(sqlite3 a.db "SELECT count(*) FROM cell") samples=$(sqlite3 a.db "SELECT count(*) FROM sample")
