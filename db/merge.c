@@ -181,7 +181,9 @@ static int exec_ints(bb_db_merge *m, const char *sql, long long a, long long b, 
 
 static int merge_tables(bb_db_merge *m, int schema, bb_db_merge_stats *s, char *err, size_t errlen)
 {
-	const char *uid = schema >= 4 ? "r.uid"
+	/* a run without a uid (an older schema, or a row written by hand) gets a derived one */
+	const char *uid = schema >= 4 ? "coalesce(r.uid, bb_legacy_uid(h.fingerprint || '|' ||"
+	                                " r.started || '|' || r.id || '|' || r.command))"
 	                              : "bb_legacy_uid(h.fingerprint || '|' || r.started || '|' || "
 	                                "r.id || '|' || r.command)";
 	const char *owner = schema >= 2 ? "r.owner_pid, r.owner_start, r.owner_boot, r.owner_host"

@@ -327,6 +327,14 @@ static void test_replace(void)
 	free(o);
 }
 
+static void make_sqlite(const char *path, const char *sql)
+{
+	sqlite3 *h;
+	BB_CHECK_INT(sqlite3_open(path, &h), SQLITE_OK);
+	BB_CHECK_INT(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
 /* A database written at schema 3 (before uids): merged once, skipped the second time.  An
  * OUT at an older schema is migrated first. */
 static void test_older_schemas(void)
@@ -358,17 +366,19 @@ static void test_older_schemas(void)
 	BB_CHECK_INT(merge(o, ins, 1, s), 0);
 	BB_CHECK_INT((int)s[0].runs_skipped, 1);
 	BB_CHECK_INT(count(o, "SELECT count(*) FROM run"), 2);
+	/* a current database with a run whose uid was cleared by hand: merged once too */
+	char *nul = bb_test_path("nul.db");
+	copy_file(a, nul);
+	make_sqlite(nul, "UPDATE run SET uid = NULL WHERE id = 1");
+	const char *nuls[] = {nul};
+	BB_CHECK_INT(merge(o, nuls, 1, s), 0);
+	BB_CHECK_INT((int)s[0].runs_added, 3);
+	BB_CHECK_INT(merge(o, nuls, 1, s), 0);
+	BB_CHECK_INT((int)s[0].runs_skipped, 3);
+	free(nul);
 	check_sound(o);
 	free(v3);
 	free(o);
-}
-
-static void make_sqlite(const char *path, const char *sql)
-{
-	sqlite3 *h;
-	BB_CHECK_INT(sqlite3_open(path, &h), SQLITE_OK);
-	BB_CHECK_INT(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(h);
 }
 
 static void refused(const char *path, const char *why)
