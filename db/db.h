@@ -129,6 +129,7 @@ typedef struct bb_db_run_info {
 	int64_t id;
 	char *label, *kind, *status, *started, *finished, *command, *backends, *options_json;
 	char *host_fingerprint;
+	char *host_name; /* the hostname its host record gives; may be NULL */
 	int cells, cells_ok, cells_failed; /* failed = wrong + crash + hang + error */
 	int cells_partial;                 /* some passes measured (interrupted): not results */
 	bb_owner owner; /* the process measuring it; pid 0 when not recorded */
@@ -178,6 +179,39 @@ int bb_db_host_peak(bb_db *db, const char *fingerprint, char **peak_json, char *
 
 /* The raw handle, for queries reports build themselves (read-only use). */
 struct sqlite3 *bb_db_handle(bb_db *db);
+
+/* ---- merge: many databases into one (db/merge.c) -------------------------------------- */
+
+typedef struct bb_db_merge bb_db_merge;
+
+/* What one input brought: runs added, replaced (the input's copy was further along) and
+ * skipped (already there), and the cells and samples copied. */
+typedef struct bb_db_merge_stats {
+	long long runs_added, runs_replaced, runs_skipped, cells, samples;
+} bb_db_merge_stats;
+
+/* The merged database, counted once it is complete. */
+typedef struct bb_db_merge_totals {
+	long long hosts, runs, cells, samples;
+} bb_db_merge_totals;
+
+/* Can `path` be merged?  Refuses (-1, err naming it) what bb_db_open_readonly() refuses (not
+ * SQLite, not blasbench's, newer schema, empty) and a database that fails PRAGMA quick_check
+ * or lacks a table.  Reads only. */
+int bb_db_merge_check(const char *path, char *err, size_t errlen);
+/* Start merging into `out` (which may not exist yet): the work is done in a temporary file
+ * beside it, a copy of out migrated to this schema (out itself is checked as bb_db_open()
+ * does, migrated in place, and otherwise not written).  Returns 0 with *m, or -1 with err. */
+int bb_db_merge_begin(const char *out, bb_db_merge **m, char *err, size_t errlen);
+/* Merge one checked input, in one transaction; see db/merge.c for the identity rules.
+ * Returns 0 with *s filled, or -1 with err (the merge should then be aborted). */
+int bb_db_merge_add(bb_db_merge *m, const char *in, bb_db_merge_stats *s, char *err,
+		    size_t errlen);
+/* Check the result's foreign keys, count it into *t and rename it over out; frees m either
+ * way.  Returns 0, or -1 with err and out as it was. */
+int bb_db_merge_finish(bb_db_merge *m, bb_db_merge_totals *t, char *err, size_t errlen);
+/* Drop the temporary file and free m (NULL is fine).  out is as it was. */
+void bb_db_merge_abort(bb_db_merge *m);
 
 /* ---- compare: the cells of a run with their samples (db/compare_query.c) ---------------- */
 

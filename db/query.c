@@ -24,7 +24,8 @@
 	" coalesce((SELECT group_concat(alias, ', ') FROM"                                         \
 	"   (SELECT alias FROM backend WHERE run_id = r.id ORDER BY id)), ''),"                    \
 	" coalesce(c.cells, 0), coalesce(c.ok, 0), coalesce(c.failed, 0), %s,"                     \
-	" coalesce(c.partial, 0)"                                                                  \
+	" coalesce(c.partial, 0), iif(json_valid(h.host_json),"                                   \
+	"   json_extract(h.host_json, '$.hostname'), NULL)"                                         \
 	" FROM run r LEFT JOIN host h ON h.id = r.host_id"                                         \
 	" LEFT JOIN (SELECT run_id, count(*) AS cells, sum(status = 'ok') AS ok,"                  \
 	"   sum(status IN ('wrong', 'crash', 'hang', 'error')) AS failed,"                         \
@@ -53,6 +54,7 @@ static void read_run_row(sqlite3_stmt *st, bb_db_run_info *ri)
 	snprintf(ri->owner.boot_id, sizeof(ri->owner.boot_id), "%s", boot ? boot : "");
 	snprintf(ri->owner.host, sizeof(ri->owner.host), "%s", host ? host : "");
 	ri->cells_partial = sqlite3_column_int(st, 17);
+	ri->host_name = bb_db_column_strdup(st, 18);
 }
 
 /* RUN_SELECT for this database, then `tail`: the owner columns came with schema 2, and a
@@ -100,6 +102,7 @@ void bb_db_run_info_release(bb_db_run_info *ri)
 	free(ri->backends);
 	free(ri->options_json);
 	free(ri->host_fingerprint);
+	free(ri->host_name);
 	memset(ri, 0, sizeof(*ri));
 }
 

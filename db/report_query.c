@@ -1,6 +1,7 @@
 /*
  * Loading one run for `blasbench report` (db/report_query.h): the run and host rows, the
- * backends and the cells, each with one prepared statement whose only parameter (the run id)
+ * backends and the cells, and every host of the database (a merged one holds several), each
+ * with one prepared statement whose only parameter (the run id)
  * is bound.  Reports never see SQL; they get plain structs.
  */
 #include "db/report_query.h"
@@ -138,6 +139,46 @@ static int load_cells(bb_db *db, bb_db_report_run *r, char *err, size_t errlen)
 	return rc == SQLITE_DONE ? 0 : bb_db_sqlite_fail(db, what, err, errlen);
 }
 
+static int load_hosts(bb_db *db, bb_db_report_run *r, char *err, size_t errlen)
+{
+	const char *what = "cannot read hosts";
+	sqlite3_stmt *st;
+	size_t alloc = 0;
+	int rc;
+	/* the peak JSON holds one object per ISA level ({"avx2": {"double": {"all": x}}}) */
+	if (bb_db_prepare(db,
+			  "SELECT fingerprint, hostname, cpu_model, (SELECT max(json_extract(value,"
+			  " '$.double.all')) FROM json_each(peak) WHERE json_type(value) = 'object'),"
+			  " (SELECT max(json_extract(value, '$.single.all')) FROM json_each(peak)"
+			  " WHERE json_type(value) = 'object'), json_extract(peak, '$.threads'),"
+			  " (SELECT count(*) FROM run WHERE host_id = hid), (SELECT max(c.gflops)"
+			  " FROM cell c JOIN run r ON r.id = c.run_id WHERE r.host_id = hid AND"
+			  " c.status = 'ok') FROM (SELECT id AS hid, fingerprint,"
+			  " iif(json_valid(host_json), json_extract(host_json, '$.hostname'), NULL)"
+			  " AS hostname, iif(json_valid(host_json), json_extract(host_json,"
+			  " '$.cpu_model'), NULL) AS cpu_model, iif(json_valid(peak_json), peak_json,"
+			  " NULL) AS peak FROM host) ORDER BY cpu_model, hostname, fingerprint",
+			  &st, what, err, errlen))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (r->n_hosts == alloc) {
+			alloc = alloc ? 2 * alloc : 8;
+			r->hosts = bb_xrealloc(r->hosts, alloc * sizeof(*r->hosts));
+		}
+		bb_db_report_host *h = &r->hosts[r->n_hosts++];
+		h->fingerprint = bb_db_column_strdup(st, 0);
+		h->hostname = bb_db_column_strdup(st, 1);
+		h->cpu_model = bb_db_column_strdup(st, 2);
+		h->peak_d = column_double(st, 3);
+		h->peak_s = column_double(st, 4);
+		h->peak_threads = sqlite3_column_int(st, 5);
+		h->runs = sqlite3_column_int(st, 6);
+		h->best_gflops = column_double(st, 7);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : bb_db_sqlite_fail(db, what, err, errlen);
+}
+
 int bb_db_report_run_load(const char *path, const char *ref, bb_db_report_run *out, char *err,
 			  size_t errlen)
 {
@@ -150,7 +191,7 @@ int bb_db_report_run_load(const char *path, const char *ref, bb_db_report_run *o
 		goto cleanup;
 	out->db_path = bb_xstrdup(path);
 	if (load_run_row(db, out, err, errlen) || load_backends(db, out, err, errlen) ||
-	    load_cells(db, out, err, errlen))
+	    load_cells(db, out, err, errlen) || load_hosts(db, out, err, errlen))
 		goto cleanup;
 	ret = 0;
 cleanup:
@@ -176,6 +217,12 @@ void bb_db_report_run_release(bb_db_report_run *r)
 		free(c->status);
 		free(c->error);
 	}
+	for (size_t i = 0; i < r->n_hosts; i++) {
+		free(r->hosts[i].fingerprint);
+		free(r->hosts[i].hostname);
+		free(r->hosts[i].cpu_model);
+	}
+	free(r->hosts);
 	free(r->backends);
 	free(r->cells);
 	free(r->db_path);

@@ -38,6 +38,18 @@ typedef struct bb_db_report_cell {
 	int n_samples;
 } bb_db_report_cell;
 
+/* A host of the database: a merged database holds several, grouped by CPU model (the host
+ * class) in the report. */
+typedef struct bb_db_report_host {
+	char *fingerprint;
+	char *hostname, *cpu_model; /* from its host record; NULL unknown */
+	double peak_d, peak_s;      /* its best measured FP64/FP32 peak over every ISA level, all
+				     * cores (GFLOP/s); NAN when never measured */
+	int peak_threads;           /* threads of those figures, 0 unknown */
+	int runs;                   /* its runs in the database */
+	double best_gflops;         /* the fastest ok cell of those runs, NAN none */
+} bb_db_report_host;
+
 typedef struct bb_db_report_run {
 	int64_t id;
 	char *db_path;
@@ -49,6 +61,8 @@ typedef struct bb_db_report_run {
 	size_t n_backends;
 	bb_db_report_cell *cells;       /* by id */
 	size_t n_cells;
+	bb_db_report_host *hosts;       /* every host of the database, by CPU model and name */
+	size_t n_hosts;
 } bb_db_report_run;
 
 /* Open `path` read-only, resolve `ref` (an id, "latest" or a label: bb_db_run_resolve()) and

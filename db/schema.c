@@ -107,11 +107,21 @@ static const char schema_v2[] = "ALTER TABLE run ADD COLUMN owner_pid INTEGER;\n
  * before. */
 static const char schema_v3[] = "ALTER TABLE sample ADD COLUMN pass INTEGER;\n";
 
+/* A run's stable identity: 128 random bits in hex, set when the run begins and kept by
+ * `blasbench merge`, which maps each run of an input to the output's by it (the integer id is
+ * only local to one file).  Runs recorded before get one now.  ALTER TABLE cannot add a UNIQUE
+ * column: a unique index does the same. */
+static const char schema_v4[] =
+    "ALTER TABLE run ADD COLUMN uid TEXT;\n"
+    "UPDATE run SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;\n"
+    "CREATE UNIQUE INDEX run_uid ON run(uid);\n";
+
 /* The list, oldest first.  A new schema is one more line here. */
 const bb_db_migration bb_db_migrations[] = {
     {1, "initial schema", schema_v1},
     {2, "run owner", schema_v2},
     {3, "pass of a sample", schema_v3},
+    {4, "stable run id", schema_v4},
 };
 const int bb_db_n_migrations = (int)(sizeof(bb_db_migrations) / sizeof(bb_db_migrations[0]));
 

@@ -203,9 +203,9 @@ int bb_db_run_begin(bb_db *db, const bb_db_run_new *r, int64_t *id, char *err, s
 	}
 	if (bb_db_prepare(db,
 	                  "INSERT INTO run (host_id, label, command, kind, options_json, version,"
-	                  " status, started, owner_pid, owner_start, owner_boot, owner_host)"
+	                  " status, started, owner_pid, owner_start, owner_boot, owner_host, uid)"
 	                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', " BB_DB_NOW_SQL
-	                  ", ?7, ?8, ?9, ?10)",
+	                  ", ?7, ?8, ?9, ?10, lower(hex(randomblob(16))))",
 	                  &st, what, err, errlen))
 		goto cleanup;
 	sqlite3_bind_int64(st, 1, r->host_id);

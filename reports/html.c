@@ -202,6 +202,8 @@ static void nav(bb_strbuf *out, const bb_html_input *in)
 			    "<a href=\"#stacks\">Backends</a><a href=\"#charts\">Charts</a>");
 	if (in->run->kind && !strcmp(in->run->kind, "diagnose"))
 		bb_strbuf_adds(out, "<a href=\"#scenarios\">Scenarios</a>");
+	if (in->run->n_hosts > 1)
+		bb_strbuf_adds(out, "<a href=\"#hosts\">Hosts</a>");
 	if (in->cmp)
 		bb_strbuf_adds(out, "<a href=\"#comparison\">Comparison</a>");
 	bb_strbuf_adds(out, "<a href=\"#cells\">Cells</a></nav>\n");
@@ -387,6 +389,7 @@ int bb_html_report(const bb_html_input *in, bb_strbuf *out, bb_html_result *res,
 	nav(out, in);
 	summary(out, in->run);
 	bb_html_host_section(out, in);
+	bb_html_hosts_section(out, in->run);
 	bb_html_stacks_section(out, in->run);
 	charts_section(out, in, charts, d, n, res);
 	if (in->run->kind && !strcmp(in->run->kind, "diagnose"))

@@ -34,6 +34,8 @@ void bb_html_td(bb_strbuf *out, const char *cls, const char *text);
 
 /* Sections, each one <section> with an id (html_sections.c). */
 void bb_html_host_section(bb_strbuf *out, const bb_html_input *in);
+/* Every host of a database holding several, by host class (reports/html_hosts.c). */
+void bb_html_hosts_section(bb_strbuf *out, const bb_db_report_run *run);
 void bb_html_stacks_section(bb_strbuf *out, const bb_db_report_run *run);
 void bb_html_scenarios_section(bb_strbuf *out, const bb_db_report_run *run);
 void bb_html_compare_section(bb_strbuf *out, const bb_cmp_report *cmp);

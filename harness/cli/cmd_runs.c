@@ -2,7 +2,9 @@
  * `blasbench runs [--db F] [--json]`: the runs recorded in a database, oldest first, with their
  * label, status, start time, backends and cell counts (partial: cells of which an interrupt
  * kept only some passes; they are not results until --resume measures the rest).  A run left "running" by a controller
- * that has ended (killed) shows as "abandoned": `suite --resume` can finish it.
+ * that has ended (killed) shows as "abandoned": `suite --resume` can finish it.  A database
+ * holding several hosts (merged by `blasbench merge`) shows each run's host as
+ * "hostname/fingerprint" (its first 8 characters).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +15,16 @@
 #include "backends/catalog.h"
 #include "harness/cli/command.h"
 #include "reports/table.h"
+
+/* Whether the runs were measured on more than one host (a merged database). */
+static int several_hosts(const bb_db_run_info *runs, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (runs[i].host_fingerprint && runs[0].host_fingerprint &&
+		    strcmp(runs[i].host_fingerprint, runs[0].host_fingerprint))
+			return 1;
+	return 0;
+}
 
 static int cmd_runs(bb_opts *o)
 {
@@ -66,6 +78,7 @@ static int cmd_runs(bb_opts *o)
 			bb_jw_kv_string(&w, "backends", runs[i].backends);
 			bb_jw_kv_string(&w, "command", runs[i].command);
 			bb_jw_kv_string(&w, "host", runs[i].host_fingerprint);
+			bb_jw_kv_string(&w, "hostname", runs[i].host_name);
 			bb_jw_kv_int(&w, "cells", runs[i].cells);
 			bb_jw_kv_int(&w, "cells_ok", runs[i].cells_ok);
 			bb_jw_kv_int(&w, "cells_failed", runs[i].cells_failed);
@@ -80,10 +93,15 @@ static int cmd_runs(bb_opts *o)
 		printf("no runs in '%s' yet: start with 'blasbench suite --backends " BB_CAT_STARTER "'\n", path);
 	} else {
 		bb_table t;
+		int hosts = several_hosts(runs, n);
 		bb_table_init(&t, (const char *[]){"RUN", "LABEL", "KIND", "STATUS", "STARTED", "CELLS", "OK",
-						   "FAILED", "PARTIAL", "BACKENDS", NULL});
+						   "FAILED", "PARTIAL", "BACKENDS", hosts ? "HOST" : NULL,
+						   NULL});
 		for (size_t i = 0; i < n; i++) {
-			char id[24], cells[24], ok[24], failed[24], partial[24], status[400];
+			char id[24], cells[24], ok[24], failed[24], partial[24], status[400], host[300];
+			snprintf(host, sizeof(host), "%s/%.8s",
+				 runs[i].host_name ? runs[i].host_name : "?",
+				 runs[i].host_fingerprint ? runs[i].host_fingerprint : "?");
 			bb_db_run_liveness(&runs[i], NULL, status, sizeof(status));
 			snprintf(id, sizeof(id), "%lld", (long long)runs[i].id);
 			snprintf(cells, sizeof(cells), "%d", runs[i].cells);
@@ -92,7 +110,7 @@ static int cmd_runs(bb_opts *o)
 			snprintf(partial, sizeof(partial), "%d", runs[i].cells_partial);
 			bb_table_row(&t, (const char *[]){id, runs[i].label, runs[i].kind, status,
 							  runs[i].started, cells, ok, failed, partial,
-							  runs[i].backends});
+							  runs[i].backends, hosts ? host : NULL});
 		}
 		bb_table_print(&t, stdout);
 		bb_table_release(&t);
