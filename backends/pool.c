@@ -4,7 +4,8 @@
  * threads are counted (/proc/self/task), minus the threads the worker had before loading.
  * A library that starts more threads than the process may use (OpenBLAS sizing its pool from
  * the host's CPUs inside a container with a CPU quota) is flagged in its record with the
- * variable that fixes it for the library's threading layer.
+ * variable that fixes it for the library's threading layer.  Only in probe workers (list, the
+ * run header under a restriction): run workers set the thread variables before loading.
  */
 #include "backends/backend.h"
 
@@ -41,7 +42,9 @@ typedef void (*dgemm64_fn)(const char *, const char *, const int64_t *, const in
 void bb_backend_probe_pool(bb_backend *b)
 {
 	enum { N = 384 }; /* ~0.1 GFLOP: above every library's threading threshold */
-	if (!bb_backend_abi_known(b, BB_R_dgemm) || b->tasks_at_init <= 0)
+	/* A run worker set the thread variables (the pool is blasbench's choice) and measures
+	 * dgemm itself: a library that crashes there must crash in its cell, not in the probe. */
+	if (b->threads_from_env || !bb_backend_abi_known(b, BB_R_dgemm) || b->tasks_at_init <= 0)
 		return;
 	bb_backend_stage("threads started");
 	double *m = calloc(3 * (size_t)N * N, sizeof(double));

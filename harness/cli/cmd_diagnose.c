@@ -15,6 +15,7 @@
 #include "common/fs.h"
 #include "common/output.h"
 #include "harness/cli/command.h"
+#include "harness/host/limits.h"
 #include "harness/diagnose/diagnose_run.h"
 #include "harness/diagnose/repro/diagnose_repro.h"
 #include "harness/engine/host_record.h"
@@ -84,7 +85,7 @@ static int cmd_diagnose(bb_opts *o)
 	size_t n_scen;
 	if (parse_scenarios(bb_opt_str(o, "scenarios", NULL), scen, &n_scen))
 		return BB_EXIT_USAGE;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long ncpu = bb_cpus_allowed(); /* not the online CPUs: taskset, a CPU quota */
 	bb_diag_ctx c = {.mitigate = !bb_opt_flag(o, "no-mitigations"), .progress = 1};
 	bb_diag_defaults *d = &c.d;
 	long threads, rounds;

@@ -31,6 +31,10 @@ int bb_host_record(bb_db *db, int quiet, bb_peak *peak, int *cores, int64_t *hos
 	} else {
 		bb_peak_from_json(peak_json, peak);
 	}
+	/* threads beyond the CPUs this process may use are oversubscribed too (the peak above
+	 * is the host's, measured on all its cores) */
+	if (host.limits.cpus_allowed < *cores)
+		*cores = host.limits.cpus_allowed;
 
 	bb_strbuf hs = BB_STRBUF_INIT;
 	bb_json_writer w;

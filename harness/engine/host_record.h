@@ -10,7 +10,7 @@
 
 /* Probe this host, take its peak from the database or measure it (once per host; a note on
  * stderr unless quiet), and upsert the host row.  Fills *peak, *cores (hwloc's core count, or
- * the online CPUs) and *host_id.  Returns 0, or -1 after printing the database error. */
+ * the online CPUs; at most the CPUs this process may use) and *host_id.  Returns 0, or -1 after printing the database error. */
 int bb_host_record(bb_db *db, int quiet, bb_peak *peak, int *cores, int64_t *host_id);
 
 #endif
