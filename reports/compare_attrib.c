@@ -1,6 +1,7 @@
 /*
  * What differs between the two backends behind a compared cell (bb_cmp_attribution): version,
- * config, kernel, threading layer and count, OpenMP runtime, environment overrides and the
+ * config, kernel, threading layer and count, OpenMP runtime, environment overrides, what the
+ * process could use (CPUs allowed, affinity, cgroup quota and cpuset, memory limit, THP) and the
  * sha256 of the backend's own files, read from the backend records the probe stored.  `compare`
  * prints it next to each verdict so a regression comes with its likely cause.  Contract in
  * reports/compare.h.
@@ -51,6 +52,26 @@ static void own_hashes(const bb_json *rec, bb_strbuf *out)
 	}
 }
 
+/* What the process could use in each run (the limits the worker measured): CPUs allowed,
+ * affinity, cgroup CPU quota, cpuset, memory limit, THP.  Records from before these were
+ * measured have none: nothing is said then. */
+static void diff_limits(bb_strbuf *out, const bb_json *la, const bb_json *lb)
+{
+	if (!la || !lb || bb_json_is_null(la) || bb_json_is_null(lb))
+		return;
+	diff_value(out, "cpus_allowed", bb_json_get(la, "cpus_allowed"),
+		   bb_json_get(lb, "cpus_allowed"));
+	diff_value(out, "affinity", bb_json_get(bb_json_get(la, "affinity"), "list"),
+		   bb_json_get(bb_json_get(lb, "affinity"), "list"));
+	diff_value(out, "cpu_quota", bb_json_get(la, "cpu_quota"), bb_json_get(lb, "cpu_quota"));
+	diff_value(out, "cpuset", bb_json_get(la, "cpuset"), bb_json_get(lb, "cpuset"));
+	diff_value(out, "memory_max", bb_json_get(la, "memory_max"), bb_json_get(lb, "memory_max"));
+	diff_value(out, "thp", bb_json_get(bb_json_get(la, "thp"), "enabled"),
+		   bb_json_get(bb_json_get(lb, "thp"), "enabled"));
+	diff_value(out, "thp_defrag", bb_json_get(bb_json_get(la, "thp"), "defrag"),
+		   bb_json_get(bb_json_get(lb, "thp"), "defrag"));
+}
+
 char *bb_cmp_attribution(const char *base_record, const char *cand_record)
 {
 	char err[128];
@@ -84,6 +105,7 @@ char *bb_cmp_attribution(const char *base_record, const char *cand_record)
 		snprintf(name, sizeof(name), "env %s", eb->keys[i]);
 		diff_value(&out, name, NULL, eb->items[i]);
 	}
+	diff_limits(&out, bb_json_get(a, "limits"), bb_json_get(b, "limits"));
 	bb_strbuf ha = BB_STRBUF_INIT, hb = BB_STRBUF_INIT;
 	own_hashes(a, &ha);
 	own_hashes(b, &hb);
