@@ -159,6 +159,10 @@ static int cmd_diagnose(bb_opts *o)
 	if (bb_host_record(c.db, json, &peak, &d->cores, &host_id))
 		goto done;
 	c.peak_core = bb_peak_best(&peak, 'd', 0);
+	char *limits_json = NULL, *flags_json = NULL;
+	bb_limits_header(specs, n_specs, json, &limits_json, &flags_json);
+	free(limits_json);
+	free(flags_json);
 	bb_db_run_new rn = {host_id, bb_opt_str(o, "label", NULL), command, "diagnose", opts, BB_VERSION};
 	if (bb_db_run_begin(c.db, &rn, &c.run_id, err, sizeof(err))) {
 		bb_error("%s", err);

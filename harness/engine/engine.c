@@ -20,8 +20,6 @@
 #include "harness/cli/command.h"
 #include "harness/engine/engine_internal.h"
 #include "harness/engine/host_record.h"
-#include "harness/host/limits.h"
-#include "harness/worker/probe_client.h"
 
 void bb_engine_cell_key(const char *alias, const bb_cell_workload *c, int threads, const char *omp,
 			char *buf, size_t len)
@@ -113,48 +111,6 @@ static void record_refused(bb_engine_group *g)
 	}
 }
 
-/* The header of a run: the CPUs this process may use (stderr, when fewer than the host's)
- * and, under such a restriction, each backend whose default pool is larger than them, with
- * the variable that fixes it.  The engine sets the thread counts of its own cells; this is
- * what users' programs get.  A probe worker per backend, only when restricted. */
-static void limits_header(bb_engine_state *e)
-{
-	const bb_engine_opts *o = e->o;
-	bb_limits l;
-	char line[512];
-	bb_strbuf sb = BB_STRBUF_INIT, flags = BB_STRBUF_INIT;
-	bb_json_writer w, fw;
-	bb_limits_probe(&l);
-	bb_jw_init(&w, &sb, 0);
-	bb_limits_to_json(&l, &w);
-	e->results.limits_json = bb_strbuf_detach(&sb, NULL);
-	int restricted = l.cpus_allowed < l.online || l.quota_cpus > 0;
-	if (restricted && !o->json)
-		fprintf(stderr, "CPUs this process may use: %s\n",
-			bb_limits_summary(&l, line, sizeof(line)));
-	bb_jw_init(&fw, &flags, 0);
-	bb_jw_array_begin(&fw);
-	for (size_t s = 0; restricted && s < o->n_specs; s++) {
-		bb_json *rec = NULL;
-		bb_strbuf why = BB_STRBUF_INIT;
-		if (bb_probe_in_worker(&o->specs[s], 0, BB_PROBE_TIMEOUT_DEFAULT, &rec, &why) == 0) {
-			const char *flag = bb_json_str(bb_json_get(rec, "threads_flag"), NULL);
-			if (flag && !o->json)
-				fprintf(stderr, "warning: %s %s\n", o->specs[s].alias, flag);
-			if (flag) {
-				bb_jw_object_begin(&fw);
-				bb_jw_kv_string(&fw, "backend", o->specs[s].alias);
-				bb_jw_kv_string(&fw, "flag", flag);
-				bb_jw_object_end(&fw);
-			}
-		}
-		bb_json_free(rec);
-		bb_strbuf_release(&why);
-	}
-	bb_jw_array_end(&fw);
-	e->results.pool_flags = bb_strbuf_detach(&flags, NULL);
-}
-
 int bb_engine_run(const bb_engine_opts *o)
 {
 	bb_engine_state e = {.o = o, .t0 = bb_now(), .tty = isatty(STDERR_FILENO)};
@@ -199,7 +155,7 @@ int bb_engine_run(const bb_engine_opts *o)
 		}
 	}
 	bb_engine_results_init(&e.results, e.run_id, bb_db_path(e.db), e.cores);
-	limits_header(&e);
+	bb_limits_header(o->specs, o->n_specs, o->json, &e.results.limits_json, &e.results.pool_flags);
 
 	int64_t *backend_ids = bb_xcalloc(o->n_specs, sizeof(int64_t));
 	size_t n_groups;
