@@ -151,7 +151,8 @@ int bb_process_threads(void);
  * ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", ...), NULL if none is known. */
 const char *bb_thread_variable(const char *family, const char *layer);
 /* "starts 2 threads by default, more than the 1 CPU ...; set OPENBLAS_NUM_THREADS=1" when
- * started > allowed (both known), else NULL.  Caller frees. */
+ * started > allowed (both known), else NULL; "by default" becomes "(VAR=N is set in its
+ * environment)" when this process has the variable.  Caller frees. */
 char *bb_pool_flag(const char *family, const char *layer, int started, int allowed);
 
 /* Called with the name of each probe step before it starts, so a crash can be placed

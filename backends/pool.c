@@ -1,7 +1,8 @@
 /*
  * The threads a backend starts by default, against the CPUs the process may use.  After the
  * ABI probe, one dgemm large enough to start the library's pool is called and the process's
- * threads are counted (/proc/self/task), minus the threads the worker had before loading.
+ * threads are counted (/proc/self/task; during the call too, for libraries that start and join
+ * their threads inside it), minus the threads the worker had before loading.
  * A library that starts more threads than the process may use (OpenBLAS sizing its pool from
  * the host's CPUs inside a container with a CPU quota) is flagged in its record with the
  * variable that fixes it for the library's threading layer.  Only in probe workers (list, the
@@ -10,9 +11,12 @@
 #include "backends/backend.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/error.h"
 #include "common/number.h"
@@ -39,6 +43,26 @@ typedef void (*dgemm64_fn)(const char *, const char *, const int64_t *, const in
                            const double *, const int64_t *, const double *, double *,
                            const int64_t *, size_t, size_t);
 
+/* Libraries without a persistent pool (BLIS on pthreads) create their threads inside the call
+ * and join them before it returns: a watcher thread samples the count during the call. */
+typedef struct watch {
+	atomic_int done;
+	int most; /* the most threads seen, the watcher included */
+} watch;
+
+static void *watch_threads(void *arg)
+{
+	watch *w = arg;
+	const struct timespec pause = {0, 100000}; /* 0.1 ms */
+	while (!atomic_load(&w->done)) {
+		int n = bb_process_threads();
+		if (n > w->most)
+			w->most = n;
+		nanosleep(&pause, NULL);
+	}
+	return NULL;
+}
+
 void bb_backend_probe_pool(bb_backend *b)
 {
 	enum { N = 384 }; /* ~0.1 GFLOP: above every library's threading threshold */
@@ -51,6 +75,9 @@ void bb_backend_probe_pool(bb_backend *b)
 	if (!m)
 		return;
 	const double one = 1, zero = 0;
+	watch w = {.most = 0};
+	pthread_t watcher;
+	int watching = pthread_create(&watcher, NULL, watch_threads, &w) == 0;
 	if (b->int_bits == 64) {
 		const int64_t n = N;
 		((dgemm64_fn)b->slots[BB_R_dgemm].fn)("N", "N", &n, &n, &n, &one, m, &n, m + N * N,
@@ -61,7 +88,13 @@ void bb_backend_probe_pool(bb_backend *b)
 		                                      &n, &zero, m + 2 * N * N, &n, 1, 1);
 	}
 	free(m);
-	int now = bb_process_threads();
+	if (watching) {
+		atomic_store(&w.done, 1);
+		pthread_join(watcher, NULL);
+	}
+	int now = bb_process_threads(); /* the watcher is gone */
+	if (watching && w.most - 1 > now)
+		now = w.most - 1; /* the most seen during the call, less the watcher */
 	if (now > 0)
 		b->threads_started = now - b->tasks_at_init + 1; /* the calling thread works too */
 	bb_verbose("  -> %d thread%s after one dgemm", b->threads_started,
@@ -93,8 +126,15 @@ char *bb_pool_flag(const char *family, const char *layer, int started, int allow
 		         "set the library's thread count to %d (no known variable "
 		         "for its threading layer)",
 		         allowed);
-	return bb_xasprintf("starts %d threads by default, more than the %d CPU%s this process may "
-	                    "use: its threads share %s and wait for each other; %s",
-	                    started, allowed, bb_plural(allowed), allowed == 1 ? "one CPU" : "them",
-	                    fix);
+	/* the variable may be what asked for them (inherited, or a spec's +VAR=VALUE) */
+	const char *set = var ? getenv(var) : NULL;
+	char why[128];
+	if (set && *set)
+		snprintf(why, sizeof(why), "(%s=%s is set in its environment)", var, set);
+	else
+		snprintf(why, sizeof(why), "by default");
+	return bb_xasprintf(
+	    "starts %d threads %s, more than the %d CPU%s this process may use: its "
+	    "threads share %s and wait for each other; %s",
+	    started, why, allowed, bb_plural(allowed), allowed == 1 ? "one CPU" : "them", fix);
 }

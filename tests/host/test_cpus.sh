@@ -3,7 +3,10 @@
 #   taskset  `taskset -c 0 list --json` says 1 CPU allowed (affinity "0") and each backend's
 #            threads_started; OpenBLAS 0.3.21 sizes its pool from the affinity mask, so a
 #            flag appears only if it starts more than 1 thread, and then names
-#            OPENBLAS_NUM_THREADS=1; `run` under taskset prints the header.
+#            OPENBLAS_NUM_THREADS=1 (on this machine it starts 1); OMP_NUM_THREADS=2 for
+#            openblas-openmp and BLIS_NUM_THREADS=2 for blis, given per command, are flagged
+#            with the variable of their layer; `run` under taskset prints the header, and
+#            `-t all` means the 1 CPU allowed.
 #   cgroup   a cgroup with a CPU quota of 0.5 CPU (v2 if the cpu controller is enabled in the
 #            parent's cgroup.subtree_control, else the v1 cpu controller): OpenBLAS starts 2
 #            threads on this 2-CPU host, list and the run header flag it with
@@ -35,6 +38,17 @@ taskset)
 	check "list --json: a flag exactly when more threads than CPUs, naming OPENBLAS_NUM_THREADS=1" \
 		json "$T/l.json" "(d['backends'][0]['threads_started']>1) == \
 		('OPENBLAS_NUM_THREADS=1' in (d['backends'][0]['threads_flag'] or ''))"
+	# a thread variable given per command asks for more threads than the CPU: the fix
+	# names the variable of the backend's threading layer, and says the variable is set
+	OMP_NUM_THREADS=2 taskset -c 0 "$B" list --backends openblas-openmp --json >"$T/o.json" ||
+		fail=1
+	check "openblas-openmp with OMP_NUM_THREADS=2 on 1 CPU: flagged, fix OMP_NUM_THREADS=1" \
+		json "$T/o.json" "d['backends'][0]['threads_started']==2 and \
+		'(OMP_NUM_THREADS=2 is set' in d['backends'][0]['threads_flag'] and \
+		d['backends'][0]['threads_flag'].endswith('set OMP_NUM_THREADS=1')"
+	BLIS_NUM_THREADS=2 taskset -c 0 "$B" list --backends blis >"$T/b.txt" || fail=1
+	check "blis with BLIS_NUM_THREADS=2 on 1 CPU (threads joined inside the call): flagged" \
+		grep -q "^warning: blis starts 2 threads .*set BLIS_NUM_THREADS=1$" "$T/b.txt"
 	taskset -c 0 "$B" list --backends openblas >"$T/l.txt" || fail=1
 	check "list: CPUs this process may use: 1" grep -q "^CPUs this process may use: 1 of" "$T/l.txt"
 	taskset -c 0 "$B" run $RUN --db "$T/r.db" >"$T/r.out" 2>"$T/r.err" || fail=1
