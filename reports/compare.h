@@ -74,6 +74,10 @@ void bb_cmp_cell(const bb_cmp_side *base, const bb_cmp_side *cand, double thresh
  * kernel, threads.layer, threads.effective, omp_runtime, env overrides, sha256 of the own files.
  * Returns a malloc'd "; "-separated list ("" when nothing differs); caller frees. */
 char *bb_cmp_attribution(const char *base_record, const char *cand_record);
+/* Only what the process could use (CPUs allowed, affinity, cgroup CPU quota and cpuset, memory
+ * limit, THP) from the limits in two backend records; "" when the same or unknown on a side.
+ * Caller frees. */
+char *bb_cmp_limits_differ(const char *base_record, const char *cand_record);
 
 /* ---- runs ------------------------------------------------------------------------------ */
 
@@ -93,6 +97,7 @@ typedef struct bb_cmp_report {
 	const bb_db_cmp_run *base, *cand;
 	double threshold;
 	int host_differs;
+	char *limits_differ; /* what the process could use, from the first matched cell; "" same */
 	bb_cmp_row *rows; /* sorted worst first */
 	size_t n_rows;
 	int regressions, improvements, unstable, missing, added, unchanged;

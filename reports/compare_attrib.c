@@ -72,6 +72,20 @@ static void diff_limits(bb_strbuf *out, const bb_json *la, const bb_json *lb)
 		   bb_json_get(bb_json_get(lb, "thp"), "defrag"));
 }
 
+char *bb_cmp_limits_differ(const char *base_record, const char *cand_record)
+{
+	char err[128];
+	bb_json *a = base_record ? bb_json_parse(base_record, strlen(base_record), err, sizeof(err))
+				 : NULL;
+	bb_json *b = cand_record ? bb_json_parse(cand_record, strlen(cand_record), err, sizeof(err))
+				 : NULL;
+	bb_strbuf out = BB_STRBUF_INIT;
+	diff_limits(&out, bb_json_get(a, "limits"), bb_json_get(b, "limits"));
+	bb_json_free(a);
+	bb_json_free(b);
+	return bb_strbuf_detach(&out, NULL);
+}
+
 char *bb_cmp_attribution(const char *base_record, const char *cand_record)
 {
 	char err[128];

@@ -105,6 +105,8 @@ void bb_cmp_print_table(const bb_cmp_report *rep, FILE *out)
 		host_warning(rep, line, sizeof(line));
 		fprintf(out, "%s\n", line);
 	}
+	if (rep->limits_differ && *rep->limits_differ)
+		fprintf(out, "the process could use different CPUs or memory: %s\n", rep->limits_differ);
 	for (int g = 0; g < BB_CMP_N_GAPS; g++)
 		if (bb_cmp_has_gap(rep, (bb_cmp_gap)g)) {
 			bb_cmp_gap_text(rep, (bb_cmp_gap)g, line, sizeof(line));
@@ -154,6 +156,7 @@ void bb_cmp_write_json(const bb_cmp_report *rep, bb_strbuf *out)
 	json_run(&w, "candidate", rep->cand);
 	bb_jw_kv_double(&w, "threshold", rep->threshold);
 	bb_jw_kv_bool(&w, "host_differs", rep->host_differs);
+	bb_jw_kv_string(&w, "limits_differ", rep->limits_differ);
 	bb_jw_key(&w, "summary");
 	bb_jw_object_begin(&w);
 	bb_jw_kv_int(&w, "cells", (long long)rep->n_rows);
@@ -259,6 +262,11 @@ void bb_cmp_write_markdown(const bb_cmp_report *rep, bb_strbuf *out)
 		bb_strbuf_adds(out, "> **");
 		md_escape(out, line);
 		bb_strbuf_adds(out, "**\n\n");
+	}
+	if (rep->limits_differ && *rep->limits_differ) {
+		bb_strbuf_adds(out, "> the process could use different CPUs or memory: ");
+		md_escape(out, rep->limits_differ);
+		bb_strbuf_adds(out, "\n\n");
 	}
 	for (int g = 0; g < BB_CMP_N_GAPS; g++)
 		if (bb_cmp_has_gap(rep, (bb_cmp_gap)g)) {

@@ -102,8 +102,13 @@ compare)
 	"$B" run $RUN --db "$T/c.db" -l free >/dev/null 2>&1 || fail=1
 	"$B" compare pinned free --db "$T/c.db" >"$T/c.out" 2>&1
 	cat "$T/c.out"
-	check "compare names the affinity and the CPUs allowed" sh -c \
-		"grep -q 'cpus_allowed 1 -> 2' '$T/c.out' && grep -q 'affinity 0 -> 0-1' '$T/c.out'"
+	check "compare names the affinity and the CPUs allowed, whatever the verdict" grep -q \
+		"^the process could use different CPUs or memory: cpus_allowed 1 -> 2; affinity 0 -> 0-1" \
+		"$T/c.out"
+	"$B" compare pinned free --db "$T/c.db" --json >"$T/c.json" 2>/dev/null
+	check "compare --json: limits_differ and the cell's differs" json "$T/c.json" \
+		"d['limits_differ']=='cpus_allowed 1 -> 2; affinity 0 -> 0-1' and \
+		all('affinity 0 -> 0-1' in c['differs'] for c in d['cells'])"
 	;;
 *)
 	echo "unknown case $CASE"

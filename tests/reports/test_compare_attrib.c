@@ -1,7 +1,8 @@
 /*
  * test_compare_attrib: bb_cmp_attribution names what the process could use when it differs
  * between the two backend records (CPUs allowed, affinity, cgroup CPU quota, THP), says
- * nothing when the limits agree, and nothing about limits when a record predates them.
+ * nothing when the limits agree, and nothing about limits when a record predates them;
+ * bb_cmp_limits_differ says only the limits (compare prints it once per comparison).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,12 @@ int main(void)
 	free(s);
 	s = bb_cmp_attribution("{\"version\":\"0.3.21\"}", REC("2", "0-1", "null", "madvise"));
 	BB_CHECK_STR(s, "");
+	free(s);
+	s = bb_cmp_limits_differ(REC("1", "0", "null", "madvise"), REC("2", "0-1", "null", "madvise"));
+	BB_CHECK_STR(s, "cpus_allowed 1 -> 2; affinity 0 -> 0-1");
+	free(s);
+	s = bb_cmp_limits_differ("{\"version\":\"0.3.20\"}", REC("2", "0-1", "null", "madvise"));
+	BB_CHECK_STR(s, ""); /* not the version: only what the process could use */
 	free(s);
 	return bb_test_done();
 }
