@@ -66,7 +66,7 @@ void bb_limits_read_v1(bb_limits *l, const char *cpu_mount, const char *cpu_rel,
                        const char *mem_rel);
 void bb_limits_finish(bb_limits *l);
 
-/* ---- output ----------------------------------------------------------------------------- */
+/* ---- output (limits_json.c) ---------------------------------------------------------- */
 
 /* Write l as one JSON object. */
 void bb_limits_to_json(const bb_limits *l, bb_json_writer *w);
