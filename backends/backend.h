@@ -116,6 +116,11 @@ typedef struct bb_backend {
 	int threads_default;   /* before blasbench set anything; 0 unknown */
 	int threads_requested; /* what blasbench asked for; 0 if it did not ask */
 	int threads_effective; /* read back after setting; 0 unknown */
+	int tasks_at_init;     /* threads of the process before loading (bb_backend_init) */
+	int threads_started;   /* threads after one dgemm, before blasbench set a count; 0 unknown */
+	int threads_from_env;  /* the worker set the thread variables before loading */
+	int cpus_allowed;      /* the CPUs the process may use, set by the caller; 0 unknown */
+	char *limits_json;     /* the process's limits as a JSON object, set by the caller */
 
 	/* stack (bb_backend_probe_stack) */
 	bb_object *objects;
@@ -145,6 +150,18 @@ int bb_backend_load(bb_backend *b, char *err, size_t errlen);
 int bb_backend_probe_abi(bb_backend *b, char *err, size_t errlen);
 void bb_backend_probe_info(bb_backend *b, int want_threads);
 void bb_backend_probe_stack(bb_backend *b);
+/* Call dgemm once (large enough to start the library's pool) and count the threads started
+ * into threads_started (pool.c).  Called by bb_backend_probe_info() before it sets a count. */
+void bb_backend_probe_pool(bb_backend *b);
+/* Threads of this process (/proc/self/task); 0 if unreadable. */
+int bb_process_threads(void);
+/* The variable that sets the thread count of a library of this family and threading layer
+ * ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", ...), NULL if none is known. */
+const char *bb_thread_variable(const char *family, const char *layer);
+/* "starts 2 threads by default, more than the 1 CPU ...; set OPENBLAS_NUM_THREADS=1" when
+ * started > allowed (both known), else NULL; "by default" becomes "(VAR=N is set in its
+ * environment)" when this process has the variable.  Caller frees. */
+char *bb_pool_flag(const char *family, const char *layer, int started, int allowed);
 
 /* Called with the name of each probe step before it starts, so a crash can be placed
  * ("crashed while probing integer width").  NULL: nobody listens. */

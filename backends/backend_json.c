@@ -4,6 +4,8 @@
  */
 #include "backends/backend.h"
 
+#include <stdlib.h>
+
 static void kv_tri(bb_json_writer *w, const char *key, bb_tri t)
 {
 	bb_jw_key(w, key);
@@ -89,6 +91,24 @@ static void write_routines(const bb_backend *b, bb_json_writer *w)
 	bb_jw_object_end(w);
 }
 
+/* The threads the library started against the CPUs the process may use, and the process's
+ * limits as the caller measured them.  The flag is about the library's default (what users'
+ * programs get): not when the worker had set the thread variables before loading. */
+static void write_pool(const bb_backend *b, bb_json_writer *w)
+{
+	kv_count(w, "threads_started", b->threads_started);
+	bb_jw_kv_string(w, "threads_started_under",
+			b->threads_from_env ? "blasbench's thread variables" : "library default");
+	kv_count(w, "cpus_allowed", b->cpus_allowed);
+	char *flag = b->threads_from_env ? NULL
+					 : bb_pool_flag(b->family, b->threading, b->threads_started,
+							b->cpus_allowed);
+	bb_jw_kv_string(w, "threads_flag", flag);
+	free(flag);
+	bb_jw_key(w, "limits");
+	bb_jw_raw(w, b->limits_json);
+}
+
 void bb_backend_to_json(const bb_backend *b, bb_json_writer *w)
 {
 	bb_jw_object_begin(w);
@@ -123,6 +143,7 @@ void bb_backend_to_json(const bb_backend *b, bb_json_writer *w)
 	kv_count(w, "requested", b->threads_requested);
 	kv_count(w, "effective", b->threads_effective);
 	bb_jw_object_end(w);
+	write_pool(b, w);
 
 	bb_jw_kv_string(w, "omp_runtime", b->omp_runtime);
 	bb_jw_kv_string(w, "fortran_runtime", b->fortran_runtime);

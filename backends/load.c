@@ -33,6 +33,7 @@ void bb_backend_init(bb_backend *b, const bb_backend_spec *spec)
 	memset(b, 0, sizeof(*b));
 	bb_spec_copy(&b->spec, spec);
 	b->entry = spec->name ? bb_catalog_find(spec->name) : NULL;
+	b->tasks_at_init = bb_process_threads();
 	b->suffix_known = BB_UNKNOWN;
 	b->cblas = BB_UNKNOWN;
 	b->lapack = BB_UNKNOWN;
@@ -82,6 +83,7 @@ void bb_backend_release(bb_backend *b)
 	free(b->lapack_version);
 	free(b->threading);
 	free(b->thread_api);
+	free(b->limits_json);
 	free(b->omp_runtime);
 	free(b->fortran_runtime);
 	free(b->lapack_blas);

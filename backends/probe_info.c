@@ -359,14 +359,17 @@ void bb_backend_probe_info(bb_backend *b, int want_threads)
 	if (!tf) {
 		if (b->threading && !strcmp(b->threading, "serial")) {
 			b->threads_default = b->threads_effective = 1;
+			bb_backend_probe_pool(b);
 		} else {
 			bb_backend_note(b, "no thread-count API found: thread count unknown");
+			bb_backend_probe_pool(b);
 		}
 		b->threads_requested = want_threads;
 		return;
 	}
 	b->thread_api = bb_xstrdup(tf->thread_api);
 	b->threads_default = tf->get_threads(b);
+	bb_backend_probe_pool(b); /* before a count is set: the library's default pool */
 	b->threads_requested = want_threads;
 	if (want_threads > 0) {
 		tf->set_threads(b, want_threads);

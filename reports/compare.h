@@ -78,6 +78,10 @@ char *bb_cmp_attribution(const char *base_record, const char *cand_record);
  * unset; --clean-env off -> on"), "" when the same; caller frees.  Said once per backend by
  * compare even where no cell changed (bb_cmp_report.env_differs). */
 char *bb_cmp_env_attribution(const char *base_record, const char *cand_record);
+/* Only what the process could use (CPUs allowed, affinity, cgroup CPU quota and cpuset, memory
+ * limit, THP) from the limits in two backend records; "" when the same or unknown on a side.
+ * Caller frees. */
+char *bb_cmp_limits_differ(const char *base_record, const char *cand_record);
 
 /* ---- runs ------------------------------------------------------------------------------ */
 
@@ -100,6 +104,7 @@ typedef struct bb_cmp_report {
 	char **env_differs; /* "openblas: env inherited OPENBLAS_CORETYPE Haswell -> unset", one
 	                     * per compared backend whose inherited environment differs */
 	size_t n_env_differs;
+	char *limits_differ; /* what the process could use, from the first matched cell; "" same */
 	bb_cmp_row *rows; /* sorted worst first */
 	size_t n_rows;
 	int regressions, improvements, unstable, missing, added, unchanged;

@@ -1,9 +1,10 @@
 /*
  * What differs between the two backends behind a compared cell (bb_cmp_attribution): version,
  * config, kernel, threading layer and count, OpenMP runtime, environment overrides, the
- * inherited environment (and --clean-env), and the sha256 of the backend's own files, read from the
- * backend records the probe stored.  `compare` prints it next to each verdict so a regression comes
- * with its likely cause.  Contract in reports/compare.h.
+ * inherited environment (and --clean-env), what the process could use (CPUs allowed, affinity,
+ * cgroup quota and cpuset, memory limit, THP) and the sha256 of the backend's own files, read
+ * from the backend records the probe stored.  `compare` prints it next to each verdict so a
+ * regression comes with its likely cause.  Contract in reports/compare.h.
  */
 #include "reports/compare.h"
 
@@ -102,6 +103,36 @@ char *bb_cmp_env_attribution(const char *base_record, const char *cand_record)
 	return bb_strbuf_detach(&out, NULL);
 }
 
+/* What the process could use in each run (the limits the worker measured): CPUs allowed,
+ * affinity, cgroup CPU quota, cpuset, memory limit, THP.  Records from before these were
+ * measured have none: nothing is said then. */
+static void diff_limits(bb_strbuf *out, const bb_json *la, const bb_json *lb)
+{
+	if (!la || !lb || bb_json_is_null(la) || bb_json_is_null(lb))
+		return;
+	diff_value(out, "cpus_allowed", bb_json_get(la, "cpus_allowed"),
+		   bb_json_get(lb, "cpus_allowed"));
+	diff_value(out, "affinity", bb_json_get(bb_json_get(la, "affinity"), "list"),
+		   bb_json_get(bb_json_get(lb, "affinity"), "list"));
+	diff_value(out, "cpu_quota", bb_json_get(la, "cpu_quota"), bb_json_get(lb, "cpu_quota"));
+	diff_value(out, "cpuset", bb_json_get(la, "cpuset"), bb_json_get(lb, "cpuset"));
+	diff_value(out, "memory_max", bb_json_get(la, "memory_max"), bb_json_get(lb, "memory_max"));
+	diff_value(out, "thp", bb_json_get(bb_json_get(la, "thp"), "enabled"),
+		   bb_json_get(bb_json_get(lb, "thp"), "enabled"));
+	diff_value(out, "thp_defrag", bb_json_get(bb_json_get(la, "thp"), "defrag"),
+		   bb_json_get(bb_json_get(lb, "thp"), "defrag"));
+}
+
+char *bb_cmp_limits_differ(const char *base_record, const char *cand_record)
+{
+	bb_json *a = parse_record(base_record), *b = parse_record(cand_record);
+	bb_strbuf out = BB_STRBUF_INIT;
+	diff_limits(&out, bb_json_get(a, "limits"), bb_json_get(b, "limits"));
+	bb_json_free(a);
+	bb_json_free(b);
+	return bb_strbuf_detach(&out, NULL);
+}
+
 char *bb_cmp_attribution(const char *base_record, const char *cand_record)
 {
 	char err[128];
@@ -136,6 +167,7 @@ char *bb_cmp_attribution(const char *base_record, const char *cand_record)
 		diff_value(&out, name, NULL, eb->items[i]);
 	}
 	diff_inherited(&out, a, b);
+	diff_limits(&out, bb_json_get(a, "limits"), bb_json_get(b, "limits"));
 	bb_strbuf ha = BB_STRBUF_INIT, hb = BB_STRBUF_INIT;
 	own_hashes(a, &ha);
 	own_hashes(b, &hb);

@@ -153,6 +153,16 @@ void bb_cmp_report_build(bb_cmp_report *rep, const bb_db_cmp_run *base, const bb
 		if (!used[j] && is_paired_new(cand->cells[j].alias, pairs, n_pairs))
 			add_row(rep, &alloc, NULL, &cand->cells[j]);
 	free(used);
+	/* what the process could use is the same for every backend of a run: said once */
+	for (size_t i = 0; i < rep->n_rows && !rep->limits_differ; i++) {
+		const bb_cmp_row *row = &rep->rows[i];
+		if (row->base && row->cand && base->backends && cand->backends)
+			rep->limits_differ =
+			    bb_cmp_limits_differ(base->backends[row->base->backend].record_json,
+			                         cand->backends[row->cand->backend].record_json);
+	}
+	if (!rep->limits_differ)
+		rep->limits_differ = bb_xstrdup("");
 	for (size_t i = 0; i < rep->n_rows; i++) {
 		const bb_cmp_row *row = &rep->rows[i];
 		switch (row->r.verdict) {
@@ -198,5 +208,6 @@ void bb_cmp_report_release(bb_cmp_report *rep)
 	for (size_t i = 0; i < rep->n_env_differs; i++)
 		free(rep->env_differs[i]);
 	free(rep->env_differs);
+	free(rep->limits_differ);
 	memset(rep, 0, sizeof(*rep));
 }

@@ -109,6 +109,8 @@ void bb_cmp_print_table(const bb_cmp_report *rep, FILE *out)
 	for (size_t i = 0; i < rep->n_env_differs; i++)
 		fprintf(out, "stacks differ in their inherited environment: %s\n",
 		        rep->env_differs[i]);
+	if (rep->limits_differ && *rep->limits_differ)
+		fprintf(out, "the process could use different CPUs or memory: %s\n", rep->limits_differ);
 	for (int g = 0; g < BB_CMP_N_GAPS; g++)
 		if (bb_cmp_has_gap(rep, (bb_cmp_gap)g)) {
 			bb_cmp_gap_text(rep, (bb_cmp_gap)g, line, sizeof(line));
@@ -163,6 +165,7 @@ void bb_cmp_write_json(const bb_cmp_report *rep, bb_strbuf *out)
 	for (size_t i = 0; i < rep->n_env_differs; i++)
 		bb_jw_string(&w, rep->env_differs[i]);
 	bb_jw_array_end(&w);
+	bb_jw_kv_string(&w, "limits_differ", rep->limits_differ);
 	bb_jw_key(&w, "summary");
 	bb_jw_object_begin(&w);
 	bb_jw_kv_int(&w, "cells", (long long)rep->n_rows);
@@ -272,6 +275,11 @@ void bb_cmp_write_markdown(const bb_cmp_report *rep, bb_strbuf *out)
 	for (size_t i = 0; i < rep->n_env_differs; i++) {
 		bb_strbuf_adds(out, "> stacks differ in their inherited environment: ");
 		md_escape(out, rep->env_differs[i]);
+		bb_strbuf_adds(out, "\n\n");
+	}
+	if (rep->limits_differ && *rep->limits_differ) {
+		bb_strbuf_adds(out, "> the process could use different CPUs or memory: ");
+		md_escape(out, rep->limits_differ);
 		bb_strbuf_adds(out, "\n\n");
 	}
 	for (int g = 0; g < BB_CMP_N_GAPS; g++)

@@ -16,6 +16,7 @@
 #include "common/output.h"
 #include "harness/cli/command.h"
 #include "harness/plan/env_plan.h"
+#include "harness/host/limits.h"
 #include "harness/diagnose/diagnose_run.h"
 #include "harness/diagnose/repro/diagnose_repro.h"
 #include "harness/engine/host_record.h"
@@ -86,7 +87,7 @@ static int cmd_diagnose(bb_opts *o)
 	size_t n_scen;
 	if (parse_scenarios(bb_opt_str(o, "scenarios", NULL), scen, &n_scen))
 		return BB_EXIT_USAGE;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long ncpu = bb_cpus_allowed(); /* not the online CPUs: taskset, a CPU quota */
 	bb_diag_ctx c = {.mitigate = !bb_opt_flag(o, "no-mitigations"), .progress = 1};
 	bb_diag_defaults *d = &c.d;
 	long threads, rounds;
@@ -166,6 +167,10 @@ static int cmd_diagnose(bb_opts *o)
 	if (bb_host_record(c.db, json, &peak, &d->cores, &host_id))
 		goto done;
 	c.peak_core = bb_peak_best(&peak, 'd', 0);
+	char *limits_json = NULL, *flags_json = NULL;
+	bb_limits_header(specs, n_specs, json, &limits_json, &flags_json);
+	free(limits_json);
+	free(flags_json);
 	bb_owner self;
 	bb_owner_self(&self);
 	bb_db_run_new rn = {host_id, bb_opt_str(o, "label", NULL), command, "diagnose", opts, BB_VERSION,

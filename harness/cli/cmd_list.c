@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "harness/cli/command.h"
+#include "harness/host/limits.h"
 #include "harness/worker/probe_client.h"
 #include "harness/worker/worker.h"
 #include "reports/table.h"
@@ -32,6 +33,20 @@ static const char *short_path(const char *p)
 	if (p && !strncmp(p, BB_MULTIARCH_LIBDIR, n) && p[n] == '/')
 		return p + n + 1;
 	return p;
+}
+
+/* The CPUs this process may use, and each backend whose default pool is larger. */
+static void print_pool_flags(listed *items, size_t n)
+{
+	bb_limits l;
+	char line[512];
+	bb_limits_probe(&l);
+	printf("\nCPUs this process may use: %s\n", bb_limits_summary(&l, line, sizeof(line)));
+	for (size_t i = 0; i < n; i++) {
+		const char *flag = bb_json_str(bb_json_get(items[i].record, "threads_flag"), NULL);
+		if (flag)
+			printf("warning: %s %s\n", items[i].spec.alias, flag);
+	}
 }
 
 static void print_table(listed *items, size_t n)
@@ -93,6 +108,7 @@ static void print_table(listed *items, size_t n)
 			bb_strbuf_release(&sb);
 		}
 	}
+	print_pool_flags(items, n);
 	/* what the probes could not tell or found odd */
 	for (size_t i = 0; i < n; i++) {
 		const bb_json *notes = bb_json_get(items[i].record, "notes");
@@ -126,6 +142,10 @@ static void print_json(listed *items, size_t n, const char *const *missing, size
 	for (size_t i = 0; i < n_missing; i++)
 		bb_jw_string(&w, missing[i]);
 	bb_jw_array_end(&w);
+	bb_limits l;
+	bb_limits_probe(&l);
+	bb_jw_key(&w, "limits");
+	bb_limits_to_json(&l, &w);
 	bb_jw_object_end(&w);
 	printf("%s\n", sb.buf);
 	bb_strbuf_release(&sb);
@@ -134,9 +154,8 @@ static void print_json(listed *items, size_t n, const char *const *missing, size
 static int cmd_list(bb_opts *o)
 {
 	const char *backends = bb_opt_str(o, "backends", NULL);
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	long threads_l, timeout_l;
-	if (bb_opt_long(o, "threads", ncpu > 0 ? ncpu : 1, 0, 4096, &threads_l) ||
+	if (bb_opt_long(o, "threads", bb_cpus_allowed(), 0, 4096, &threads_l) ||
 	    bb_opt_long(o, "timeout", (long)BB_PROBE_TIMEOUT_DEFAULT, 1, 86400, &timeout_l))
 		return BB_EXIT_USAGE;
 	int threads = (int)threads_l;
@@ -205,7 +224,7 @@ static int cmd_list(bb_opts *o)
 static const bb_option list_options[] = {
 	{"backends", 'b', "B", "comma-separated backend specs ([alias=]name-or-path[+VAR=VALUE...]; an alias is "
 			       BB_SPEC_ALIAS_CHARS "); default: all installed"},
-	{"threads", 't', "N", "thread count to set through each backend's API before reading it back (default: online CPUs; 0: leave default)"},
+	{"threads", 't', "N", "thread count to set through each backend's API before reading it back (default: the CPUs this process may use; 0: leave default)"},
 	{"timeout", 0, "SEC", "seconds a backend may take to load and be probed (default 60)"},
 	{"clean-env", 0, NULL, "drop the inherited variables each library reads before loading it (its default configuration)"},
 	{"json", 0, NULL, "print the whole probed records as JSON"},

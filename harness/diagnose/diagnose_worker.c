@@ -51,6 +51,9 @@ static int load_probed(bb_backend *b, const bb_backend_spec *spec, int threads, 
 {
 	char err[512];
 	bb_backend_init(b, spec);
+	/* the scenario's worker set the thread variables before loading (bb_worker_set_env):
+	 * no pool probe, whose extra dgemm would start threads the scenario times */
+	b->threads_from_env = 1;
 	if (bb_backend_load(b, err, sizeof(err)) || bb_backend_probe_abi(b, err, sizeof(err))) {
 		emit_error("%s", err);
 		return -1;

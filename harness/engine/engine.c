@@ -207,6 +207,7 @@ int bb_engine_run(const bb_engine_opts *o)
 	}
 	bb_engine_results_init(&e.results, e.run_id, bb_db_path(e.db), e.cores);
 	e.results.env = o->env;
+	bb_limits_header(o->specs, o->n_specs, o->json, &e.results.limits_json, &e.results.pool_flags);
 
 	int64_t *backend_ids = bb_xcalloc(o->n_specs, sizeof(int64_t));
 	size_t n_groups;

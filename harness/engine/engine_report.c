@@ -78,6 +78,8 @@ void bb_engine_results_release(bb_engine_results *r)
 	}
 	free(r->rows);
 	free(r->db_path);
+	free(r->limits_json);
+	free(r->pool_flags);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -132,6 +134,10 @@ static void print_json(const bb_engine_results *r, const char *run_status)
 	bb_jw_kv_string(&w, "status", run_status);
 	if (r->env)
 		bb_env_plan_json(r->env, &w);
+	bb_jw_key(&w, "limits");
+	bb_jw_raw(&w, r->limits_json);
+	bb_jw_key(&w, "threads_flags");
+	bb_jw_raw(&w, r->pool_flags ? r->pool_flags : "[]");
 	bb_jw_key(&w, "cells");
 	bb_jw_array_begin(&w);
 	for (size_t i = 0; i < r->n; i++) {

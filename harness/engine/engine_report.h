@@ -30,6 +30,8 @@ typedef struct bb_engine_results {
 	bb_engine_row *rows;
 	size_t n, cap;
 	const struct bb_env_plan *env; /* the run's inherited environment, for --json; may be NULL */
+	char *limits_json; /* the CPUs this process may use (harness/host/limits.h), NULL unknown */
+	char *pool_flags;  /* JSON array of {"backend","flag"}: default pools above them; NULL */
 } bb_engine_results;
 
 void bb_engine_results_init(bb_engine_results *r, int64_t run_id, const char *db_path, int cores);

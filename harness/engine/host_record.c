@@ -11,6 +11,8 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "harness/host/host.h"
+#include "harness/host/limits.h"
+#include "harness/worker/probe_client.h"
 
 int bb_host_record(bb_db *db, int quiet, bb_peak *peak, int *cores, int64_t *host_id)
 {
@@ -31,6 +33,10 @@ int bb_host_record(bb_db *db, int quiet, bb_peak *peak, int *cores, int64_t *hos
 	} else {
 		bb_peak_from_json(peak_json, peak);
 	}
+	/* threads beyond the CPUs this process may use are oversubscribed too (the peak above
+	 * is the host's, measured on all its cores) */
+	if (host.limits.cpus_allowed < *cores)
+		*cores = host.limits.cpus_allowed;
 
 	bb_strbuf hs = BB_STRBUF_INIT;
 	bb_json_writer w;
@@ -45,4 +51,44 @@ int bb_host_record(bb_db *db, int quiet, bb_peak *peak, int *cores, int64_t *hos
 	free(peak_json);
 	bb_host_release(&host);
 	return rc;
+}
+
+/* The header of a run and of diagnose (contract in host_record.h).  The engine sets the thread
+ * counts of its own cells; the flag is about the library's default, what users' programs get. */
+void bb_limits_header(const bb_backend_spec *specs, size_t n_specs, int quiet, char **limits_json,
+		      char **flags_json)
+{
+	bb_limits l;
+	char line[512];
+	bb_strbuf sb = BB_STRBUF_INIT, flags = BB_STRBUF_INIT;
+	bb_json_writer w, fw;
+	bb_limits_probe(&l);
+	bb_jw_init(&w, &sb, 0);
+	bb_limits_to_json(&l, &w);
+	*limits_json = bb_strbuf_detach(&sb, NULL);
+	int restricted = l.cpus_allowed < l.online || l.quota_cpus > 0;
+	if (restricted && !quiet)
+		fprintf(stderr, "CPUs this process may use: %s\n",
+			bb_limits_summary(&l, line, sizeof(line)));
+	bb_jw_init(&fw, &flags, 0);
+	bb_jw_array_begin(&fw);
+	for (size_t s = 0; restricted && s < n_specs; s++) {
+		bb_json *rec = NULL;
+		bb_strbuf why = BB_STRBUF_INIT;
+		if (bb_probe_in_worker(&specs[s], 0, BB_PROBE_TIMEOUT_DEFAULT, &rec, &why) == 0) {
+			const char *flag = bb_json_str(bb_json_get(rec, "threads_flag"), NULL);
+			if (flag && !quiet)
+				fprintf(stderr, "warning: %s %s\n", specs[s].alias, flag);
+			if (flag) {
+				bb_jw_object_begin(&fw);
+				bb_jw_kv_string(&fw, "backend", specs[s].alias);
+				bb_jw_kv_string(&fw, "flag", flag);
+				bb_jw_object_end(&fw);
+			}
+		}
+		bb_json_free(rec);
+		bb_strbuf_release(&why);
+	}
+	bb_jw_array_end(&fw);
+	*flags_json = bb_strbuf_detach(&flags, NULL);
 }

@@ -229,6 +229,7 @@ int bb_host_probe(bb_host *h)
 	if (!h->cpu_vendor[0])
 		snprintf(h->cpu_vendor, sizeof(h->cpu_vendor), "%s", h->topology.cpu_vendor);
 	bb_counters_probe(&h->counters);
+	bb_limits_probe(&h->limits);
 	make_fingerprint(h);
 	return status;
 }
@@ -299,6 +300,8 @@ void bb_host_to_json(const bb_host *h, bb_json_writer *w)
 	bb_jw_kv_int(w, "cores", h->cores);
 	bb_jw_key(w, "counters");
 	bb_counters_info_to_json(&h->counters, w);
+	bb_jw_key(w, "limits");
+	bb_limits_to_json(&h->limits, w);
 }
 
 void bb_host_release(bb_host *h)

@@ -13,6 +13,7 @@
 
 #include "common/json.h"
 #include "harness/host/counters.h"
+#include "harness/host/limits.h"
 #include "harness/host/topology.h"
 
 typedef struct bb_host {
@@ -46,6 +47,8 @@ typedef struct bb_host {
 	int cores;                 /* bb_topology_cores(): hwloc's, else the online CPUs */
 	char topology_source[320]; /* where cores came from: "hwloc" or "sysconf (...): why" */
 	bb_counters_info counters;
+	bb_limits
+	    limits; /* what this process may use (affinity, cgroup, THP): not in the fingerprint */
 
 	char fingerprint[17]; /* 16 hex digits of SHA-256(fingerprint_source) */
 	char fingerprint_source[512];

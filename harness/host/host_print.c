@@ -136,7 +136,8 @@ static void print_topology(const bb_host *h, FILE *out)
 	print_cache(out, "L3", &t->l3);
 	kv(out, "per core", "L1d %s, L2 %s, L3 %s shared by %d core%s",
 	   size_str(t->l1d_per_core, a, sizeof(a)), size_str(t->l2_per_core, b, sizeof(b)),
-	   size_str(t->l3_shared, c, sizeof(c)), t->l3.cores_sharing, bb_plural(t->l3.cores_sharing));
+	   size_str(t->l3_shared, c, sizeof(c)), t->l3.cores_sharing,
+	   bb_plural(t->l3.cores_sharing));
 }
 
 static void print_os(const bb_host *h, FILE *out)
@@ -260,6 +261,35 @@ static void print_counters(const bb_host *h, FILE *out)
 	bb_strbuf_release(&sb);
 }
 
+/* What this process may use, which a container, taskset or a batch system makes less than
+ * the machine has. */
+static void print_limits(const bb_host *h, FILE *out)
+{
+	const bb_limits *l = &h->limits;
+	char a[32];
+
+	section(out, "This process may use");
+	kv(out, "CPUs", "%d (the least of affinity, cgroup quota and cpuset; %d online)",
+	   l->cpus_allowed, l->online);
+	kv(out, "affinity", "%s (%d CPU%s)", l->affinity[0] ? l->affinity : "unknown",
+	   l->affinity_count, bb_plural(l->affinity_count));
+	kv(out, "cgroup", "%s%s%s", l->cgroup[0] ? l->cgroup : "none found",
+	   l->cgroup[0] ? " " : "", l->cgroup_path);
+	if (l->quota_cpus > 0)
+		kv(out, "CPU quota", "%.3g CPUs (%s)", l->quota_cpus, l->quota_file);
+	else
+		kv(out, "CPU quota", "%s", l->cgroup[0] ? "none" : "unknown");
+	kv(out, "cpuset", "%s", l->cpuset[0] ? l->cpuset : "unknown");
+	if (l->memory_max > 0)
+		kv(out, "memory limit", "%s (%s)", size_str(l->memory_max, a, sizeof(a)),
+		   l->memory_file);
+	else
+		kv(out, "memory limit", "%s", l->memory_max == 0 ? "none" : "unknown");
+	kv(out, "huge pages (THP)", "transparent: enabled %s, defrag %s",
+	   l->thp_enabled[0] ? l->thp_enabled : "unknown",
+	   l->thp_defrag[0] ? l->thp_defrag : "unknown");
+}
+
 void bb_host_print(const bb_host *h, FILE *out)
 {
 	print_cpu(h, out);
@@ -267,4 +297,5 @@ void bb_host_print(const bb_host *h, FILE *out)
 	print_os(h, out);
 	print_clock(h, out);
 	print_counters(h, out);
+	print_limits(h, out);
 }

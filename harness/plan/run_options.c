@@ -14,17 +14,21 @@
 #include "common/error.h"
 #include "common/number.h"
 #include "common/json.h"
+#include "harness/host/limits.h"
 #include "harness/host/topology.h"
 
 /* Thread counts above the cores are allowed (oversubscription is one of the things measured)
  * up to this many. */
 enum { MAX_THREADS = 256 };
 
-/* The host's cores, as the engine counts them for the oversubscription mark: hwloc's, else
- * the online CPUs (the host record says which). */
+/* What "all" threads means: the host's cores (hwloc's, else the online CPUs), but never more
+ * than the CPUs this process may use (affinity, cgroup quota and cpuset): under taskset or in
+ * a container sized below the host, "all" is what the process can run, as the engine counts
+ * it for the oversubscription mark. */
 static int host_cores(void)
 {
-	return bb_topology_cores(NULL, 0);
+	int cores = bb_topology_cores(NULL, 0), allowed = bb_cpus_allowed();
+	return allowed < cores ? allowed : cores;
 }
 
 /* "1,all,2xall" -> {1, cores, 2*cores}, duplicates removed.  On failure *out is NULL and *n 0:

@@ -17,7 +17,7 @@
 	{"backends", 'b', "B", "comma-separated backend specs ([alias=]name-or-path[+VAR=VALUE...]; an alias is " \
 			       BB_SPEC_ALIAS_CHARS ")"},                                              \
 	{"sizes", 's', "S", "sizes for workloads that give no n: 64,128 or 64..4096 (doubling)"},     \
-	{"threads", 't', "T", "thread counts 1..256: 1,2, 'all' (the cores), '2xall'; above the cores: marked *"}, \
+	{"threads", 't', "T", "thread counts 1..256: 1,2, 'all' (the cores, at most the CPUs this process may use), '2xall'; above the cores: marked *"}, \
 	{"omp", 0, "R", "OpenMP runtimes co-loaded in the worker: none (default), gomp, llvm, iomp, a path"}, \
 	{"label", 'l', "L", "a label for the run, not used by another run in the database (compare and " \
 			    "report find runs by it)"},                                                    \

@@ -30,6 +30,7 @@
 #include "backends/omp_runtime.h"
 #include "common/error.h"
 #include "common/json.h"
+#include "harness/host/limits.h"
 #include "harness/worker/measure.h"
 #include "harness/worker/worker.h"
 #include "harness/worker/worker_env.h"
@@ -77,12 +78,31 @@ static void emit_cell(const char *key, const bb_backend *b, const bb_measure_res
 
 static void emit_stage(const char *stage) { bb_worker_emit_pair("stage", "stage", stage); }
 
+/* The CPUs this worker may use, into the record: the worker inherits the controller's
+ * affinity and cgroup, and is what the library sees. */
+static void set_limits(bb_backend *b)
+{
+	bb_limits l;
+	bb_strbuf sb = BB_STRBUF_INIT;
+	bb_json_writer w;
+	bb_limits_probe(&l);
+	bb_jw_init(&w, &sb, 0);
+	bb_limits_to_json(&l, &w);
+	b->cpus_allowed = l.cpus_allowed;
+	b->limits_json = bb_strbuf_detach(&sb, NULL);
+}
+
 /* Load and probe a backend in this worker and report its record (or why it cannot be used).
- * Returns 0 with b ready, or 1 (reported; b still needs bb_backend_release()). */
-static int load_backend(const bb_backend_spec *spec, int threads, bb_backend *b)
+ * threads_from_env: the thread variables were set before loading (the pool it starts is
+ * blasbench's choice, not the library's default).  Returns 0 with b ready, or 1 (reported; b
+ * still needs bb_backend_release()). */
+static int load_backend(const bb_backend_spec *spec, int threads, int threads_from_env,
+			bb_backend *b)
 {
 	char err[512];
 	bb_backend_init(b, spec);
+	b->threads_from_env = threads_from_env;
+	set_limits(b);
 	bb_backend_stage_hook = emit_stage;
 	emit_stage("load");
 	if (bb_backend_load(b, err, sizeof(err)) || bb_backend_probe_abi(b, err, sizeof(err))) {
@@ -121,7 +141,7 @@ int bb_worker_task_probe(const char *spec_text, int threads)
 	bb_worker_set_env(&spec, 0); /* notes the inherited environment; the thread count is set
 					  * through the API only */
 	bb_backend b;
-	int rc = load_backend(&spec, threads, &b);
+	int rc = load_backend(&spec, threads, 0, &b);
 	bb_spec_release(&spec);
 	bb_backend_release(&b);
 	return rc;
@@ -235,7 +255,7 @@ int bb_worker_task_run(const char *jobfile)
 		}
 	}
 	bb_backend b;
-	int rc = load_backend(&spec, threads, &b) || omp_failed;
+	int rc = load_backend(&spec, threads, threads > 0, &b) || omp_failed;
 	bb_spec_release(&spec);
 	if (rc)
 		goto cleanup;
