@@ -8,7 +8,7 @@
 #                when compare's verdict is a regression (its exit code 1) or it cannot judge (2)
 #   performance  GFLOP/s of each cell ("BACKEND/ROUTINE[PARAMS]/tT"), with the baseline's GFLOP/s as the
 #                reference; cells_ok, cells_not_ok, regressions and improvements as counts
-# Variables (set with -S NAME=VALUE; parameterise with -P NAME:V1,V2 and --param-values-delim):
+# Variables (set with -S NAME=VALUE; parameterise with -P NAME=V1,V2 and --param-values-delim):
 #   blasbench   the executable (default: blasbench on PATH)
 #   backends    backend specs, as `--backends` (default: openblas)
 #   threads     thread counts, as `--threads` (default: all)
@@ -41,6 +41,17 @@ def _cell_name(backend, workload, threads):
     splits reference keys on ':', so a workload's own ':' becomes brackets).'''
     routine, _, params = workload.partition(':')
     return f'{backend}/{routine}[{params}]/t{threads}' if params else f'{backend}/{routine}/t{threads}'
+
+
+def _quote(s):
+    '''s quoted for the job script's shell.'''
+    return "'" + str(s).replace("'", "'\\''") + "'"
+
+
+@sn.deferrable
+def _constant(value):
+    '''A performance value already read from blasbench's JSON, as a deferred expression.'''
+    return value
 
 
 def _load_json(path):
@@ -120,7 +131,7 @@ class BlasbenchCheck(rfm.RunOnlyRegressionTest):
     @run_after('setup')
     def set_command(self):
         part = self.current_partition
-        self.executable = self.blasbench
+        self.executable = _quote(self.blasbench)
         if self.workloads:
             opts = ['run', '--workloads', self.workloads]
         else:
@@ -205,13 +216,3 @@ class BlasbenchCheck(rfm.RunOnlyRegressionTest):
             self.perf_variables[name] = sn.make_performance_function(_constant(value), 'cells')
         if reference:
             self.reference = {'*': reference}
-
-
-@sn.deferrable
-def _constant(value):
-    return value
-
-
-def _quote(s):
-    '''s quoted for the job script's shell.'''
-    return "'" + str(s).replace("'", "'\\''") + "'"
