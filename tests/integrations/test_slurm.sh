@@ -4,8 +4,8 @@
 # spool and logs in a temporary directory, ports free at start), all stopped on every exit path.
 # submit.sh submits a two-task array (each a quick `blasbench run` on node-local storage, its
 # database copied to the results directory) and the merge job that depends on it; the test
-# checks both task databases, that the node-local copies are gone, and the merged database
-# holding both runs.  Skips (77) only where the daemons are missing or cannot start.
+# checks both task databases, that the node-local copies are gone, the merged database holding
+# both runs, and a report over it comparing one task's run with the other's.  Skips (77) only where the daemons are missing or cannot start.
 # Usage: test_slurm.sh BLASBENCH
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -136,6 +136,12 @@ check 'grep -q "^merging 2 databases" "$tmp/results"/blasbench-merge-*.out' \
 if [ $has_merge = 1 ]; then
 	check '[ "$(runs "$tmp/results/merged.db" | sort)" = "$(printf "%s complete\n" "$node-${array}_0" "$node-${array}_1")" ]' \
 		"the merged database holds both tasks' runs"
+	"$bb" report --db "$tmp/results/merged.db" --html "$tmp/report.html" \
+		--compare "$node-${array}_0" "$node-${array}_1" >"$tmp/report.out" 2>&1
+	rc=$?
+	cat "$tmp/report.out"
+	check '[ $rc -eq 0 ] && grep -q "$node-${array}_0" "$tmp/report.html" && grep -q "$node-${array}_1" "$tmp/report.html"' \
+		"report over the merged database shows one task's run against the other's (rc $rc)"
 else
 	echo "FAIL: 'blasbench merge' is missing from this build (it is built on the i20-merge branch):"
 	echo "      the array part ran; the merge job could not"
