@@ -140,8 +140,11 @@ class BlasbenchCheck(rfm.RunOnlyRegressionTest):
         for name in ('passes', 'budget', 'omp', 'sizes'):
             if getattr(self, name):
                 opts += [f'--{name}', getattr(self, name)]
-        # the label and the database path are expanded by the job script's shell on the node
-        label = f'rfm-{part.fullname.replace(":", "-")}-$(hostname -s)-$(date -u +%Y%m%dT%H%M%S)'
+        # the label and the database path are expanded by the job script's shell on the node;
+        # the label names partition, node, test variant (its hash) and time, so labels stay
+        # unique in a database merged from many nodes and parameterised runs
+        label = (f'rfm-{part.fullname.replace(":", "-")}-$(hostname -s)-{self.hashcode}-'
+                 '$(date -u +%Y%m%dT%H%M%S)')
         self.executable_opts = [_quote(o) for o in opts] + [
             '--label', f'"{label}"', '--db', '"$bb_db"', '--json', '>', RUN_JSON]
         self.prerun_cmds = [
