@@ -6,6 +6,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bb_setup
+# the project-local Python environment with ReFrame (.venv/); without the package index its
+# tests skip, anything else is an error
+bb_venv || [ $? -eq 2 ]
 jobs=$(nproc)
 
 bb_say "build (RelWithDebInfo, warnings as errors)"
