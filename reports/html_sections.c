@@ -88,9 +88,17 @@ static bb_json *parse(const char *text)
 
 static void peak_table(bb_strbuf *out, const bb_html_input *in)
 {
+	if (in->peak_note) {
+		bb_strbuf_addf(out, "<p class=\"%s\" id=\"peak-source\">",
+			       in->n_peak ? "peak-source" : "warn");
+		bb_html_escape(out, in->peak_note);
+		bb_strbuf_adds(out, "</p>\n");
+	}
 	if (!in->n_peak) {
-		bb_strbuf_adds(out, "<p class=\"warn\">This host's peak was not measured: % of peak "
-				    "is not known (<code>blasbench info</code> measures it).</p>\n");
+		if (!in->peak_note)
+			bb_strbuf_adds(out, "<p class=\"warn\">This host's peak was not measured: % of "
+					    "peak is not known (<code>blasbench info</code> measures "
+					    "it).</p>\n");
 		return;
 	}
 	bb_strbuf_addf(out,
