@@ -43,7 +43,8 @@ typedef struct bb_peak {
 	double steal;   /* share of the CPU time of the measurement stolen by the hypervisor
 			 * (/proc/stat), NAN unknown */
 	double others;  /* share of all CPUs' time used by other processes meanwhile, NAN unknown */
-	char measured_at[32]; /* "2026-12-05T05:00:00Z" of the (latest) measurement, "" unknown */
+	char measured_at[32]; /* "2026-12-05T05:00:00Z" of the measurement (of a best-known: of
+			       * its latest undisturbed one), "" unknown */
 	char version[32];     /* blasbench version that measured it, "" unknown */
 	int undisturbed;      /* 1 judged undisturbed (a best-known peak: one of the measurements
 			       * merged in was), 0 judged disturbed, -1 not judged */

@@ -55,6 +55,13 @@ void bb_peak_choose(const bb_peak *measured, const char *why, const bb_peak *sto
 	if (usable) {
 		bb_peak_merge_best(&c->host_best, stored);
 		c->host_best.undisturbed = stored->undisturbed == 1 || measured->undisturbed == 1;
+		/* when and how: of the latest undisturbed measurement in it */
+		if (measured->undisturbed == 1 || stored->undisturbed != 1) {
+			memcpy(c->host_best.measured_at, measured->measured_at,
+			       sizeof(c->host_best.measured_at));
+			c->host_best.steal = measured->steal;
+			c->host_best.others = measured->others;
+		}
 	}
 	if (measured->undisturbed == 1) {
 		c->source = BB_PEAK_RUN;

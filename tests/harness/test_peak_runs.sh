@@ -9,7 +9,7 @@
 #   fallback: a best-known planted far above what this host does makes the run's measurement
 #           "disturbed" (far below the best-known): measured again, then the percentages are
 #           computed against the best-known and the run says so (header, table note, --json,
-#           report);
+#           report, compare);
 #   info: `info --json` gives each figure's runs (min <= median <= max = the figure).
 # Runs are tiny (opt dgemm n=64, one thread, one pass).  Usage: test_peak_runs.sh BLASBENCH CASE
 set -u
@@ -106,6 +106,16 @@ fallback)
 	"$bb" report second --db "$db" --html "$tmp/r.html" >/dev/null 2>&1
 	check 'grep -q "id=\"peak-source\">This run&#39;s peak measurement was disturbed (.*best-known undisturbed peak of 2026-01-01T00:00:00Z: .*5 runs" "$tmp/r.html"' \
 		"the report says which peak and why: $(grep -o "id=.peak-source.>[^<]*" "$tmp/r.html")"
+	"$bb" compare first second --db "$db" >"$tmp/cmp" 2>&1
+	check 'grep -q "; cand: %PEAK against the host.s best-known peak (its own measurement was disturbed" "$tmp/cmp"' \
+		"compare says which peak each run used: $(head -n 4 "$tmp/cmp")"
+	"$bb" compare first second --db "$db" --json >"$tmp/cmp.json" 2>&1
+	check 'python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d[\"candidate\"][\"peak_source\"] == \"host\" and d[\"candidate\"][\"peak_disturbed\"], d[\"candidate\"]
+assert d[\"base\"][\"peak_source\"] in (\"run\", \"none\"), d[\"base\"]
+" "$tmp/cmp.json"' "compare --json gives each run's peak source: $(head -c 400 "$tmp/cmp.json")"
 	run --label third --json >"$tmp/json" 2>"$tmp/jerr"
 	check 'python3 -c "
 import json, sys

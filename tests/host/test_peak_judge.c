@@ -169,7 +169,9 @@ static void test_choose(void)
 	/* a best-known far below an undisturbed measurement was itself disturbed: raised */
 	bb_peak low = make(20, 30, 0.01);
 	low.undisturbed = 1;
+	snprintf(quiet.measured_at, sizeof(quiet.measured_at), "2026-12-05T07:00:00Z");
 	bb_peak_choose(&quiet, "", &low, &c);
+	BB_CHECK_STR(c.host_best.measured_at, "2026-12-05T07:00:00Z");
 	BB_CHECK_INT(c.source, BB_PEAK_RUN);
 	BB_CHECK(strstr(c.note, "raised") != NULL);
 	BB_CHECK_NEAR(bb_peak_best(&c.host_best, 'd', 0), 57, 0);
@@ -189,6 +191,7 @@ static void test_json(void)
 	bb_peak busy = make(57, 30.9, 0.2), stored = make(55, 110, 0.01);
 	busy.undisturbed = 0;
 	busy.steal = 0.07;
+	snprintf(busy.measured_at, sizeof(busy.measured_at), "2026-12-05T06:00:00Z");
 	stored.undisturbed = 1;
 	bb_peak_choose(&busy, "the reasons", &stored, &c);
 	c.attempts = 2;
@@ -215,7 +218,9 @@ static void test_json(void)
 	BB_CHECK_NEAR(back.measured.steal, 0.07, 1e-12);
 	BB_CHECK_NEAR(back.measured.isa[BB_ISA_AVX512].d.all_runs.median, 30.9 * 0.8, 1e-9);
 	BB_CHECK_NEAR(bb_peak_best(&back.used, 'd', 1), 110, 1e-9);
+	/* the best-known says when its undisturbed measurement was taken, not this run's */
 	BB_CHECK_STR(back.used.measured_at, "2026-12-05T05:00:00Z");
+	BB_CHECK_STR(back.measured.measured_at, "2026-12-05T06:00:00Z");
 	bb_json_free(v);
 	BB_CHECK_INT(bb_peak_choice_from_json(NULL, &back), -1);
 
