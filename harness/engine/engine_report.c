@@ -159,7 +159,7 @@ static void print_json(const bb_engine_results *r, const char *run_status)
 		kv_num(&w, "ci_high", row->ci_high_s);
 		kv_num(&w, "gflops", row->gflops);
 		kv_num(&w, "pct_peak", row->pct_peak);
-		bb_jw_kv_bool(&w, "above_peak", row->pct_peak > BB_ENGINE_PCT_ABOVE_PEAK);
+		bb_jw_kv_bool(&w, "above_peak", row->pct_peak > BB_PEAK_ABOVE_PCT);
 		kv_num(&w, "cpu_wall_ratio", row->cpu_ratio);
 		bb_json *params = row->params_json
 					  ? bb_json_parse(row->params_json, strlen(row->params_json), NULL, 0)
@@ -198,7 +198,7 @@ static void print_peak_note(const bb_engine_results *r, int any_above)
 	if (any_above)
 		printf("! above %.0f%% of the peak: a cell cannot run faster than the peak, so that "
 		       "figure is too low (measured while the machine was busy?)\n",
-		       BB_ENGINE_PCT_ABOVE_PEAK);
+		       BB_PEAK_ABOVE_PCT);
 }
 
 /* Failures first (in the order they happened), then the rest.  The OMP column only when a
@@ -209,7 +209,7 @@ static void print_table(const bb_engine_results *r)
 	for (size_t i = 0; i < r->n; i++) {
 		any_omp |= r->rows[i].omp != NULL;
 		any_over |= r->rows[i].oversubscribed;
-		any_above |= r->rows[i].pct_peak > BB_ENGINE_PCT_ABOVE_PEAK;
+		any_above |= r->rows[i].pct_peak > BB_PEAK_ABOVE_PCT;
 	}
 	bb_table t;
 	const char *omp_head = any_omp ? "OMP" : NULL;
@@ -237,7 +237,7 @@ static void print_table(const bb_engine_results *r)
 				snprintf(gf, sizeof(gf), "%.2f", row->gflops);
 				if (!isnan(row->pct_peak))
 					snprintf(pct, sizeof(pct), "%.0f%%%s", row->pct_peak,
-						 row->pct_peak > BB_ENGINE_PCT_ABOVE_PEAK ? "!" : "");
+						 row->pct_peak > BB_PEAK_ABOVE_PCT ? "!" : "");
 				else
 					snprintf(pct, sizeof(pct), "?");
 			}

@@ -15,10 +15,6 @@
 #include "db/db.h"
 #include "harness/host/peak.h"
 
-/* A cell above this % of the peak it is computed against shows that the peak figure is too
- * low (measured while the machine was busy): its %PEAK is printed with "!" and a note. */
-#define BB_ENGINE_PCT_ABOVE_PEAK 105.0
-
 typedef struct bb_engine_row {
 	char *backend, *workload, *routine, *status, *error;
 	char *omp;         /* the co-loaded OpenMP runtime, NULL none */

@@ -111,6 +111,11 @@ int bb_peak_judge(const bb_peak *p, const bb_peak *known, char *why, size_t len)
  * several is the better estimate.  best may be all zero (nothing known yet). */
 void bb_peak_merge_best(bb_peak *best, const bb_peak *p);
 
+/* A cell above this % of the peak it is computed against shows that the peak figure is too
+ * low (measured while the machine was busy): the run summary and the report mark its % of peak
+ * with "!" and a note. */
+#define BB_PEAK_ABOVE_PCT 105.0
+
 /* Where the figure percentages are computed against comes from. */
 typedef enum bb_peak_source {
 	BB_PEAK_NONE, /* no figure to trust: percentages are not given ("?") */

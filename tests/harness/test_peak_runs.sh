@@ -9,7 +9,7 @@
 #   fallback: a best-known planted far above what this host does makes the run's measurement
 #           "disturbed" (far below the best-known): measured again, then the percentages are
 #           computed against the best-known and the run says so (header, table note, --json,
-#           report, compare);
+#           report, compare); a cell above 105% of its peak is marked in the report;
 #   info: `info --json` gives each figure's runs (min <= median <= max = the figure).
 # Runs are tiny (opt dgemm n=64, one thread, one pass).  Usage: test_peak_runs.sh BLASBENCH CASE
 set -u
@@ -106,6 +106,11 @@ fallback)
 	"$bb" report second --db "$db" --html "$tmp/r.html" >/dev/null 2>&1
 	check 'grep -q "id=\"peak-source\">This run&#39;s peak measurement was disturbed (.*best-known undisturbed peak of 2026-01-01T00:00:00Z: .*5 runs" "$tmp/r.html"' \
 		"the report says which peak and why: $(grep -o "id=.peak-source.>[^<]*" "$tmp/r.html")"
+	# a cell above the peak means the peak is wrong: the report marks it and says so
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("update cell set pct_peak = 150 where run_id = 1"); c.commit()' "$db"
+	"$bb" report first --db "$db" --html "$tmp/r1.html" >/dev/null 2>&1
+	check 'grep -q ">150%!<" "$tmp/r1.html" && grep -q "id=\"above-peak\">! above 105% of the peak" "$tmp/r1.html"' \
+		"the report marks a cell above the peak"
 	"$bb" compare first second --db "$db" >"$tmp/cmp" 2>&1
 	check 'grep -q "; cand: %PEAK against the host.s best-known peak (its own measurement was disturbed" "$tmp/cmp"' \
 		"compare says which peak each run used: $(head -n 4 "$tmp/cmp")"
