@@ -405,6 +405,8 @@ void bb_peak_print(const bb_peak *p, FILE *out)
 	if (!p->repeats)
 		return;
 	fprintf(out, "spread of the %d timed runs per figure (min..median..max):\n", p->repeats);
+	fprintf(out, "%-8s %-18s %-18s %-18s %s\n", "level", "double/core", "double/all",
+	        "single/core", "single/all");
 	for (int i = 0; i < BB_ISA_COUNT; i++) {
 		if (!p->isa[i].measured)
 			continue;
@@ -415,7 +417,7 @@ void bb_peak_print(const bb_peak *p, FILE *out)
 			char cell[64];
 			snprintf(cell, sizeof(cell), "%.1f..%.1f..%.1f", sp[k]->min, sp[k]->median,
 				 sp[k]->max);
-			fprintf(out, " %-18s", cell);
+			fprintf(out, k < 3 ? " %-18s" : " %s", cell);
 		}
 		fprintf(out, "\n");
 	}
