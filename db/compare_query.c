@@ -128,6 +128,7 @@ int bb_db_cmp_run_load(const char *path, const char *ref, bb_db_cmp_run *out, ch
 	out->label = ri.label ? bb_xstrdup(ri.label) : NULL;
 	out->status = ri.status ? bb_xstrdup(ri.status) : NULL;
 	out->host_fingerprint = ri.host_fingerprint ? bb_xstrdup(ri.host_fingerprint) : NULL;
+	out->options_json = ri.options_json ? bb_xstrdup(ri.options_json) : NULL;
 	bb_db_run_info_release(&ri);
 	if (load_backends(db, out, err, errlen) || load_cells(db, out, err, errlen))
 		goto cleanup;
@@ -160,5 +161,6 @@ void bb_db_cmp_run_release(bb_db_cmp_run *r)
 	free(r->label);
 	free(r->status);
 	free(r->host_fingerprint);
+	free(r->options_json);
 	memset(r, 0, sizeof(*r));
 }

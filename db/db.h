@@ -240,6 +240,7 @@ typedef struct bb_db_cmp_run {
 	char *label;            /* may be NULL */
 	char *status;
 	char *host_fingerprint; /* may be NULL */
+	char *options_json;     /* the run's options (its peak is "peak"); may be NULL */
 	bb_db_cmp_backend *backends;
 	size_t n_backends;
 	bb_db_cmp_cell *cells;  /* ordered by cell id */

@@ -77,6 +77,47 @@ static void run_name(const bb_db_cmp_run *r, char *buf, size_t len)
 	         r->label ? r->label : "", r->label ? ")" : "", r->db_path ? r->db_path : "?");
 }
 
+/* What a run's %PEAK was computed against (options_json "peak", harness/host/peak.h), written
+ * to source and returned: its own peak measurement ("run"), the host's best-known one ("host"),
+ * none ("none"); NULL when the run kept no peak (made before it was measured per run).
+ * *disturbed: its measurement was. */
+static const char *peak_source(const bb_db_cmp_run *r, char *source, size_t len, int *disturbed)
+{
+	bb_json *o = r->options_json
+	                 ? bb_json_parse(r->options_json, strlen(r->options_json), NULL, 0)
+	                 : NULL;
+	const bb_json *p = bb_json_get(o, "peak");
+	const char *s = bb_json_str(bb_json_get(p, "source"), NULL);
+	*disturbed = bb_json_bool(bb_json_get(p, "disturbed"), 0);
+	snprintf(source, len, "%s", s ? s : "");
+	bb_json_free(o);
+	return *source ? source : NULL;
+}
+
+/* "base: %PEAK against its own peak measurement; cand: ..." (the peak does not change a time,
+ * but a disturbed peak measurement says the machine was busy when that run started). */
+static void peak_text(const bb_cmp_report *rep, char *buf, size_t len)
+{
+	const bb_db_cmp_run *runs[2] = {rep->base, rep->cand};
+	size_t n = 0;
+	buf[0] = 0;
+	for (int i = 0; i < 2 && n < len; i++) {
+		int disturbed;
+		char source[16];
+		const char *s = peak_source(runs[i], source, sizeof(source), &disturbed);
+		const char *what = !s                  ? "no peak kept with the run"
+		                   : !strcmp(s, "run") ? "against its own peak measurement"
+		                   : !strcmp(s, "host")
+		                       ? "against the host's best-known peak (its own "
+		                         "measurement was disturbed: the machine was busy)"
+		                       : "not given (its peak measurement was disturbed: "
+		                         "the machine was busy)";
+		int k = snprintf(buf + n, len - n, "%s%s: %%PEAK %s", i ? "; " : "",
+		                 i ? "cand" : "base", what);
+		n += k > 0 ? (size_t)k : 0;
+	}
+}
+
 static void summary_text(const bb_cmp_report *rep, char *buf, size_t len)
 {
 	snprintf(
@@ -102,6 +143,8 @@ void bb_cmp_print_table(const bb_cmp_report *rep, FILE *out)
 	run_name(rep->base, b, sizeof(b));
 	run_name(rep->cand, c, sizeof(c));
 	fprintf(out, "base %s\ncand %s\n", b, c);
+	peak_text(rep, line, sizeof(line));
+	fprintf(out, "%s\n", line);
 	if (rep->host_differs) {
 		host_warning(rep, line, sizeof(line));
 		fprintf(out, "%s\n", line);
@@ -148,6 +191,10 @@ static void json_run(bb_json_writer *w, const char *key, const bb_db_cmp_run *r)
 	bb_jw_kv_string(w, "status", r->status);
 	bb_jw_kv_bool(w, "complete", bb_cmp_run_complete(r));
 	bb_jw_kv_string(w, "host", r->host_fingerprint);
+	int disturbed;
+	char source[16];
+	bb_jw_kv_string(w, "peak_source", peak_source(r, source, sizeof(source), &disturbed));
+	bb_jw_kv_bool(w, "peak_disturbed", disturbed);
 	bb_jw_object_end(w);
 }
 

@@ -45,6 +45,8 @@ typedef struct bb_html_input {
 	const bb_html_peak_level *peak; /* NULL/0 levels: the host's peak is not known */
 	size_t n_peak;
 	int peak_threads;               /* threads of the "all" figures */
+	const char *peak_note;          /* which peak the run's % of peak is computed against and
+	                                   how far it can be trusted (plain text); NULL none */
 	const bb_cmp_report *cmp;       /* --compare: this run (candidate) against a base; or NULL */
 	const char *gnuplot;            /* the gnuplot program ("gnuplot" or $BLASBENCH_GNUPLOT) */
 	const char *gnuplot_dir;        /* --gnuplot DIR: keep .dat/.gp there (must exist); NULL:

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "common/number.h"
+#include "harness/host/peak.h"
 #include "reports/html_internal.h"
 
 /* A JSON value as short text: strings as is, numbers %g, booleans yes/no, absent "unknown". */
@@ -88,9 +89,17 @@ static bb_json *parse(const char *text)
 
 static void peak_table(bb_strbuf *out, const bb_html_input *in)
 {
+	if (in->peak_note) {
+		bb_strbuf_addf(out, "<p class=\"%s\" id=\"peak-source\">",
+			       in->n_peak ? "peak-source" : "warn");
+		bb_html_escape(out, in->peak_note);
+		bb_strbuf_adds(out, "</p>\n");
+	}
 	if (!in->n_peak) {
-		bb_strbuf_adds(out, "<p class=\"warn\">This host's peak was not measured: % of peak "
-				    "is not known (<code>blasbench info</code> measures it).</p>\n");
+		if (!in->peak_note)
+			bb_strbuf_adds(out, "<p class=\"warn\">This host's peak was not measured: % of "
+					    "peak is not known (<code>blasbench info</code> measures "
+					    "it).</p>\n");
 		return;
 	}
 	bb_strbuf_addf(out,
@@ -450,6 +459,7 @@ int bb_html_cells_section(bb_strbuf *out, const bb_db_report_run *run, int *fail
 		order[i] = (ranked){status_rank(&run->cells[i]), i};
 	qsort(order, n, sizeof(*order), ranked_order);
 	*failures = 0;
+	int above = 0;
 	bb_strbuf_adds(out, "<section id=\"cells\">\n<h2>Cells</h2>\n<p>Every cell of the run, "
 			    "failures first. Times are per call; the CI is the 95% confidence "
 			    "interval of the median over every pass.</p>\n");
@@ -469,7 +479,9 @@ int bb_html_cells_section(bb_strbuf *out, const bb_db_report_run *run, int *fail
 		if (isfinite(c->gflops))
 			snprintf(gf, sizeof(gf), "%.2f", c->gflops);
 		if (isfinite(c->pct_peak))
-			snprintf(pk, sizeof(pk), "%.0f%%", c->pct_peak);
+			snprintf(pk, sizeof(pk), "%.0f%%%s", c->pct_peak,
+				 c->pct_peak > BB_PEAK_ABOVE_PCT ? "!" : "");
+		above |= c->pct_peak > BB_PEAK_ABOVE_PCT;
 		bb_html_time(c->median_s, med, sizeof(med));
 		bb_html_time(c->ci_low_s, lo, sizeof(lo));
 		bb_html_time(c->ci_high_s, hi, sizeof(hi));
@@ -492,7 +504,13 @@ int bb_html_cells_section(bb_strbuf *out, const bb_db_report_run *run, int *fail
 		bb_html_td(out, NULL, c->error);
 		bb_strbuf_adds(out, "</tr>\n");
 	}
-	bb_strbuf_adds(out, "</tbody></table>\n</section>\n");
+	bb_strbuf_adds(out, "</tbody></table>\n");
+	if (above)
+		bb_strbuf_addf(out, "<p class=\"warn\" id=\"above-peak\">! above %.0f%% of the peak: a "
+				    "cell cannot run faster than the peak, so that figure is too low "
+				    "(measured while the machine was busy?).</p>\n",
+			       BB_PEAK_ABOVE_PCT);
+	bb_strbuf_adds(out, "</section>\n");
 	free(order);
 	return (int)n;
 }

@@ -58,10 +58,13 @@ static int cmd_info(bb_opts *o)
 
 	bb_peak peak;
 	int have_peak = 0;
+	char disturbed[768] = "";
 	if (peak_wanted) {
 		if (!json && isatty(STDERR_FILENO))
 			fprintf(stderr, "measuring peak FLOP/s...\r");
 		have_peak = bb_peak_measure(&peak, host.cores, seconds) == 0;
+		if (have_peak)
+			peak.undisturbed = !bb_peak_judge(&peak, NULL, disturbed, sizeof(disturbed));
 		if (!json && isatty(STDERR_FILENO))
 			fprintf(stderr, "%30s\r", "");
 	}
@@ -90,6 +93,7 @@ static int cmd_info(bb_opts *o)
 			bb_peak_to_json(&peak, &w);
 		else
 			bb_jw_null(&w);
+		bb_jw_kv_string(&w, "peak_disturbed", *disturbed ? disturbed : NULL);
 		bb_jw_object_end(&w);
 		printf("%s\n", sb.buf);
 		bb_strbuf_release(&sb);
@@ -107,6 +111,9 @@ static int cmd_info(bb_opts *o)
 		if (have_peak) {
 			printf("\nmeasured peak (GFLOP/s, FMA-throughput loop):\n");
 			bb_peak_print(&peak, stdout);
+			if (*disturbed)
+				printf("disturbed: %s\n(these figures are too low: measure again on a "
+				       "quieter machine)\n", disturbed);
 		} else if (peak_wanted) {
 			printf("\nmeasured peak: not available (see the error above)\n");
 		}
@@ -134,7 +141,10 @@ const bb_command bb_cmd_info = {
 	.description =
 		"The peak is the best rate of an FMA-throughput loop per ISA level (avx512, avx2,\n"
 		"generic C), double and single precision, on one core and on all cores together;\n"
-		"results elsewhere are given as a percentage of it.  BLASBENCH_KERNEL=avx2|avx512|\n"
+		"results elsewhere are given as a percentage of it.  Each figure is the best of 5\n"
+		"timed runs; their spread (min..median..max) and the CPU time the hypervisor stole\n"
+		"and other processes used meanwhile are shown, and a measurement whose spread or\n"
+		"all-core scaling shows it was disturbed says so.  BLASBENCH_KERNEL=avx2|avx512|\n"
 		"generic forces the level blasbench's own kernels use.\n"
 		"Also listed: the variables set in this environment that the installed libraries\n"
 		"read (found in their files' strings, plus the loader's and the families' prefixes).",

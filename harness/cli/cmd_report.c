@@ -56,20 +56,63 @@ static int prepare_dir(const char *dir)
 	return 0;
 }
 
-/* The measured levels of the stored peak, for the host section. */
-static size_t peak_levels(const char *peak_json, bb_html_peak_level *levels, int *threads)
+/* The measured levels of a peak, for the host section. */
+static size_t peak_levels(const bb_peak *pp, bb_html_peak_level *levels, int *threads)
 {
-	bb_peak p;
+	const bb_peak p = *pp;
 	size_t n = 0;
-	*threads = 0;
-	if (bb_peak_from_json(peak_json, &p))
-		return 0;
 	*threads = p.threads;
 	for (int i = 0; i < BB_ISA_COUNT; i++)
 		if (p.isa[i].measured)
 			levels[n++] = (bb_html_peak_level){bb_isa_name((bb_isa)i), p.isa[i].d.core,
 							   p.isa[i].d.all, p.isa[i].s.core,
 							   p.isa[i].s.all};
+	return n;
+}
+
+/*
+ * The peak of the host section: the run's own (options_json "peak": the figure its % of peak
+ * was computed against, or its disturbed measurement when there was none) with a note saying
+ * which; a run from before the peak was kept per run shows the host's stored one.  *note is
+ * malloc'd.
+ */
+static size_t run_peak(const bb_db_report_run *run, bb_html_peak_level *levels, int *threads,
+		       char **note)
+{
+	bb_json *opts = run->options_json ? bb_json_parse(run->options_json,
+							  strlen(run->options_json), NULL, 0)
+					  : NULL;
+	bb_peak_choice c;
+	bb_peak p;
+	size_t n = 0;
+	char brief[256];
+	*threads = 0;
+	*note = NULL;
+	if (bb_peak_choice_from_json(bb_json_get(opts, "peak"), &c) == 0) {
+		const bb_peak *shown = c.source == BB_PEAK_NONE ? &c.measured : &c.used;
+		n = peak_levels(shown, levels, threads);
+		bb_peak_brief(shown, brief, sizeof(brief));
+		if (c.source == BB_PEAK_RUN)
+			*note = bb_xasprintf("%% of peak is computed against this run's own peak "
+					     "measurement, judged undisturbed: %s.", brief);
+		else if (c.source == BB_PEAK_HOST)
+			*note = bb_xasprintf("This run's peak measurement was disturbed (%s): %% of peak "
+					     "is computed against this host's best-known undisturbed "
+					     "peak%s%s: %s.", c.why, *c.used.measured_at ? " of " : "",
+					     c.used.measured_at, brief);
+		else
+			*note = bb_xasprintf("This run's peak measurement was disturbed (%s) and the "
+					     "host had no undisturbed peak on record: %% of peak is not "
+					     "given.  The disturbed measurement: %s.", c.why, brief);
+		if (c.source == BB_PEAK_NONE)
+			n = 0;
+	} else if (bb_peak_from_json(run->peak_json, &p) == 0) {
+		n = peak_levels(&p, levels, threads);
+		*note = bb_xasprintf("This run was made before the peak was measured per run: %% of "
+				     "peak is computed against the host's stored peak, which may have "
+				     "been measured on a busy machine.");
+	}
+	bb_json_free(opts);
 	return n;
 }
 
@@ -117,7 +160,7 @@ static int cmd_report(bb_opts *o)
 	const char *gpdir = bb_opt_str(o, "gnuplot", NULL);
 	const char *base_ref = bb_opt_str(o, "compare", NULL);
 	const char *gnuplot = getenv("BLASBENCH_GNUPLOT");
-	char err[512], *path = NULL, *bpath = NULL, cand_ref[32];
+	char err[512], *path = NULL, *bpath = NULL, cand_ref[32], *peak_note = NULL;
 	const char *run_ref, *brun;
 	bb_db_report_run run = {0};
 	bb_db_cmp_run base = {0}, cand = {0};
@@ -175,7 +218,8 @@ static int cmd_report(bb_opts *o)
 	    .progress = isatty(STDERR_FILENO),
 	    .generator = generator,
 	};
-	in.n_peak = peak_levels(run.peak_json, levels, &in.peak_threads);
+	in.n_peak = run_peak(&run, levels, &in.peak_threads, &peak_note);
+	in.peak_note = peak_note;
 	if (bb_html_report(&in, &page, &res, err, sizeof(err))) {
 		bb_error("%s", err);
 		goto cleanup;
@@ -203,6 +247,7 @@ cleanup:
 	bb_db_cmp_run_release(&base);
 	bb_db_cmp_run_release(&cand);
 	bb_db_report_run_release(&run);
+	free(peak_note);
 	free(path);
 	free(bpath);
 	return ret;

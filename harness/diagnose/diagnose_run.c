@@ -397,6 +397,13 @@ static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 		kernel_forced(c, b, &j, &o, &k);
 		goto done;
 	}
+	if (!(c->peak_core > 0)) { /* no peak this run can trust (harness/host/peak.h) */
+		bb_diag_add_clean(&c->report, "kernel-selection on %s: kernel %s, %.1f GFLOP/s for "
+				  "dgemm n=%ld on one thread; %% of peak not known (this run's peak "
+				  "measurement was disturbed): cannot tell whether the kernel is slow",
+				  b->spec->alias, kernel, o.gflops, j.n);
+		goto done;
+	}
 	if (!(pct < BB_DIAG_KERNEL_PCT)) {
 		bb_diag_add_clean(&c->report, "kernel-selection on %s: kernel %s, %.1f GFLOP/s (%.0f%% of "
 				  "peak) for dgemm n=%ld on one thread; no kernel override in effect: "

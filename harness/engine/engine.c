@@ -36,6 +36,48 @@ void bb_engine_cell_key(const char *alias, const bb_cell_workload *c, int thread
 		snprintf(buf, len, "%s|%s|t=%d", alias, wk, threads);
 }
 
+/* ---- the peak ---------------------------------------------------------------------------- */
+
+/* A resumed run's stored peak choice (options_json "peak"), so its new cells are computed
+ * against the figure its first cells were; 0 when it has none (a run from an older blasbench:
+ * the peak is measured). */
+static int stored_peak_choice(bb_db *db, int64_t run_id, bb_peak_choice *c)
+{
+	bb_db_run_info ri;
+	char err[512];
+	if (bb_db_run_get(db, run_id, &ri, err, sizeof(err)))
+		return 0;
+	bb_json *opts = ri.options_json ? bb_json_parse(ri.options_json, strlen(ri.options_json),
+							NULL, 0)
+					: NULL;
+	int found = bb_peak_choice_from_json(bb_json_get(opts, "peak"), c) == 0;
+	bb_json_free(opts);
+	bb_db_run_info_release(&ri);
+	return found;
+}
+
+/* The run's options (options_json, one JSON object) with the peak choice added as "peak". */
+static char *options_with_peak(const char *options_json, const bb_peak_choice *c)
+{
+	bb_strbuf sb = BB_STRBUF_INIT;
+	const char *o = options_json ? options_json : "{}";
+	const char *end = strrchr(o, '}');
+	if (!end)
+		end = o + strlen(o);
+	bb_strbuf_add(&sb, o, (size_t)(end - o));
+	for (const char *p = o; p < end; p++)
+		if (*p != '{' && *p != ' ' && *p != '\n') {
+			bb_strbuf_adds(&sb, ",");
+			break;
+		}
+	bb_strbuf_adds(&sb, "\"peak\":");
+	bb_json_writer w;
+	bb_jw_init(&w, &sb, 0);
+	bb_peak_choice_to_json(c, &w);
+	bb_strbuf_adds(&sb, "}");
+	return bb_strbuf_detach(&sb, NULL);
+}
+
 /* ---- the run ---------------------------------------------------------------------------- */
 
 static int contains(char **keys, size_t n, const char *key)
@@ -167,10 +209,16 @@ int bb_engine_run(const bb_engine_opts *o)
 	if (o->env)
 		bb_env_plan_warn(o->env, stderr);
 	int64_t host_id = 0;
-	if (bb_host_record(e.db, o->json, &e.peak, &e.cores, &host_id)) {
+	bb_peak_choice stored;
+	int reuse = o->resume_run && stored_peak_choice(e.db, o->resume_run, &stored);
+	if (bb_host_record_peak(e.db, o->json, reuse ? &stored : NULL, &e.peak_choice, &e.cores,
+				&host_id)) {
 		bb_db_close(e.db);
 		return BB_EXIT_INTERNAL;
 	}
+	e.peak = e.peak_choice.used;
+	if (!o->json)
+		bb_peak_choice_print(&e.peak_choice, "", stderr);
 	char **done_keys = NULL;
 	size_t n_done = 0, n_partials = 0;
 	bb_db_partial *partials = NULL;
@@ -197,9 +245,12 @@ int bb_engine_run(const bb_engine_opts *o)
 			return claim > 0 ? BB_EXIT_USAGE : BB_EXIT_INTERNAL;
 		}
 	} else {
-		bb_db_run_new rn = {host_id, o->label, o->command, o->kind, o->options_json, BB_VERSION,
+		char *options = options_with_peak(o->options_json, &e.peak_choice);
+		bb_db_run_new rn = {host_id, o->label, o->command, o->kind, options, BB_VERSION,
 				    &self};
-		if (bb_db_run_begin(e.db, &rn, &e.run_id, err, sizeof(err))) {
+		int begun = bb_db_run_begin(e.db, &rn, &e.run_id, err, sizeof(err));
+		free(options);
+		if (begun) {
 			bb_error("%s", err);
 			bb_db_close(e.db);
 			return BB_EXIT_INTERNAL;
@@ -208,6 +259,7 @@ int bb_engine_run(const bb_engine_opts *o)
 	bb_engine_results_init(&e.results, e.run_id, bb_db_path(e.db), e.cores);
 	e.results.env = o->env;
 	bb_limits_header(o->specs, o->n_specs, o->json, &e.results.limits_json, &e.results.pool_flags);
+	e.results.peak = &e.peak_choice;
 
 	int64_t *backend_ids = bb_xcalloc(o->n_specs, sizeof(int64_t));
 	size_t n_groups;

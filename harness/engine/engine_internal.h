@@ -32,7 +32,8 @@ typedef struct bb_engine_state {
 	const bb_engine_opts *o;
 	bb_db *db;
 	int64_t run_id;
-	bb_peak peak; /* this host's measured peak (zeroed when unknown) */
+	bb_peak_choice peak_choice; /* the run's peak: measured, judged, the figure chosen */
+	bb_peak peak; /* the figure percentages are computed against (zeroed: none, "?") */
 	int cores;
 	bb_engine_results results;
 	size_t total, finished; /* passes to measure, and measured */

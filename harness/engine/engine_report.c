@@ -138,6 +138,10 @@ static void print_json(const bb_engine_results *r, const char *run_status)
 	bb_jw_raw(&w, r->limits_json);
 	bb_jw_key(&w, "threads_flags");
 	bb_jw_raw(&w, r->pool_flags ? r->pool_flags : "[]");
+	if (r->peak) {
+		bb_jw_key(&w, "peak");
+		bb_peak_choice_to_json(r->peak, &w);
+	}
 	bb_jw_key(&w, "cells");
 	bb_jw_array_begin(&w);
 	for (size_t i = 0; i < r->n; i++) {
@@ -164,6 +168,7 @@ static void print_json(const bb_engine_results *r, const char *run_status)
 		kv_num(&w, "ci_high", row->ci_high_s);
 		kv_num(&w, "gflops", row->gflops);
 		kv_num(&w, "pct_peak", row->pct_peak);
+		bb_jw_kv_bool(&w, "above_peak", row->pct_peak > BB_PEAK_ABOVE_PCT);
 		kv_num(&w, "cpu_wall_ratio", row->cpu_ratio);
 		bb_json *params = row->params_json
 					  ? bb_json_parse(row->params_json, strlen(row->params_json), NULL, 0)
@@ -182,14 +187,38 @@ static void print_json(const bb_engine_results *r, const char *run_status)
 	bb_strbuf_release(&sb);
 }
 
+/* Under the table: which peak %PEAK is computed against, and what is wrong with it. */
+static void print_peak_note(const bb_engine_results *r, int any_above)
+{
+	const bb_peak_choice *c = r->peak;
+	char brief[256];
+	if (c && c->source != BB_PEAK_NONE)
+		bb_peak_brief(&c->used, brief, sizeof(brief));
+	if (!c)
+		printf("%%PEAK: ? (no peak known for this run)\n");
+	else if (c->source == BB_PEAK_RUN)
+		printf("%%PEAK against this run's peak measurement: %s\n", brief);
+	else if (c->source == BB_PEAK_HOST)
+		printf("%%PEAK against this host's best-known undisturbed peak (this run's measurement "
+		       "was disturbed: %s): %s\n", c->why, brief);
+	else
+		printf("%%PEAK: ? (this run's peak measurement was disturbed: %s; this host has no "
+		       "undisturbed peak on record)\n", c->why);
+	if (any_above)
+		printf("! above %.0f%% of the peak: a cell cannot run faster than the peak, so that "
+		       "figure is too low (measured while the machine was busy?)\n",
+		       BB_PEAK_ABOVE_PCT);
+}
+
 /* Failures first (in the order they happened), then the rest.  The OMP column only when a
  * runtime was co-loaded; a footnote when a thread count exceeds the cores. */
 static void print_table(const bb_engine_results *r)
 {
-	int any_omp = 0, any_over = 0;
+	int any_omp = 0, any_over = 0, any_above = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		any_omp |= r->rows[i].omp != NULL;
 		any_over |= r->rows[i].oversubscribed;
+		any_above |= r->rows[i].pct_peak > BB_PEAK_ABOVE_PCT;
 	}
 	bb_table t;
 	const char *omp_head = any_omp ? "OMP" : NULL;
@@ -216,7 +245,10 @@ static void print_table(const bb_engine_results *r)
 			if (ok) {
 				snprintf(gf, sizeof(gf), "%.2f", row->gflops);
 				if (!isnan(row->pct_peak))
-					snprintf(pct, sizeof(pct), "%.0f%%", row->pct_peak);
+					snprintf(pct, sizeof(pct), "%.0f%%%s", row->pct_peak,
+						 row->pct_peak > BB_PEAK_ABOVE_PCT ? "!" : "");
+				else
+					snprintf(pct, sizeof(pct), "?");
 			}
 			if (!isnan(row->cpu_ratio))
 				snprintf(cpu, sizeof(cpu), "%.2f", row->cpu_ratio);
@@ -228,6 +260,7 @@ static void print_table(const bb_engine_results *r)
 	bb_table_release(&t);
 	if (any_over)
 		printf("* more threads than the %d core%s (oversubscribed)\n", r->cores, bb_plural(r->cores));
+	print_peak_note(r, any_above);
 }
 
 int bb_engine_results_print(const bb_engine_results *r, const char *run_status, int json)

@@ -3,6 +3,8 @@
  * estimate; rewritten in place on a terminal, one plain line per cell otherwise), and the
  * summary of a run as a table (failures first) or as JSON.  A thread count above the host's
  * cores is marked "4*" with a footnote; a co-loaded OpenMP runtime gets an OMP column.
+ * %PEAK is "?" when the run has no peak it can trust, "112%!" with a note when a cell is above
+ * the peak; a line under the table says which peak the percentages are computed against.
  */
 #ifndef BB_HARNESS_ENGINE_REPORT_H
 #define BB_HARNESS_ENGINE_REPORT_H
@@ -11,6 +13,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "harness/host/peak.h"
 
 typedef struct bb_engine_row {
 	char *backend, *workload, *routine, *status, *error;
@@ -27,6 +30,7 @@ typedef struct bb_engine_results {
 	int64_t run_id;
 	char *db_path;
 	int cores; /* the host's, for the oversubscription footnote */
+	const bb_peak_choice *peak; /* the figure %PEAK is computed against; NULL not known */
 	bb_engine_row *rows;
 	size_t n, cap;
 	const struct bb_env_plan *env; /* the run's inherited environment, for --json; may be NULL */

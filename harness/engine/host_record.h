@@ -1,5 +1,5 @@
-/* The host a run is measured on, recorded in the database with its measured peak
- * (harness/engine/host_record.c): shared by the engine (run, suite, gate) and diagnose. */
+/* The host a run is measured on, recorded in the database with its peak (harness/engine/
+ * host_record.c): shared by the engine (run, suite, gate) and diagnose. */
 #ifndef BB_HARNESS_HOST_RECORD_H
 #define BB_HARNESS_HOST_RECORD_H
 
@@ -9,9 +9,23 @@
 #include "db/db.h"
 #include "harness/host/peak.h"
 
-/* Probe this host, take its peak from the database or measure it (once per host; a note on
- * stderr unless quiet), and upsert the host row.  Fills *peak, *cores (hwloc's core count, or
- * the online CPUs; at most the CPUs this process may use) and *host_id.  Returns 0, or -1 after printing the database error. */
+/* Measurements of the peak a run takes at most: a disturbed one is taken again once. */
+#define BB_HOST_PEAK_ATTEMPTS 2
+
+/*
+ * Probe this host, measure its peak for this run (a note on stderr unless quiet; again when
+ * the first measurement was disturbed, up to BB_HOST_PEAK_ATTEMPTS) and choose the figure
+ * percentages are computed against (bb_peak_choose(): this measurement, else the host's
+ * best-known undisturbed peak, else none), and upsert the host row with the host's new
+ * best-known peak.  reuse (a resumed run's stored choice): no measurement, reuse is the choice.
+ * Fills *choice, *cores (hwloc's core count, or the online CPUs; at most the CPUs this
+ * process may use) and *host_id.  Returns 0, or -1
+ * after printing the database error.
+ */
+int bb_host_record_peak(bb_db *db, int quiet, const bb_peak_choice *reuse, bb_peak_choice *choice,
+			int *cores, int64_t *host_id);
+
+/* The same, for callers that want only the figure: *peak = the chosen one (zeroed: none). */
 int bb_host_record(bb_db *db, int quiet, bb_peak *peak, int *cores, int64_t *host_id);
 
 /* Under a restriction (fewer CPUs allowed than online, or a CPU quota), say on stderr (unless

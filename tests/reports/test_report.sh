@@ -142,6 +142,10 @@ check '[ $rc -eq 0 ] && grep -q -- "--html FILE" "$tmp/help" && grep -q -- "--gn
 	"--help lists the options (rc $rc)"
 
 # ---- one thread count: the GFLOP/s chart gets a % of peak axis -----------------------------
+# The axis needs a peak the run trusts: on a busy machine the run's own measurement is judged
+# disturbed, so the host's best-known (runs 1 and 2) is marked undisturbed for it to fall back on.
+sqlite3 "$db" "UPDATE host SET peak_json = json_set(peak_json, '\$.undisturbed', json('true'))" ||
+	{ echo "FAIL: cannot mark the host's peak"; exit 1; }
 "$bb" run --db "$db" --backends opt --workloads dgemm:n=32..64 --threads 1 --budget 0.05 --passes 1 \
 	--label one >"$tmp/run4" 2>&1 || { echo "FAIL: run 4: $(tail -n 5 "$tmp/run4")"; exit 1; }
 "$bb" report one --db "$db" --html "$tmp/f.html" --gnuplot "$tmp/gp4" >/dev/null 2>&1
