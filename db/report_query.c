@@ -145,12 +145,13 @@ static int load_hosts(bb_db *db, bb_db_report_run *r, char *err, size_t errlen)
 	sqlite3_stmt *st;
 	size_t alloc = 0;
 	int rc;
-	/* the peak JSON holds one object per ISA level ({"avx2": {"double": {"all": x}}}) */
+	/* the peak JSON holds one object per ISA level ({"avx2": {"double": {"all": x}}}) next to
+	 * strings and numbers (version, measured_at, threads): json_extract only on the objects */
 	if (bb_db_prepare(db,
-			  "SELECT fingerprint, hostname, cpu_model, (SELECT max(json_extract(value,"
-			  " '$.double.all')) FROM json_each(peak) WHERE json_type(value) = 'object'),"
-			  " (SELECT max(json_extract(value, '$.single.all')) FROM json_each(peak)"
-			  " WHERE json_type(value) = 'object'), json_extract(peak, '$.threads'),"
+			  "SELECT fingerprint, hostname, cpu_model, (SELECT max(iif(type = 'object',"
+			  " json_extract(value, '$.double.all'), NULL)) FROM json_each(peak)),"
+			  " (SELECT max(iif(type = 'object', json_extract(value, '$.single.all'),"
+			  " NULL)) FROM json_each(peak)), json_extract(peak, '$.threads'),"
 			  " (SELECT count(*) FROM run WHERE host_id = hid), (SELECT max(c.gflops)"
 			  " FROM cell c JOIN run r ON r.id = c.run_id WHERE r.host_id = hid AND"
 			  " c.status = 'ok') FROM (SELECT id AS hid, fingerprint,"
