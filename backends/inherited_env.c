@@ -143,10 +143,14 @@ static void scan_section(const char *data, size_t len, void *ctx)
 		if (s->hit[i])
 			continue;
 		size_t nl = strlen(s->cand[i].name);
+		if (nl < 3)
+			continue; /* "CI", "OK": too short to tell a variable from a word */
 		const char *p = data, *end = data + len;
 		while (p < end && (p = memmem(p, (size_t)(end - p), s->cand[i].name, nl))) {
+			/* a name getenv() is given ends its C string (the linker may share its tail with
+			 * a longer string, so the left may be a word's end: the prefixes cover that) */
 			int left = p == data || !word_char(p[-1]);
-			int right = p + nl == end || !word_char(p[nl]);
+			int right = p + nl == end || p[nl] == '\0';
 			if (left && right) {
 				s->hit[i] = 1;
 				break;
