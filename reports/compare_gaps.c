@@ -5,7 +5,7 @@
  * skipped where the base measured them), and a comparison whose shared cells carry no
  * measurement on both sides.  None of these is a slower candidate, so no cell verdict says it;
  * each would let a gate pass a candidate it never saw.  `compare` warns with these sentences in
- * every output, `gate` refuses to pass on any of them (harness/cli/cmd_gate.c).
+ * every output, `gate` refuses to pass on any of them (harness/cmd/cmd_gate.c).
  */
 #include "reports/compare.h"
 

@@ -1,7 +1,7 @@
 /*
  * The command table and option parsing shared by every command (git's model).
  *
- * Each command lives in harness/cli/cmd_<name>.c and defines one `const bb_command bb_cmd_<name>`
+ * Each command lives in harness/cmd/cmd_<name>.c and defines one `const bb_command bb_cmd_<name>`
  * holding its function, its options and its help text.  harness/cli/commands.def lists the commands
  * once; that list drives dispatch, `blasbench help` and the closest-name suggestion for typos.
  * The parser handles what every command shares: --help/-h, --verbose/-v, `--opt value`,

@@ -30,7 +30,7 @@
 
 
 /* "file.db:RUN" -> path "file.db", run "RUN"; a bare "RUN" is in default_path (the syntax of
- * `compare`, harness/cli/cmd_compare.c).  path is malloc'd; run points into ref. */
+ * `compare`, harness/cmd/cmd_compare.c).  path is malloc'd; run points into ref. */
 static void split_ref(const char *ref, const char *default_path, char **path, const char **run)
 {
 	const char *colon = strrchr(ref, ':');
