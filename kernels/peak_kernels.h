@@ -5,7 +5,7 @@
  * keep every FMA unit busy despite the instruction latency, and touches no memory.  One file per
  * ISA level (kernels/x86_64/peak_avx512.c, peak_avx2.c, kernels/generic/peak_generic.c), one
  * function per precision, all with the same signature; bb_peak_kernel_run() dispatches through a
- * table indexed by bb_isa.  harness/host/peak.c times them.
+ * table indexed by bb_isa.  harness/host/peak/peak.c times them.
  */
 #ifndef BB_KERNELS_PEAK_KERNELS_H
 #define BB_KERNELS_PEAK_KERNELS_H

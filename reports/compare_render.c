@@ -77,7 +77,7 @@ static void run_name(const bb_db_cmp_run *r, char *buf, size_t len)
 	         r->label ? r->label : "", r->label ? ")" : "", r->db_path ? r->db_path : "?");
 }
 
-/* What a run's %PEAK was computed against (options_json "peak", harness/host/peak.h), written
+/* What a run's %PEAK was computed against (options_json "peak", harness/host/peak/peak.h), written
  * to source and returned: its own peak measurement ("run"), the host's best-known one ("host"),
  * none ("none"); NULL when the run kept no peak (made before it was measured per run).
  * *disturbed: its measurement was. */

@@ -34,7 +34,7 @@ void bb_html_escape(bb_strbuf *out, const char *s);
 
 /* ---- the report ------------------------------------------------------------------------ */
 
-/* One row of the host's measured peak (GFLOP/s), as harness/host/peak.c measured it. */
+/* One row of the host's measured peak (GFLOP/s), as harness/host/peak/peak.c measured it. */
 typedef struct bb_html_peak_level {
 	const char *level; /* "avx512", "avx2", "generic" */
 	double d_core, d_all, s_core, s_all;

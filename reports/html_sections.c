@@ -12,7 +12,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "common/number.h"
-#include "harness/host/peak.h"
+#include "harness/host/peak/peak.h"
 #include "reports/html_internal.h"
 
 /* A JSON value as short text: strings as is, numbers %g, booleans yes/no, absent "unknown". */

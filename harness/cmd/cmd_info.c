@@ -17,7 +17,7 @@
 #include "common/number.h"
 #include "harness/cli/command.h"
 #include "harness/host/host.h"
-#include "harness/host/peak.h"
+#include "harness/host/peak/peak.h"
 #include "harness/plan/env_plan.h"
 #include "kernels/cpu_features.h"
 #include "kernels/isa.h"

@@ -21,7 +21,7 @@
 #include "db/db.h"
 #include "db/report_query.h"
 #include "harness/cli/command.h"
-#include "harness/host/peak.h"
+#include "harness/host/peak/peak.h"
 #include "reports/compare.h"
 #include "reports/html.h"
 

@@ -397,7 +397,7 @@ static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 		kernel_forced(c, b, &j, &o, &k);
 		goto done;
 	}
-	if (!(c->peak_core > 0)) { /* no peak this run can trust (harness/host/peak.h) */
+	if (!(c->peak_core > 0)) { /* no peak this run can trust (harness/host/peak/peak.h) */
 		bb_diag_add_clean(&c->report, "kernel-selection on %s: kernel %s, %.1f GFLOP/s for "
 				  "dgemm n=%ld on one thread; %% of peak not known (this run's peak "
 				  "measurement was disturbed): cannot tell whether the kernel is slow",

@@ -10,7 +10,7 @@
 #include "db/db.h"
 #include "harness/engine/engine.h"
 #include "harness/engine/engine_report.h"
-#include "harness/host/peak.h"
+#include "harness/host/peak/peak.h"
 #include "harness/worker/worker.h"
 
 /* A cell of the plan.  An ok cell is measured in several passes, each in a fresh worker; it is

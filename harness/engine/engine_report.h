@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
-#include "harness/host/peak.h"
+#include "harness/host/peak/peak.h"
 
 typedef struct bb_engine_row {
 	char *backend, *workload, *routine, *status, *error;

@@ -7,7 +7,7 @@
 
 #include "backends/spec.h"
 #include "db/db.h"
-#include "harness/host/peak.h"
+#include "harness/host/peak/peak.h"
 
 /* Measurements of the peak a run takes at most: a disturbed one is taken again once. */
 #define BB_HOST_PEAK_ATTEMPTS 2

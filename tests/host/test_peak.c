@@ -1,6 +1,6 @@
 /*
  * test_peak: the FMA-throughput loops and the peak measurement (kernels/peak_kernels.c,
- * harness/host/peak.c).  Exact flop counts; a positive rate for every supported level; loose
+ * harness/host/peak/peak.c).  Exact flop counts; a positive rate for every supported level; loose
  * ratios that only a broken kernel misses (avx512/avx2 double >= 1.5x generic, single >= 1.5x
  * double per core on every level); JSON that parses back to the same numbers.  Absolute
  * speeds are not checked: they depend on the machine and on what else runs on it.
@@ -9,7 +9,7 @@
 
 #include "common/json.h"
 #include "common/strbuf.h"
-#include "harness/host/peak.h"
+#include "harness/host/peak/peak.h"
 #include "kernels/peak_kernels.h"
 #include "tests/test_util.h"
 

@@ -1,6 +1,6 @@
 /*
  * test_peak_judge: whether a peak measurement can be trusted, on synthetic figures
- * (harness/host/peak_judge.c, peak_choice.c): the disturbance judgement (spread of the repeats,
+ * (harness/host/peak/peak_judge.c, peak_choice.c): the disturbance judgement (spread of the repeats,
  * all-core scaling, far below the host's best-known, steal), the best-known as the best of
  * several measurements, the choice of the figure a run's percentages are computed against, and
  * that choice and the spread through JSON.  Nothing is measured: no load sensitivity.
@@ -11,7 +11,7 @@
 #include "build_config.h"
 #include "common/json.h"
 #include "common/strbuf.h"
-#include "harness/host/peak.h"
+#include "harness/host/peak/peak.h"
 #include "tests/test_util.h"
 
 /* One figure's runs: best g, median gap below it, slowest at half the gap again. */

@@ -1,6 +1,6 @@
 /*
  * The figure a run's percentages are computed against (see bb_peak_choose() in
- * harness/host/peak.h): this run's peak measurement when it was undisturbed, else the host's
+ * harness/host/peak/peak.h): this run's peak measurement when it was undisturbed, else the host's
  * best-known undisturbed peak, else none; stored with the run (run.options_json "peak") and
  * printed in the run header.  Pure functions of bb_peak values, unit-tested in
  * tests/host/test_peak_judge.c.
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "common/json.h"
-#include "harness/host/peak.h"
+#include "harness/host/peak/peak.h"
 
 const char *bb_peak_source_name(bb_peak_source s)
 {

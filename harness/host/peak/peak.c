@@ -2,9 +2,9 @@
  * Peak FLOP/s measurement: calibrates, times and repeats the FMA-throughput loops of
  * kernels/peak_kernels.h on one core and on all cores, keeps the spread of the repeats and what
  * else used the CPUs meanwhile (/proc/stat), and presents the result as a table or JSON.  See
- * harness/host/peak.h for the contract; whether a measurement can be trusted is peak_judge.c.
+ * harness/host/peak/peak.h for the contract; whether a measurement can be trusted is peak_judge.c.
  */
-#include "harness/host/peak.h"
+#include "harness/host/peak/peak.h"
 
 #include <math.h>
 #include <pthread.h>

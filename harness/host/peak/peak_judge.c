@@ -1,5 +1,5 @@
 /*
- * Whether a peak measurement can be trusted (see harness/host/peak.h): the disturbance
+ * Whether a peak measurement can be trusted (see harness/host/peak/peak.h): the disturbance
  * judgement on the figures that percentages are computed against, the host's best-known peak as
  * the best of several measurements, and the one-line summary the run header prints.  Pure
  * functions of bb_peak values: tests/host/test_peak_judge.c feeds them synthetic figures.
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "common/number.h"
-#include "harness/host/peak.h"
+#include "harness/host/peak/peak.h"
 
 /* Append one "; "-separated reason to why. */
 static void add_reason(char *why, size_t len, const char *fmt, ...)
