@@ -125,6 +125,8 @@ plural)
 	check "report of one cell" 0 "$bb" report --db p.db --html p.html
 	contains "run 1, 1 cell (0 failed)"
 	grep -q "<p>1 cell on 1 backend:" p.html || { echo "FAIL: the page says '1 cells'"; fail=1; }
+	check "report --compare of one cell" 0 "$bb" report --db p.db --html pc.html --compare 1
+	grep -q "<p>1 cell: 0 regressions" pc.html || { echo "FAIL: the comparison says '1 cells'"; fail=1; }
 	check "compare of one cell" 0 "$bb" compare --db p.db 1 1
 	contains "1 cell: 0 regressions"
 	lacks "1 cells"

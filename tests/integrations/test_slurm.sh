@@ -143,7 +143,7 @@ if [ $has_merge = 1 ]; then
 	check '[ $rc -eq 0 ] && grep -q "$node-${array}_0" "$tmp/report.html" && grep -q "$node-${array}_1" "$tmp/report.html"' \
 		"report over the merged database shows one task's run against the other's (rc $rc)"
 else
-	echo "FAIL: 'blasbench merge' is missing from this build (it is built on the i20-merge branch):"
+	echo "FAIL: 'blasbench merge' is missing from this build:"
 	echo "      the array part ran; the merge job could not"
 	fail=1
 fi
