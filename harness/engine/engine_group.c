@@ -56,28 +56,15 @@ static bb_db_counter *cell_counters(const bb_json *cell, size_t *n)
 	return counters;
 }
 
-void bb_engine_record_partial(bb_engine_group *g, bb_engine_cell *pc, const bb_json *cell)
+/* The parts of a cell's database row that a partial and a final write share: where the cell
+ * is, what it measures, how it was run (params: its parameters as JSON, from cell_json_params()),
+ * the worker's residual and counters.  The caller sets the outcome, the speed and the samples. */
+static bb_db_cell cell_row(const bb_engine_group *g, const bb_engine_cell *pc, const bb_json *cell,
+			   const char *params, const bb_db_counter *counters, size_t nc)
 {
-	bb_engine_state *e = g->e;
 	const bb_cell_workload *c = pc->c;
-	size_t nc;
-	bb_db_counter *counters = cell_counters(cell, &nc);
-	bb_cell_params cp = {
-		.threads = g->threads,
-		.passes = pc->passes,
-		.cores = e->cores,
-		.omp = g->omp,
-		.omp_realpath = g->omp_realpath,
-		.omp_shared = g->omp_shared,
-	};
-	bb_cell_wait_env(g->spec, &cp);
-	char *params = bb_cell_params_json(&cp);
-	char why[96];
-	snprintf(why, sizeof(why), "%d of %d passes measured", pc->passes, e->o->passes);
-	/* the samples and the passes that took them, but no speed: not a result until the last
-	 * pass (a partial cell is never compared or reported as measured) */
-	bb_db_cell dc = {
-		.run_id = e->run_id,
+	return (bb_db_cell){
+		.run_id = g->e->run_id,
 		.backend_id = *g->backend_id,
 		.cell_key = pc->key,
 		.workload_key = pc->wkey,
@@ -90,24 +77,48 @@ void bb_engine_record_partial(bb_engine_group *g, bb_engine_cell *pc, const bb_j
 		.threads_effective = (int)bb_json_int(bb_json_get(cell, "threads_effective"), 0),
 		.omp_runtime = g->omp,
 		.params_json = params,
-		.status = "partial",
-		.error = why,
-		.flops = c->w->flops(c->prec, &c->shape),
 		.calls_per_sample = (int)bb_json_int(bb_json_get(cell, "calls_per_sample"), 0),
-		.median_s = NAN,
-		.min_s = NAN,
-		.mad_s = NAN,
-		.ci_low_s = NAN,
-		.ci_high_s = NAN,
-		.gflops = NAN,
-		.pct_peak = NAN,
 		.residual = bb_json_num(bb_json_get(cell, "residual"), NAN),
-		.samples = pc->samples,
 		.sample_pass = pc->sample_pass,
-		.n_samples = pc->n_samples,
 		.counters = counters,
 		.n_counters = nc,
 	};
+}
+
+/* A cell's parameters as JSON (caller frees): passes is what the row says was measured. */
+static char *cell_json_params(const bb_engine_group *g, int passes)
+{
+	bb_cell_params cp = {
+	    .threads = g->threads,
+	    .passes = passes,
+	    .cores = g->e->cores,
+	    .omp = g->omp,
+	    .omp_realpath = g->omp_realpath,
+	    .omp_shared = g->omp_shared,
+	};
+	bb_cell_wait_env(g->spec, &cp);
+	return bb_cell_params_json(&cp);
+}
+
+void bb_engine_record_partial(bb_engine_group *g, bb_engine_cell *pc, const bb_json *cell)
+{
+	bb_engine_state *e = g->e;
+	const bb_cell_workload *c = pc->c;
+	size_t nc;
+	bb_db_counter *counters = cell_counters(cell, &nc);
+	char *params = cell_json_params(g, pc->passes);
+	char why[96];
+	snprintf(why, sizeof(why), "%d of %d passes measured", pc->passes, e->o->passes);
+	/* the samples and the passes that took them, but no speed: not a result until the last
+	 * pass (a partial cell is never compared or reported as measured) */
+	bb_db_cell dc = cell_row(g, pc, cell, params, counters, nc);
+	dc.status = "partial";
+	dc.error = why;
+	dc.flops = c->w->flops(c->prec, &c->shape);
+	dc.median_s = dc.min_s = dc.mad_s = dc.ci_low_s = dc.ci_high_s = NAN;
+	dc.gflops = dc.pct_peak = NAN;
+	dc.samples = pc->samples;
+	dc.n_samples = pc->n_samples;
 	char err[512];
 	int64_t id;
 	if (bb_db_cell_add(e->db, &dc, &id, err, sizeof(err))) {
@@ -146,48 +157,20 @@ void bb_engine_record(bb_engine_group *g, bb_engine_cell *pc, const char *status
 
 	size_t nc;
 	bb_db_counter *counters = cell_counters(cell, &nc);
-	bb_cell_params cp = {
-		.threads = g->threads,
-		.passes = ok ? pc->passes : 0,
-		.cores = e->cores,
-		.omp = g->omp,
-		.omp_realpath = g->omp_realpath,
-		.omp_shared = g->omp_shared,
-	};
-	bb_cell_wait_env(g->spec, &cp);
-	char *params = bb_cell_params_json(&cp);
-	bb_db_cell dc = {
-		.run_id = e->run_id,
-		.backend_id = *g->backend_id,
-		.cell_key = pc->key,
-		.workload_key = pc->wkey,
-		.routine = bb_workload_routine_name(c->w, c->prec),
-		.prec = c->prec,
-		.m = c->shape.m,
-		.n = c->shape.n,
-		.k = c->shape.k,
-		.threads = g->threads,
-		.threads_effective = (int)bb_json_int(bb_json_get(cell, "threads_effective"), 0),
-		.omp_runtime = g->omp,
-		.params_json = params,
-		.status = status,
-		.error = error,
-		.flops = flops,
-		.calls_per_sample = (int)bb_json_int(bb_json_get(cell, "calls_per_sample"), 0),
-		.median_s = st.median,
-		.min_s = st.min,
-		.mad_s = st.mad,
-		.ci_low_s = st.ci_low,
-		.ci_high_s = st.ci_high,
-		.gflops = gflops,
-		.pct_peak = pct,
-		.residual = bb_json_num(bb_json_get(cell, "residual"), NAN),
-		.samples = samples,
-		.sample_pass = pc->sample_pass,
-		.n_samples = ns,
-		.counters = counters,
-		.n_counters = nc,
-	};
+	char *params = cell_json_params(g, ok ? pc->passes : 0);
+	bb_db_cell dc = cell_row(g, pc, cell, params, counters, nc);
+	dc.status = status;
+	dc.error = error;
+	dc.flops = flops;
+	dc.median_s = st.median;
+	dc.min_s = st.min;
+	dc.mad_s = st.mad;
+	dc.ci_low_s = st.ci_low;
+	dc.ci_high_s = st.ci_high;
+	dc.gflops = gflops;
+	dc.pct_peak = pct;
+	dc.samples = samples;
+	dc.n_samples = ns;
 	const char *note = bb_json_str(bb_json_get(cell, "counters_note"), NULL);
 	if (note && !e->counters_noted && !e->o->json) {
 		bb_engine_progress_done(e->tty, 0);
