@@ -95,7 +95,8 @@ static const char *peak_source(const bb_db_cmp_run *r, char *source, size_t len,
 }
 
 /* "base: %PEAK against its own peak measurement; cand: ..." (the peak does not change a time,
- * but a disturbed peak measurement says the machine was busy when that run started). */
+ * but a disturbed peak measurement says the run started on a disturbed machine; why it was
+ * judged so — spread, scaling, steal — is in the run's own record, not repeated here). */
 static void peak_text(const bb_cmp_report *rep, char *buf, size_t len)
 {
 	const bb_db_cmp_run *runs[2] = {rep->base, rep->cand};
@@ -109,9 +110,9 @@ static void peak_text(const bb_cmp_report *rep, char *buf, size_t len)
 		                   : !strcmp(s, "run") ? "against its own peak measurement"
 		                   : !strcmp(s, "host")
 		                       ? "against the host's best-known peak (its own "
-		                         "measurement was disturbed: the machine was busy)"
-		                       : "not given (its peak measurement was disturbed: "
-		                         "the machine was busy)";
+		                         "measurement was disturbed; `report` says why)"
+		                       : "not given (its peak measurement was disturbed and no "
+		                         "undisturbed peak was on record; `report` says why)";
 		int k = snprintf(buf + n, len - n, "%s%s: %%PEAK %s", i ? "; " : "",
 		                 i ? "cand" : "base", what);
 		n += k > 0 ? (size_t)k : 0;
