@@ -4,9 +4,12 @@
  */
 #include "backends/catalog.h"
 
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "backends/pyenv.h"
 
 #include "build_config.h"
 #include "common/error.h"
@@ -46,8 +49,20 @@ static const bb_catalog_entry catalog[] = {
 	 {"blas/libblas.so.3", "lapack/liblapack.so.3"}, {0}, BB_CAT_DEFAULT},
 	{"system", "whatever libblas.so.3 / liblapack.so.3 resolve to (alternatives)",
 	 "libblas3 liblapack3", {"libblas.so.3", "liblapack.so.3"}, {0}, BB_CAT_BY_SONAME},
-	{"mkl", "Intel oneMKL single dynamic library", "intel-mkl (not in Debian main)",
-	 {"libmkl_rt.so"}, {0}, BB_CAT_DEFAULT},
+	/* Wheels, found in the Python environment (backends/pyenv.h) or by path.  numpy and scipy
+	 * vendor OpenBLAS under a hashed file name; the scipy-openblas wheels are what they build
+	 * against.  All four name their symbols scipy_dgemm_ (and scipy_dgemm_64_ for ILP64). */
+	{"scipy-openblas32", "OpenBLAS from the scipy-openblas32 wheel (LP64, scipy_ prefix)",
+	 "scipy-openblas32", {"scipy_openblas32/lib/libscipy_openblas.so"}, {0}, BB_CAT_WHEEL},
+	{"scipy-openblas64", "OpenBLAS from the scipy-openblas64 wheel (ILP64, _64_ suffix)",
+	 "scipy-openblas64", {"scipy_openblas64/lib/libscipy_openblas64_.so"}, {0}, BB_CAT_WHEEL},
+	{"numpy-vendored", "the OpenBLAS numpy's wheel vendors (numpy.libs/, ILP64)", "numpy",
+	 {"numpy.libs/libscipy_openblas64_-*.so"}, {0}, BB_CAT_WHEEL},
+	{"scipy-vendored", "the OpenBLAS scipy's wheel vendors (scipy.libs/, LP64)", "scipy",
+	 {"scipy.libs/libscipy_openblas-*.so"}, {0}, BB_CAT_WHEEL},
+	/* the system's libmkl_rt.so, or the mkl wheel's libmkl_rt.so.N in the environment's lib/ */
+	{"mkl", "Intel oneMKL single dynamic library (libmkl_rt)", "mkl",
+	 {"libmkl_rt.so*"}, {0}, BB_CAT_DEFAULT | BB_CAT_WHEEL},
 	{"ref", "blasbench's reference kernels (plain C)", "blasbench",
 	 {0}, {0}, BB_CAT_BUILTIN},
 	{"opt", "blasbench's optimized GEMM (packing, cache blocking, SIMD micro-kernels)",
@@ -80,16 +95,30 @@ static const char *const search_dirs[] = {
 	"/opt/intel/mkl/lib/intel64",
 };
 
+/* dir/file, where file may hold glob characters (the wheels' hashed names): the last match in
+ * sorted order, so libmkl_rt.so.3 wins over libmkl_rt.so.2 and a plain name over nothing. */
 static char *try_dir(const char *dir, size_t dirlen, const char *file)
 {
 	char *p = bb_xasprintf("%.*s/%s", (int)dirlen, dir, file);
-	if (access(p, R_OK) == 0)
-		return p;
+	if (!strpbrk(file, "*?[")) {
+		if (access(p, R_OK) == 0)
+			return p;
+		free(p);
+		return NULL;
+	}
+	glob_t g;
+	char *found = NULL;
+	if (glob(p, 0, NULL, &g) == 0) {
+		for (size_t i = g.gl_pathc; i-- > 0 && !found;)
+			if (access(g.gl_pathv[i], R_OK) == 0)
+				found = bb_xstrdup(g.gl_pathv[i]);
+		globfree(&g);
+	}
 	free(p);
-	return NULL;
+	return found;
 }
 
-static char *search(const char *file)
+char *bb_libpath_search(const char *file)
 {
 	const char *env = getenv("BLASBENCH_LIBPATH");
 	while (env && *env) {
@@ -99,6 +128,23 @@ static char *search(const char *file)
 		if (p)
 			return p;
 		env = colon ? colon + 1 : NULL;
+	}
+	for (const char *const *d = bb_pyenv_dirs(); *d; d++) {
+		char *p = try_dir(*d, strlen(*d), file);
+		if (p)
+			return p;
+	}
+	const char *mklroot = getenv("MKLROOT");
+	if (mklroot && *mklroot) {
+		char *dirs[2] = {bb_xasprintf("%s/lib", mklroot), bb_xasprintf("%s/lib/intel64", mklroot)};
+		char *p = NULL;
+		for (size_t i = 0; i < 2; i++) {
+			if (!p)
+				p = try_dir(dirs[i], strlen(dirs[i]), file);
+			free(dirs[i]);
+		}
+		if (p)
+			return p;
 	}
 	for (size_t i = 0; i < sizeof(search_dirs) / sizeof(search_dirs[0]); i++) {
 		char *p = try_dir(search_dirs[i], strlen(search_dirs[i]), file);
@@ -112,7 +158,7 @@ char *bb_catalog_locate(const bb_catalog_entry *e, const char *file)
 {
 	if (e && (e->flags & BB_CAT_BY_SONAME)) {
 		/* the dynamic linker resolves it; check it can be found the way it would look */
-		char *p = search(file);
+		char *p = bb_libpath_search(file);
 		if (!p)
 			return NULL;
 		free(p);
@@ -120,7 +166,7 @@ char *bb_catalog_locate(const bb_catalog_entry *e, const char *file)
 	}
 	if (file[0] == '/')
 		return access(file, R_OK) == 0 ? bb_xstrdup(file) : NULL;
-	return search(file);
+	return bb_libpath_search(file);
 }
 
 int bb_catalog_installed(const bb_catalog_entry *e)
@@ -158,4 +204,22 @@ const char *bb_catalog_default_names(void)
 				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 					 names[0] ? ", " : "", catalog[i].name);
 	return names;
+}
+
+const char *bb_catalog_source(const bb_catalog_entry *e)
+{
+	static char text[768];
+	if (e->flags & BB_CAT_BUILTIN)
+		snprintf(text, sizeof(text), "built into blasbench");
+	else if ((e->flags & BB_CAT_WHEEL) && !strcmp(e->name, "mkl"))
+		snprintf(text, sizeof(text),
+			 "pip package %s in the Python environment (%s), $MKLROOT/lib or the "
+			 "system's libmkl_rt.so",
+			 e->package, bb_pyenv_where());
+	else if (e->flags & BB_CAT_WHEEL)
+		snprintf(text, sizeof(text), "pip package %s, in the Python environment (%s)",
+			 e->package, bb_pyenv_where());
+	else
+		snprintf(text, sizeof(text), "Debian package %s", e->package);
+	return text;
 }

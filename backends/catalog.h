@@ -1,7 +1,7 @@
 /*
  * The catalog of known BLAS/LAPACK stacks (DESIGN.md "Backends"): catalog names map to the
- * files Debian's packages install.  Files are searched in $BLASBENCH_LIBPATH (colon-separated),
- * then the multiarch library directory, /usr/lib64, /usr/lib, /usr/local/lib, and MKL's usual
+ * files Debian's packages and Python wheels install.  Files are searched in $BLASBENCH_LIBPATH
+ * (colon-separated), then the Python environment (pyenv.h), then the multiarch library directory, /usr/lib64, /usr/lib, /usr/local/lib, and MKL's usual
  * prefixes; BY_SONAME entries let the dynamic linker resolve them (the "system" stack).
  */
 #ifndef BB_BACKENDS_CATALOG_H
@@ -12,6 +12,7 @@
 #define BB_CAT_BY_SONAME 0x1u /* files are sonames the dynamic linker resolves */
 #define BB_CAT_BUILTIN 0x2u   /* blasbench's own kernels: nothing to load */
 #define BB_CAT_DEFAULT 0x4u   /* one stack per family: measured when no --backends is given */
+#define BB_CAT_WHEEL 0x8u     /* from Python's package index: `package` is a pip package */
 
 /* The two stacks the first command a user types names (`suite --backends openblas,blis`, the
  * README's main job; scripts/run-main.sh passes the same, tests/harness/test_readme.sh checks). */
@@ -20,7 +21,7 @@
 typedef struct bb_catalog_entry {
 	const char *name;
 	const char *summary;
-	const char *package;    /* Debian package that provides it, for "not installed" hints */
+	const char *package;    /* Debian package (pip package if BB_CAT_WHEEL) that provides it */
 	const char *files[3];   /* BLAS (or the whole library) first, then LAPACK */
 	const char *preload[3]; /* loaded with global visibility first: undeclared dependencies */
 	unsigned flags;
@@ -37,6 +38,14 @@ const char *bb_catalog_suggest(const char *name);
 char *bb_catalog_locate(const bb_catalog_entry *e, const char *file);
 /* 1 if every file of the entry is present on this machine (builtins: always). */
 int bb_catalog_installed(const bb_catalog_entry *e);
+/* Where the entry's files come from, for "not installed" hints: "Debian package libblis4-pthread",
+ * "pip package scipy-openblas32, in the Python environment ($VIRTUAL_ENV=...)".  Static buffer. */
+const char *bb_catalog_source(const bb_catalog_entry *e);
+
+/* Search $BLASBENCH_LIBPATH, the Python environment (pyenv.h), then the fixed directories for
+ * file (a relative name, glob characters allowed).  Returns a malloc'd path, or NULL. */
+char *bb_libpath_search(const char *file);
+
 /* The BB_CAT_DEFAULT names in catalog order, for help: "openblas, blis, flame, ...". */
 const char *bb_catalog_default_names(void);
 

@@ -121,8 +121,8 @@ static int open_one(bb_backend *b, const char *file, int own, int by_soname, cha
 {
 	char *path = b->entry ? bb_catalog_locate(b->entry, file) : bb_xstrdup(file);
 	if (!path) {
-		snprintf(err, errlen, "'%s' not found (Debian package: %s)", file,
-			 b->entry ? b->entry->package : "?");
+		snprintf(err, errlen, "'%s' not found (%s)", file,
+			 b->entry ? bb_catalog_source(b->entry) : "?");
 		return -1;
 	}
 	if (!by_soname && check_file(path, err, errlen)) {

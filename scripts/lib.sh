@@ -14,7 +14,7 @@ BB_PACKAGES_TOOLS="gnuplot-nox libblas-test"
 # Only the tests need these: the report test opens the HTML page in headless Chromium and reads
 # JSON with python3; the fuzz step (scripts/run-fuzz.sh) builds with clang and links libFuzzer
 # (libclang_rt.fuzzer, in libclang-rt-14-dev); python3-venv makes the project-local .venv/
-# (bb_venv) for ReFrame; the Slurm test starts its own slurmctld and slurmd (slurm-wlm)
+# (bb_venv, scripts/requirements.txt: the wheels and ReFrame); the Slurm test starts its own slurmctld and slurmd (slurm-wlm)
 # authenticated by munge.  Installed by the test command (scripts/run-tests.sh) or `bb_setup test`.
 BB_PACKAGES_TEST="chromium python3 clang-14 libclang-rt-14-dev python3-venv slurm-wlm munge"
 
@@ -52,13 +52,13 @@ bb_build() {
 }
 
 # The project-local Python environment ($BB_ROOT/.venv, git-ignored) with the pinned packages of
-# scripts/requirements-test.txt.  Quick when present: pip runs only when the file's hash differs
+# scripts/requirements.txt.  Quick when present: pip runs only when the file's hash differs
 # from the one stamped after the last successful install (or the venv is missing).  Writes the
 # installed versions to .venv/versions.txt and prints them.  Serialised with flock, since
 # concurrent tests may call it.  Returns 0 when ready, 2 when the package index cannot be
 # reached (callers that only need it for a test skip), 1 on any other failure.
 bb_venv() {
-	local venv=$BB_ROOT/.venv req=$BB_ROOT/scripts/requirements-test.txt
+	local venv=$BB_ROOT/.venv req=$BB_ROOT/scripts/requirements.txt
 	local want
 	want="$(sha256sum <"$req" | cut -d' ' -f1) $(python3 -c 'import sys; print(sys.version.split()[0])')"
 	if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.bb-stamp" 2>/dev/null)" = "$want" ]; then

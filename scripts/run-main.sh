@@ -6,6 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bb_setup
+bb_venv || [ $? -eq 2 ] # the wheel backends (scipy-openblas64, mkl...); the index may be out of reach
 bb_build
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(--backends openblas,blis)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/pyenv.h"
 #include "common/error.h"
 #include "common/output.h"
 #include "common/number.h"
@@ -19,6 +20,13 @@
 static const bb_option db_option = {
 	"db", 0, "FILE",
 	"results database file (default $BLASBENCH_DB or ./blasbench.db; not '' or :memory:)"};
+
+/* The option BB_CMD_PYTHON adds: the Python environment whose wheels' libraries catalog names
+ * find (backends/pyenv.h). */
+static const bb_option python_option = {
+	"python", 0, "PATH",
+	"find wheel libraries (scipy-openblas64, mkl...) in this Python's environment "
+	"(default: $VIRTUAL_ENV, $CONDA_PREFIX)"};
 
 /* Options every command accepts, appended last. */
 static const bb_option common_options[] = {
@@ -111,6 +119,8 @@ static void merge_options(const bb_command *cmd, merged *m)
 		m->opt[m->n++] = cmd->options[i];
 	if ((cmd->flags & BB_CMD_DB) && m->n < BB_MAX_OPTIONS)
 		m->opt[m->n++] = db_option;
+	if ((cmd->flags & BB_CMD_PYTHON) && m->n < BB_MAX_OPTIONS)
+		m->opt[m->n++] = python_option;
 	for (int i = 0; common_options[i].name && m->n < BB_MAX_OPTIONS; i++)
 		m->opt[m->n++] = common_options[i];
 	memset(&m->opt[m->n], 0, sizeof(m->opt[0]));
@@ -290,6 +300,12 @@ int bb_opts_parse(const bb_command *cmd, int argc, char **argv, bb_opts *o)
 			return bb_usage_error(cmd, "'%s' takes no arguments, got '%s'", cmd->name,
 					      o->args[0]);
 		return bb_usage_error(cmd, "too many arguments for '%s'", cmd->name);
+	}
+	if (cmd->flags & BB_CMD_PYTHON) {
+		const char *python = bb_opt_str(o, "python", NULL);
+		char err[600];
+		if (python && bb_pyenv_use_python(python, err, sizeof(err)))
+			return bb_usage_error(cmd, "%s", err);
 	}
 	if (cmd->flags & BB_CMD_DB)
 		return db_option_check(cmd, o);

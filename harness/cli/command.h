@@ -75,6 +75,7 @@ typedef struct bb_command {
 
 #define BB_CMD_HIDDEN 0x1u /* internal (worker mode): not listed in help */
 #define BB_CMD_DB 0x2u     /* reads the results database: --db FILE is added to its options */
+#define BB_CMD_PYTHON 0x4u /* loads catalog backends: --python PATH is added (backends/pyenv.h) */
 
 /* The results database the command was given: --db, else $BLASBENCH_DB, else ./blasbench.db
  * (bb_db_default_path()).  For commands with BB_CMD_DB, whose parser has already refused a name

@@ -247,5 +247,9 @@ const bb_command bb_cmd_list = {
 		"(new=/opt/ob/libopenblas.so) and environment set before loading\n"
 		"(skx=openblas+OPENBLAS_CORETYPE=SkylakeX).\n"
 		"Variables inherited from the environment that a backend's libraries read are kept\n"
-		"(that is what programs get) and listed after the table; --clean-env drops them.",
+		"(that is what programs get) and listed after the table; --clean-env drops them.\n"
+		"Wheels (scipy-openblas32, scipy-openblas64, numpy-vendored, scipy-vendored, mkl)\n"
+		"are found in the Python environment: --python PATH, else $VIRTUAL_ENV, else\n"
+		"$CONDA_PREFIX.",
+	.flags = BB_CMD_PYTHON,
 };

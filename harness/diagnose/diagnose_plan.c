@@ -188,7 +188,7 @@ static const char *openmp_flavour(const char *name, char *why, size_t whylen)
 		return NULL;
 	}
 	if (!bb_catalog_installed(e)) {
-		snprintf(why, whylen, "%s is not installed (Debian package %s)", flavour, e->package);
+		snprintf(why, whylen, "%s is not installed (%s)", flavour, bb_catalog_source(e));
 		return NULL;
 	}
 	return e->name;
