@@ -90,7 +90,9 @@ static void parse_record(int fd, bb_inspect_result *r)
 				break;
 			*p++ = 0;
 		}
-		if (!strcmp(f[0], "obj") && f[1]) {
+		if (!strcmp(f[0], "start") && f[1]) {
+			object_for(r, f[1]);
+		} else if (!strcmp(f[0], "obj") && f[1]) {
 			object_for(r, f[1])->seen_in_process = 1;
 		} else if (!strcmp(f[0], "get") && f[1] && f[2] && f[3]) {
 			bb_inspect_object *o = object_for(r, f[1]);

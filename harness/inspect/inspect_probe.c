@@ -9,7 +9,8 @@
  * blasbench passed, one line per loaded object and one per value read through a library's own
  * getters inside the process (thread counts in effect, version, kernel, threading layer).
  * A forked child's exit writes nothing (only the process blasbench started reports).
- * Record format, tab-separated: "obj PATH", "get PATH KEY VALUE", "proc KEY VALUE".
+ * Record format, tab-separated: "start PATH" (loaded at start-up), "obj PATH" (loaded at exit),
+ * "get PATH KEY VALUE", "proc KEY VALUE".
  */
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -103,9 +104,8 @@ static void read_getters(const char *path)
 static int each_object(struct dl_phdr_info *info, size_t size, void *ctx)
 {
 	(void)size;
-	(void)ctx;
 	if (info->dlpi_name && info->dlpi_name[0] == '/')
-		put("obj\t%s\n", info->dlpi_name);
+		put("%s\t%s\n", (const char *)ctx, info->dlpi_name);
 	return 0;
 }
 
@@ -141,7 +141,7 @@ static void report(void)
 	if (sched_getaffinity(0, sizeof(set), &set) == 0)
 		put("proc\tcpus_allowed\t%d\n", CPU_COUNT(&set));
 	/* the list first: if a getter crashes, what was loaded is already written */
-	dl_iterate_phdr(each_object, NULL);
+	dl_iterate_phdr(each_object, "obj");
 	dl_iterate_phdr(each_getters, NULL);
 	put("proc\tdone\t1\n");
 }
@@ -165,5 +165,7 @@ __attribute__((constructor)) static void probe_init(void)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	put("proc\tstarted_ns\t%lld\n", (long long)t.tv_sec * 1000000000LL + t.tv_nsec);
+	/* what was loaded at start-up, in case the process never reaches its exit handlers */
+	dl_iterate_phdr(each_object, "start");
 	atexit(report);
 }

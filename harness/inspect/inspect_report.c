@@ -231,8 +231,8 @@ int bb_inspect_report(const bb_inspect_result *r, char *const argv[], bb_json **
 	for (size_t i = 0; i < r->n_cannot_tell; i++)
 		bb_jw_string(&w, r->cannot_tell[i]);
 	if (!r->pid && !r->probe_ran)
-		bb_jw_string(&w, r->signal ? "values inside the process: it died before its exit, where the probe reads them; the libraries listed were seen in /proc/PID/maps while it ran"
-					   : "values inside the process: the probe did not report (a static or set-uid executable ignores LD_PRELOAD; _exit() skips the exit handlers); the libraries listed were seen in /proc/PID/maps while it ran");
+		bb_jw_string(&w, r->signal ? "values inside the process: it died before its exit, where the probe reads them; the libraries listed were loaded at its start or seen in /proc/PID/maps, read every 25 ms, while it ran (one loaded in its last 25 ms may be missing)"
+					   : "values inside the process: the probe did not report (a static or set-uid executable ignores LD_PRELOAD; _exit() skips the exit handlers); the libraries listed were loaded at its start or seen in /proc/PID/maps, read every 25 ms, while it ran");
 	bb_jw_array_end(&w);
 	bb_jw_object_end(&w);
 	for (size_t i = 0; i < n; i++) {
