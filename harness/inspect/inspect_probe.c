@@ -4,7 +4,8 @@
  * (or removes it) and removes blasbench's own variables from environ before any code of the
  * program runs, so neither the program nor its children see them; it exports no symbol, sets
  * no handler and calls nothing in a library until exit.  At exit (an atexit handler registered
- * in the constructor, so it runs before any library's destructor shuts its pool down) it walks
+ * in the constructor: exit() runs it before the ELF destructors, where OpenBLAS and libgomp shut
+ * their pools down) it walks
  * dl_iterate_phdr (libraries dlopen'ed late included) and writes, to the file descriptor
  * blasbench passed, one line per loaded object and one per value read through a library's own
  * getters inside the process (thread counts in effect, version, kernel, threading layer).
