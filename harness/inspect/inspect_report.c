@@ -155,10 +155,21 @@ static void flags_json(lib *libs, size_t n, int cpus, bb_json_writer *w)
 				break;
 			}
 	}
-	if (cpus > 0 && pools_known && pool_total > cpus) {
-		char *t = bb_xasprintf("the thread pools in effect add up to %d threads (BLAS and OpenMP "
-				       "counts read in the process) for the %d CPU%s the process may use; "
-				       "run at the same time they oversubscribe", pool_total, cpus, cpus == 1 ? "" : "s");
+	int over_one = 0;
+	for (size_t i = 0; cpus > 0 && i < n; i++)
+		if (libs[i].threads > cpus) {
+			char *t = bb_xasprintf("%s runs %d threads (its count in effect in the process) on "
+					       "the %d CPU%s the process may use", libs[i].realpath,
+					       libs[i].threads, cpus, cpus == 1 ? "" : "s");
+			flag(w, "more-threads-than-cpus", t);
+			free(t);
+			over_one = 1;
+		}
+	if (cpus > 0 && !over_one && pools_known && pool_total > cpus) {
+		char *t = bb_xasprintf("the thread counts in effect in the process add up to %d (each "
+				       "library's count includes its calling thread) for the %d CPU%s it "
+				       "may use: two of these pools busy at once oversubscribe them",
+				       pool_total, cpus, cpus == 1 ? "" : "s");
 		flag(w, "more-threads-than-cpus", t);
 		free(t);
 	}
