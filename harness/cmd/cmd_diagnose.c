@@ -146,6 +146,8 @@ static int cmd_diagnose(bb_opts *o)
 							       "the scenarios are about one"
 							     : err);
 	c.emit_dir = bb_opt_str(o, "emit-repro", NULL);
+	char *cmd_line = o->nargs ? bb_command_line(o->nargs, o->args) : NULL;
+	c.cmd = cmd_line;
 	/* before anything is measured: a directory that cannot take the programs is refused */
 	if (c.emit_dir) {
 		int bad = bb_mkdir_p(c.emit_dir, err, sizeof(err));
@@ -255,6 +257,7 @@ static int cmd_diagnose(bb_opts *o)
 		fprintf(stderr, "interrupted: what finished is recorded in run %lld\n", (long long)c.run_id);
 	rc = c.interrupted ? BB_EXIT_INTERRUPTED : status_lost ? BB_EXIT_INTERNAL : c.failed ? BB_EXIT_FAILED : BB_EXIT_OK;
 done:
+	free(cmd_line);
 	bb_diag_cmd_release(&cmdlibs);
 	bb_diag_report_release(&c.report);
 	if (c.db)
