@@ -43,6 +43,8 @@ typedef struct bb_inspect_result {
 	int cpus_allowed;    /* CPUs the process could use (0 unknown) */
 	double wall_ms;      /* CMD's run time as blasbench saw it */
 	long pid;            /* --pid: the process; 0 for CMD */
+	char *probe_exe;     /* the program the probe started in */
+	char *last_exe;      /* the program the process ran when last seen (an exec changes it) */
 	char **cannot_tell;  /* what could not be read (--pid), for the report */
 	size_t n_cannot_tell;
 } bb_inspect_result;

@@ -104,6 +104,8 @@ static void parse_record(int fd, bb_inspect_result *r)
 				r->threads_at_exit = atoi(f[2]);
 			else if (!strcmp(f[1], "cpus_allowed"))
 				r->cpus_allowed = atoi(f[2]);
+			else if (!strcmp(f[1], "exe") && !r->probe_exe)
+				r->probe_exe = bb_xstrdup(f[2]);
 			else if (!strcmp(f[1], "done"))
 				r->probe_ran = 1;
 		}
@@ -238,6 +240,16 @@ int bb_inspect_launch(char *const argv[], bb_inspect_result *r, char *err, size_
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
 		bb_inspect_read_maps(pid, r);
+		char exe_link[64], exe[PATH_MAX];
+		snprintf(exe_link, sizeof(exe_link), "/proc/%ld/exe", (long)pid);
+		ssize_t n = readlink(exe_link, exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = 0;
+			if (!r->last_exe || strcmp(r->last_exe, exe)) {
+				free(r->last_exe);
+				r->last_exe = bb_xstrdup(exe);
+			}
+		}
 		nanosleep(&(struct timespec){0, 25 * 1000000L}, NULL);
 	}
 	r->wall_ms = now_ms() - t0;
@@ -281,6 +293,8 @@ void bb_inspect_result_release(bb_inspect_result *r)
 		free(r->objects[i].path);
 	}
 	free(r->objects);
+	free(r->probe_exe);
+	free(r->last_exe);
 	for (size_t i = 0; i < r->n_cannot_tell; i++)
 		free(r->cannot_tell[i]);
 	free(r->cannot_tell);

@@ -65,7 +65,10 @@ void bb_inspect_print(const bb_json *doc, FILE *out)
 	bb_table_release(&t);
 	for (size_t i = 0; i < bb_json_len(libs); i++) {
 		const bb_json *l = bb_json_at(libs, i);
-		fprintf(out, "  %s\n", s(l, "realpath"));
+		fprintf(out, "  %s", s(l, "realpath"));
+		if (s(l, "front_for"))
+			fprintf(out, " (the interface of %s: one library)", s(l, "front_for"));
+		fputc('\n', out);
 		if (s(l, "error"))
 			fprintf(out, "    could not be probed: %s\n", s(l, "error"));
 	}

@@ -166,6 +166,12 @@ __attribute__((constructor)) static void probe_init(void)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	put("proc\tstarted_ns\t%lld\n", (long long)t.tv_sec * 1000000000LL + t.tv_nsec);
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		put("proc\texe\t%s\n", exe);
+	}
 	/* what was loaded at start-up, in case the process never reaches its exit handlers */
 	dl_iterate_phdr(each_object, "start");
 	atexit(report);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/elf.h"
 #include "backends/spec.h"
 #include "common/error.h"
 #include "harness/worker/probe_client.h"
@@ -25,6 +26,11 @@ typedef struct lib {
 	char *why;
 	int threads; /* in the process, 0 unknown */
 	const char *layer;
+	char *soname;
+	char **needed;
+	size_t n_needed;
+	const char *front_for; /* the loaded BLAS whose interface this file is (Debian's
+				* openblas-pthread/libblas.so.3 over libopenblas.so.0), NULL */
 } lib;
 
 static const char *parallel_name(const char *p)
@@ -65,6 +71,7 @@ static void lib_json(const lib *l, bb_json_writer *w)
 	bb_jw_kv_string(w, "wheel", wheel);
 	free(wheel);
 	bb_jw_kv_bool(w, "loaded_at_exit", o->seen_in_process);
+	bb_jw_kv_string(w, "front_for", l->front_for);
 	if (l->kind == BB_INSPECT_OPENMP)
 		bb_jw_kv_string(w, "runtime", omp_runtime_name(l->realpath));
 	bb_jw_key(w, "in_process");
@@ -111,10 +118,10 @@ static void flags_json(lib *libs, size_t n, int cpus, bb_json_writer *w)
 	size_t n_blas = 0, n_omp = 0;
 	int pool_total = 0, pools_known = 1;
 	for (size_t i = 0; i < n; i++) {
-		if (libs[i].kind == BB_INSPECT_BLAS) {
+		if (libs[i].kind == BB_INSPECT_BLAS && !libs[i].front_for) {
 			bb_strbuf_addf(&sb, "%s%s", n_blas++ ? ", " : "", libs[i].realpath);
 		}
-		if (libs[i].kind == BB_INSPECT_BLAS || libs[i].kind == BB_INSPECT_OPENMP) {
+		if ((libs[i].kind == BB_INSPECT_BLAS && !libs[i].front_for) || libs[i].kind == BB_INSPECT_OPENMP) {
 			if (libs[i].threads)
 				pool_total += libs[i].threads;
 			else
@@ -141,7 +148,8 @@ static void flags_json(lib *libs, size_t n, int cpus, bb_json_writer *w)
 		free(t);
 	}
 	for (size_t i = 0; n_omp && i < n; i++) {
-		if (libs[i].kind != BB_INSPECT_BLAS || !libs[i].layer || strcmp(libs[i].layer, "pthreads"))
+		if (libs[i].kind != BB_INSPECT_BLAS || libs[i].front_for || !libs[i].layer ||
+		    strcmp(libs[i].layer, "pthreads"))
 			continue;
 		for (size_t k = 0; k < n; k++)
 			if (libs[k].kind == BB_INSPECT_OPENMP) {
@@ -198,6 +206,15 @@ int bb_inspect_report(const bb_inspect_result *r, char *const argv[], bb_json **
 		l->o = &r->objects[i];
 		l->realpath = bb_xstrdup(rp);
 		l->kind = kind;
+		bb_elf e;
+		char eerr[160];
+		if (bb_elf_read(rp, &e, eerr, sizeof(eerr)) == 0) {
+			l->soname = e.soname ? bb_xstrdup(e.soname) : NULL;
+			l->needed = bb_xcalloc(e.n_needed + 1, sizeof(char *));
+			for (size_t k = 0; k < e.n_needed; k++)
+				l->needed[l->n_needed++] = bb_xstrdup(e.needed[k]);
+		}
+		bb_elf_release(&e);
 		const char *t = bb_inspect_value_of(l->o, "threads");
 		if (!t)
 			t = bb_inspect_value_of(l->o, "omp_max_threads");
@@ -210,6 +227,13 @@ int bb_inspect_report(const bb_inspect_result *r, char *const argv[], bb_json **
 		if (kind == BB_INSPECT_OPENMP)
 			l->layer = "openmp";
 	}
+	/* a BLAS that links another loaded BLAS is its interface, not a second copy */
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < n && !libs[i].front_for; k++)
+			for (size_t m = 0; k != i && libs[k].kind == BB_INSPECT_BLAS && libs[k].soname &&
+					   m < libs[i].n_needed; m++)
+				if (!strcmp(libs[i].needed[m], libs[k].soname))
+					libs[i].front_for = libs[k].realpath;
 	bb_strbuf sb = BB_STRBUF_INIT;
 	bb_json_writer w;
 	bb_jw_init(&w, &sb, 1);
@@ -241,7 +265,14 @@ int bb_inspect_report(const bb_inspect_result *r, char *const argv[], bb_json **
 	bb_jw_array_begin(&w);
 	for (size_t i = 0; i < r->n_cannot_tell; i++)
 		bb_jw_string(&w, r->cannot_tell[i]);
-	if (!r->pid && !r->probe_ran)
+	if (!r->pid && !r->probe_ran && r->probe_exe && r->last_exe && strcmp(r->probe_exe, r->last_exe)) {
+		char *t = bb_xasprintf("values inside the process: it replaced %s with %s (exec), and the "
+				       "probe stays out of programs started that way; the libraries listed "
+				       "were seen in /proc/PID/maps, read every 25 ms, while it ran",
+				       r->probe_exe, r->last_exe);
+		bb_jw_string(&w, t);
+		free(t);
+	} else if (!r->pid && !r->probe_ran)
 		bb_jw_string(&w, r->signal ? "values inside the process: it died before its exit, where the probe reads them; the libraries listed were loaded at its start or seen in /proc/PID/maps, read every 25 ms, while it ran (one loaded in its last 25 ms may be missing)"
 					   : "values inside the process: the probe did not report (a static or set-uid executable ignores LD_PRELOAD; _exit() skips the exit handlers); the libraries listed were loaded at its start or seen in /proc/PID/maps, read every 25 ms, while it ran");
 	bb_jw_array_end(&w);
@@ -249,6 +280,10 @@ int bb_inspect_report(const bb_inspect_result *r, char *const argv[], bb_json **
 	for (size_t i = 0; i < n; i++) {
 		free(libs[i].realpath);
 		free(libs[i].why);
+		free(libs[i].soname);
+		for (size_t k = 0; k < libs[i].n_needed; k++)
+			free(libs[i].needed[k]);
+		free(libs[i].needed);
 		bb_json_free(libs[i].record);
 	}
 	free(libs);

@@ -7,6 +7,9 @@
 #   late    a BLIS dlopen()ed after start-up is reported, with the thread count it was set to
 #   crash   a program killed by SIGSEGV after loading: exit 128+11, the signal named, the
 #           library it had loaded still listed
+#   exec    a CMD that execs the late-loading program (sh -c 'exec ...'): the BLIS is still
+#           listed (seen in /proc/PID/maps) and the report says the probe stayed out of the
+#           exec'ed program, naming both programs
 #   errors  a CMD that does not exist (127), one that is not executable (126), no CMD (2)
 #   pid     --pid of a running program: what it maps; a PID that does not exist (127)
 # Usage: test_inspect.sh BLASBENCH CASE LINKED_PROG LATE_PROG
@@ -62,6 +65,15 @@ late | crash)
 		"$bb" inspect -- "$late" "$blis" crash >/dev/null 2>"$tmp/text"
 		check 'grep -q "^command killed by SIGSEGV" "$tmp/text"' "the text report names the signal: $(head -1 "$tmp/text")"
 	fi
+	;;
+exec)
+	blis=$libdir/blis-pthread/libblis.so.4
+	[ -e "$blis" ] || { echo "SKIP: BLIS not installed"; exit 77; }
+	"$bb" inspect --json -- sh -c 'exec "$0" "$1" crash' "$late" "$blis" >"$tmp/all.out" 2>"$tmp/err"
+	sed -n '/^{/,$p' "$tmp/all.out" >"$tmp/out.json"
+	check '[ "$(j "[l[\"record\"][\"family\"] for l in d[\"libraries\"] if l[\"kind\"]==\"blas\"]")" = "['"'"'blis'"'"']" ]' \
+		"the BLIS loaded by the exec'ed program is listed"
+	check 'j "d[\"cannot_tell\"]" | grep -q "(exec)"' "the report says the probe stayed out of the exec'ed program: $(j 'd["cannot_tell"]')"
 	;;
 errors)
 	"$bb" inspect -- /nonexistent/prog >/dev/null 2>"$tmp/e1"
