@@ -18,7 +18,8 @@ static int cmd_inspect(bb_opts *o)
 	const char *pid_s = bb_opt_str(o, "pid", NULL);
 	int json = bb_opt_flag(o, "json");
 	if (!pid_s && !o->nargs)
-		return bb_usage_error(&bb_cmd_inspect, "name a command after '--' or a process with --pid");
+		return bb_usage_error(&bb_cmd_inspect,
+		                      "name a command after '--' or a process with --pid");
 	if (pid_s && o->nargs)
 		return bb_usage_error(&bb_cmd_inspect, "--pid and a command exclude each other");
 	bb_inspect_result r;
@@ -30,7 +31,8 @@ static int cmd_inspect(bb_opts *o)
 		errno = 0;
 		long pid = strtol(pid_s, &end, 10);
 		if (errno || *end || pid <= 0)
-			return bb_usage_error(&bb_cmd_inspect, "--pid takes a process id, not '%s'", pid_s);
+			return bb_usage_error(&bb_cmd_inspect, "--pid takes a process id, not '%s'",
+			                      pid_s);
 		rc = bb_inspect_pid(pid, &r, err, sizeof(err));
 	} else {
 		argv = bb_xcalloc((size_t)o->nargs + 1, sizeof(char *));
@@ -69,30 +71,32 @@ static int cmd_inspect(bb_opts *o)
 }
 
 static const bb_option inspect_options[] = {
-	{"pid", 'p', "PID", "a running process, read from outside (/proc): what it maps, not the values in effect inside it"},
-	{"json", 0, NULL, "print the report as JSON on stdout (after CMD's own output)"},
-	{0},
+    {"pid", 'p', "PID",
+     "a running process, read from outside (/proc): what it maps, not the values in effect inside "
+     "it"},
+    {"json", 0, NULL, "print the report as JSON on stdout (after CMD's own output)"},
+    {0},
 };
 
 const bb_command bb_cmd_inspect = {
-	.name = "inspect",
-	.fn = cmd_inspect,
-	.options = inspect_options,
-	.args_usage = "[-- CMD [ARGS...]]",
-	.max_args = -1,
-	.summary = "the BLAS/LAPACK/OpenMP libraries a live process uses",
-	.description =
-		"Runs CMD with a small probe library injected (LD_PRELOAD; the probe removes its\n"
-		"variables from the environment before CMD's code runs, so neither CMD nor its\n"
-		"children see them) and reports, at CMD's exit, every BLAS, LAPACK and OpenMP library\n"
-		"it had loaded, late dlopen()s included: the record `list` gives for the file (family,\n"
-		"version, kernel, threading layer, LP64/ILP64, symbol affixes, OpenMP runtime, hash),\n"
-		"the thread counts in effect inside the process read through each library's own\n"
-		"getters, the wheel each file came from, and the stack flags: two BLAS copies, two\n"
-		"OpenMP runtimes, a pthreads BLAS beside an OpenMP runtime, more threads than CPUs.\n"
-		"CMD's output passes through; the report goes to stderr (--json: stdout, after CMD's).\n"
-		"blasbench exits with CMD's exit code, 128+N when CMD was killed by signal N; a CMD\n"
-		"that cannot be found exits 127, one that cannot be executed 126.\n"
-		"--pid PID reads a running process from outside and says what it cannot tell; a PID\n"
-		"that does not exist exits 127, one that may not be read 126.",
+    .name = "inspect",
+    .fn = cmd_inspect,
+    .options = inspect_options,
+    .args_usage = "[-- CMD [ARGS...]]",
+    .max_args = -1,
+    .summary = "the BLAS/LAPACK/OpenMP libraries a live process uses",
+    .description =
+        "Runs CMD with a small probe library injected (LD_PRELOAD; the probe removes its\n"
+        "variables from the environment before CMD's code runs, so neither CMD nor its\n"
+        "children see them) and reports, at CMD's exit, every BLAS, LAPACK and OpenMP library\n"
+        "it had loaded, late dlopen()s included: the record `list` gives for the file (family,\n"
+        "version, kernel, threading layer, LP64/ILP64, symbol affixes, OpenMP runtime, hash),\n"
+        "the thread counts in effect inside the process read through each library's own\n"
+        "getters, the wheel each file came from, and the stack flags: two BLAS copies, two\n"
+        "OpenMP runtimes, a pthreads BLAS beside an OpenMP runtime, more threads than CPUs.\n"
+        "CMD's output passes through; the report goes to stderr (--json: stdout, after CMD's).\n"
+        "blasbench exits with CMD's exit code, 128+N when CMD was killed by signal N; a CMD\n"
+        "that cannot be found exits 127, one that cannot be executed 126.\n"
+        "--pid PID reads a running process from outside and says what it cannot tell; a PID\n"
+        "that does not exist exits 127, one that may not be read 126.",
 };

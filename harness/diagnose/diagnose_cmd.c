@@ -31,7 +31,8 @@ static char *alias_for(const bb_json *lib, const bb_diag_cmd *c)
 	for (const char *p = base; *p && *p != ' ' && n < sizeof(stem) - 4; p++) {
 		if (!wheel && *p == '.')
 			break;
-		stem[n++] = isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.' ? *p : '_';
+		stem[n++] =
+		    isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.' ? *p : '_';
 	}
 	stem[n] = 0;
 	char *alias = bb_xstrdup(stem);
@@ -50,7 +51,8 @@ static void abi_words(const bb_json *rec, char *buf, size_t len)
 {
 	const bb_json *abi = bb_json_get(rec, "abi");
 	snprintf(buf, len, "%s %sdgemm%s", s(abi, "integer") ? s(abi, "integer") : "?",
-		 s(abi, "prefix") ? s(abi, "prefix") : "", s(abi, "suffix") ? s(abi, "suffix") : "");
+	         s(abi, "prefix") ? s(abi, "prefix") : "",
+	         s(abi, "suffix") ? s(abi, "suffix") : "");
 }
 
 int bb_diag_cmd_inspect(char *const argv[], bb_diag_cmd *c, char *err, size_t errlen)
@@ -80,7 +82,8 @@ int bb_diag_cmd_inspect(char *const argv[], bb_diag_cmd *c, char *err, size_t er
 			if (!c->omp)
 				c->omp = bb_xstrdup(path);
 			bb_strbuf_addf(&said, "CMD loaded %s %s%s%s\n", s(l, "runtime"), path,
-				       s(l, "wheel") ? " from the wheel " : "", s(l, "wheel") ? s(l, "wheel") : "");
+			               s(l, "wheel") ? " from the wheel " : "",
+			               s(l, "wheel") ? s(l, "wheel") : "");
 			continue;
 		}
 		if (strcmp(kind, "blas") || !rec || bb_json_is_null(rec))
@@ -89,11 +92,13 @@ int bb_diag_cmd_inspect(char *const argv[], bb_diag_cmd *c, char *err, size_t er
 		char *text = bb_xasprintf("%s=%s", alias, path);
 		free(alias);
 		if (bb_spec_parse(text, &c->specs[c->n], err, errlen) == 0) {
-			bb_strbuf_addf(&said, "CMD loaded %s %s %s (%s) %s%s%s, diagnosed as '%s'\n",
-				       s(rec, "family") ? s(rec, "family") : "BLAS",
-				       s(rec, "version") ? s(rec, "version") : "", path, abi,
-				       s(l, "wheel") ? "from the wheel " : "", s(l, "wheel") ? s(l, "wheel") : "",
-				       s(l, "wheel") ? "," : "", c->specs[c->n].alias);
+			bb_strbuf_addf(&said,
+			               "CMD loaded %s %s %s (%s) %s%s%s, diagnosed as '%s'\n",
+			               s(rec, "family") ? s(rec, "family") : "BLAS",
+			               s(rec, "version") ? s(rec, "version") : "", path, abi,
+			               s(l, "wheel") ? "from the wheel " : "",
+			               s(l, "wheel") ? s(l, "wheel") : "", s(l, "wheel") ? "," : "",
+			               c->specs[c->n].alias);
 			if (c->n == 0) {
 				first_rec = rec;
 			} else if (c->n == 1) {
@@ -101,9 +106,10 @@ int bb_diag_cmd_inspect(char *const argv[], bb_diag_cmd *c, char *err, size_t er
 				char a0[64];
 				abi_words(first_rec, a0, sizeof(a0));
 				if (strcmp(a0, abi))
-					c->pair_abi = bb_xasprintf("'%s' and '%s' differ in ABI (%s, %s): one "
-								   "copy cannot serve both callers",
-								   c->specs[0].alias, c->specs[1].alias, a0, abi);
+					c->pair_abi = bb_xasprintf(
+					    "'%s' and '%s' differ in ABI (%s, %s): one "
+					    "copy cannot serve both callers",
+					    c->specs[0].alias, c->specs[1].alias, a0, abi);
 			}
 			c->n++;
 		}

@@ -27,8 +27,8 @@ typedef struct bb_inspect_value {
 } bb_inspect_value;
 
 typedef struct bb_inspect_object {
-	char *path; /* as the loader named it */
-	int seen_in_process; /* in the probe's dl_iterate_phdr walk at exit */
+	char *path;               /* as the loader named it */
+	int seen_in_process;      /* in the probe's dl_iterate_phdr walk at exit */
 	bb_inspect_value *values; /* read through the library's own getters inside the process */
 	size_t n_values;
 } bb_inspect_object;
@@ -36,9 +36,9 @@ typedef struct bb_inspect_object {
 typedef struct bb_inspect_result {
 	bb_inspect_object *objects;
 	size_t n_objects;
-	int probe_ran;      /* the probe wrote its record at exit */
-	int exit_code;      /* CMD's, -1 if killed by a signal */
-	int signal;         /* the signal that killed CMD, 0 if none */
+	int probe_ran;       /* the probe wrote its record at exit */
+	int exit_code;       /* CMD's, -1 if killed by a signal */
+	int signal;          /* the signal that killed CMD, 0 if none */
 	int threads_at_exit; /* threads of the process when it exited (0 unknown) */
 	int cpus_allowed;    /* CPUs the process could use (0 unknown) */
 	double wall_ms;      /* CMD's run time as blasbench saw it */
@@ -76,7 +76,7 @@ char *bb_inspect_wheel_of(const char *path);
 /* Classify, probe (in workers) and judge: the whole report as JSON in *doc (caller frees with
  * bb_json_free).  Returns 0, or -1 with a reason in err. */
 int bb_inspect_report(const bb_inspect_result *r, char *const argv[], bb_json **doc, char *err,
-		      size_t errlen);
+                      size_t errlen);
 void bb_inspect_print(const bb_json *doc, FILE *out);
 
 #endif

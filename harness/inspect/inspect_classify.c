@@ -38,7 +38,8 @@ bb_inspect_kind bb_inspect_classify(const char *path)
 		else if (defines_affixed(&e, "dgetrf"))
 			k = BB_INSPECT_LAPACK;
 		else if (bb_elf_defines(&e, "omp_get_max_threads") &&
-			 (bb_elf_defines(&e, "GOMP_parallel") || bb_elf_defines(&e, "__kmpc_fork_call")))
+		         (bb_elf_defines(&e, "GOMP_parallel") ||
+		          bb_elf_defines(&e, "__kmpc_fork_call")))
 			k = BB_INSPECT_OPENMP;
 	}
 	bb_elf_release(&e);

@@ -61,7 +61,8 @@ void bb_inspect_read_maps(long pid, bb_inspect_result *r)
 	while (fgets(line, sizeof(line), f)) {
 		char perms[8];
 		int off = 0;
-		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &off) < 1 || !off || perms[2] != 'x')
+		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &off) < 1 || !off ||
+		    perms[2] != 'x')
 			continue;
 		char *file = line + off;
 		file[strcspn(file, "\n")] = 0;
@@ -80,7 +81,8 @@ static void parse_record(int fd, bb_inspect_result *r)
 	char *text = bb_xmalloc((size_t)len + 1);
 	ssize_t got = pread(fd, text, (size_t)len, 0);
 	text[got > 0 ? got : 0] = 0;
-	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		char *f[4] = {0};
 		int n = 0;
 		for (char *p = line; n < 4; n++) {
@@ -135,11 +137,12 @@ static int resolve(const char *cmd, char *out, size_t outlen, char *err, size_t 
 	}
 	if (stat(out, &st) != 0) {
 		snprintf(err, errlen, "cannot run '%s': %s", cmd, strerror(errno));
-		return errno == ENOENT || errno == ENOTDIR ? BB_EXIT_NOT_FOUND : BB_EXIT_NOT_PERMITTED;
+		return errno == ENOENT || errno == ENOTDIR ? BB_EXIT_NOT_FOUND
+		                                           : BB_EXIT_NOT_PERMITTED;
 	}
 	if (!S_ISREG(st.st_mode) || access(out, X_OK) != 0) {
 		snprintf(err, errlen, "cannot run '%s': %s", cmd,
-			 S_ISDIR(st.st_mode) ? "a directory" : "not executable");
+		         S_ISDIR(st.st_mode) ? "a directory" : "not executable");
 		return BB_EXIT_NOT_PERMITTED;
 	}
 	return 0;
@@ -168,9 +171,11 @@ static char **child_env(const char *probe, int fd)
 	size_t k = 0;
 	const char *user = getenv("LD_PRELOAD");
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "LD_PRELOAD=", 11) && strncmp(environ[i], "BLASBENCH_INSPECT_", 18))
+		if (strncmp(environ[i], "LD_PRELOAD=", 11) &&
+		    strncmp(environ[i], "BLASBENCH_INSPECT_", 18))
 			env[k++] = environ[i];
-	env[k++] = user ? bb_xasprintf("LD_PRELOAD=%s:%s", probe, user) : bb_xasprintf("LD_PRELOAD=%s", probe);
+	env[k++] = user ? bb_xasprintf("LD_PRELOAD=%s:%s", probe, user)
+	                : bb_xasprintf("LD_PRELOAD=%s", probe);
 	env[k++] = bb_xasprintf("BLASBENCH_INSPECT_FD=%d", fd);
 	if (user)
 		env[k++] = bb_xasprintf("BLASBENCH_INSPECT_PRELOAD=%s", user);
@@ -187,12 +192,13 @@ int bb_inspect_launch(char *const argv[], bb_inspect_result *r, char *err, size_
 	char *probe = probe_library();
 	if (!probe || access(probe, R_OK) != 0) {
 		snprintf(err, errlen, "cannot find the probe library '%s': %s", probe ? probe : "?",
-			 strerror(errno));
+		         strerror(errno));
 		free(probe);
 		return BB_EXIT_INTERNAL;
 	}
 	const char *tmpdir = getenv("TMPDIR");
-	char *tmpl = bb_xasprintf("%s/blasbench-inspect-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	char *tmpl =
+	    bb_xasprintf("%s/blasbench-inspect-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	int fd = mkostemp(tmpl, O_CLOEXEC);
 	if (fd >= 0)
 		unlink(tmpl);
@@ -224,7 +230,8 @@ int bb_inspect_launch(char *const argv[], bb_inspect_result *r, char *err, size_
 	}
 	close(errpipe[1]);
 	for (size_t i = 0; env[i]; i++)
-		if (!strncmp(env[i], "LD_PRELOAD=", 11) || !strncmp(env[i], "BLASBENCH_INSPECT_", 18))
+		if (!strncmp(env[i], "LD_PRELOAD=", 11) ||
+		    !strncmp(env[i], "BLASBENCH_INSPECT_", 18))
 			free(env[i]);
 	free(env);
 	free(probe);

@@ -55,8 +55,8 @@ int bb_inspect_pid(long pid, bb_inspect_result *r, char *err, size_t errlen)
 	}
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		snprintf(err, errlen, "cannot read the libraries of process %ld ('%s'): %s", pid, path,
-			 strerror(errno));
+		snprintf(err, errlen, "cannot read the libraries of process %ld ('%s'): %s", pid,
+		         path, strerror(errno));
 		return errno == ENOENT ? BB_EXIT_NOT_FOUND : BB_EXIT_NOT_PERMITTED;
 	}
 	/* a maps file of another user's process opens but reads empty */
@@ -64,8 +64,10 @@ int bb_inspect_pid(long pid, bb_inspect_result *r, char *err, size_t errlen)
 	size_t got = fread(probe, 1, sizeof(probe), f);
 	fclose(f);
 	if (!got) {
-		snprintf(err, errlen, "cannot read the libraries of process %ld: '%s' reads empty "
-			 "(another user's process, or a zombie)", pid, path);
+		snprintf(err, errlen,
+		         "cannot read the libraries of process %ld: '%s' reads empty "
+		         "(another user's process, or a zombie)",
+		         pid, path);
 		return BB_EXIT_NOT_PERMITTED;
 	}
 	bb_inspect_read_maps(pid, r);
@@ -83,11 +85,12 @@ int bb_inspect_pid(long pid, bb_inspect_result *r, char *err, size_t errlen)
 			r->cpus_allowed = count_cpus(line + 18 + strspn(line + 18, " \t"));
 	if (f)
 		fclose(f);
-	add_cannot(r, "each library's thread count in effect inside the process (set through its "
-		      "API or variables after start-up): the counts shown are what the files do by "
-		      "default; run the program under `blasbench inspect -- CMD` for the live values");
+	add_cannot(r,
+	           "each library's thread count in effect inside the process (set through its "
+	           "API or variables after start-up): the counts shown are what the files do by "
+	           "default; run the program under `blasbench inspect -- CMD` for the live values");
 	add_cannot(r, "the kernel and threading layer the running copies selected, where the "
-		      "environment of the process differs from blasbench's");
+	              "environment of the process differs from blasbench's");
 	add_cannot(r, "libraries the process loaded and unloaded again before now");
 	return 0;
 }

@@ -26,7 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 static int out_fd = -1;
 static pid_t owner;
 

@@ -30,19 +30,25 @@ typedef struct lib {
 	char **needed;
 	size_t n_needed;
 	const char *front_for; /* the loaded BLAS whose interface this file is (Debian's
-				* openblas-pthread/libblas.so.3 over libopenblas.so.0), NULL */
+	                        * openblas-pthread/libblas.so.3 over libopenblas.so.0), NULL */
 } lib;
 
 static const char *parallel_name(const char *p)
 {
-	return !p ? NULL : !strcmp(p, "0") ? "serial" : !strcmp(p, "1") ? "pthreads" : !strcmp(p, "2") ? "openmp" : NULL;
+	return !p                ? NULL
+	       : !strcmp(p, "0") ? "serial"
+	       : !strcmp(p, "1") ? "pthreads"
+	       : !strcmp(p, "2") ? "openmp"
+	                         : NULL;
 }
 
 static const char *omp_runtime_name(const char *path)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	return !strncmp(base, "libgomp", 7) ? "GCC libgomp" : !strncmp(base, "libiomp5", 8) ? "Intel libiomp5"
-	       : !strncmp(base, "libomp", 6) ? "LLVM libomp" : "OpenMP runtime";
+	return !strncmp(base, "libgomp", 7)    ? "GCC libgomp"
+	       : !strncmp(base, "libiomp5", 8) ? "Intel libiomp5"
+	       : !strncmp(base, "libomp", 6)   ? "LLVM libomp"
+	                                       : "OpenMP runtime";
 }
 
 static void probe_lib(lib *l)
@@ -121,7 +127,8 @@ static void flags_json(lib *libs, size_t n, int cpus, bb_json_writer *w)
 		if (libs[i].kind == BB_INSPECT_BLAS && !libs[i].front_for) {
 			bb_strbuf_addf(&sb, "%s%s", n_blas++ ? ", " : "", libs[i].realpath);
 		}
-		if ((libs[i].kind == BB_INSPECT_BLAS && !libs[i].front_for) || libs[i].kind == BB_INSPECT_OPENMP) {
+		if ((libs[i].kind == BB_INSPECT_BLAS && !libs[i].front_for) ||
+		    libs[i].kind == BB_INSPECT_OPENMP) {
 			if (libs[i].threads)
 				pool_total += libs[i].threads;
 			else
@@ -130,9 +137,11 @@ static void flags_json(lib *libs, size_t n, int cpus, bb_json_writer *w)
 		n_omp += libs[i].kind == BB_INSPECT_OPENMP;
 	}
 	if (n_blas > 1) {
-		char *t = bb_xasprintf("%zu BLAS libraries in one process, each with its own symbols and "
-				       "thread pool: %s; work alternating between them keeps two pools "
-				       "(`blasbench diagnose -- CMD` measures it: dual-pool)", n_blas, sb.buf);
+		char *t =
+		    bb_xasprintf("%zu BLAS libraries in one process, each with its own symbols and "
+		                 "thread pool: %s; work alternating between them keeps two pools "
+		                 "(`blasbench diagnose -- CMD` measures it: dual-pool)",
+		                 n_blas, sb.buf);
 		flag(w, "two-blas", t);
 		free(t);
 	}
@@ -141,9 +150,10 @@ static void flags_json(lib *libs, size_t n, int cpus, bb_json_writer *w)
 		for (size_t i = 0, k = 0; i < n; i++)
 			if (libs[i].kind == BB_INSPECT_OPENMP)
 				bb_strbuf_addf(&sb, "%s%s (%s)", k++ ? ", " : "", libs[i].realpath,
-					       omp_runtime_name(libs[i].realpath));
-		char *t = bb_xasprintf("%zu OpenMP runtimes in one process, each with its own thread pool: %s",
-				       n_omp, sb.buf);
+				               omp_runtime_name(libs[i].realpath));
+		char *t = bb_xasprintf(
+		    "%zu OpenMP runtimes in one process, each with its own thread pool: %s", n_omp,
+		    sb.buf);
 		flag(w, "two-openmp", t);
 		free(t);
 	}
@@ -153,11 +163,13 @@ static void flags_json(lib *libs, size_t n, int cpus, bb_json_writer *w)
 			continue;
 		for (size_t k = 0; k < n; k++)
 			if (libs[k].kind == BB_INSPECT_OPENMP) {
-				char *t = bb_xasprintf("%s threads through its own pthreads pool while %s (%s) is "
-						       "loaded: OpenMP regions and BLAS calls of this process "
-						       "use two pools, which busy-wait for each other's CPUs if "
-						       "they alternate (omp-handover, nested)", libs[i].realpath,
-						       libs[k].realpath, omp_runtime_name(libs[k].realpath));
+				char *t = bb_xasprintf(
+				    "%s threads through its own pthreads pool while %s (%s) is "
+				    "loaded: OpenMP regions and BLAS calls of this process "
+				    "use two pools, which busy-wait for each other's CPUs if "
+				    "they alternate (omp-handover, nested)",
+				    libs[i].realpath, libs[k].realpath,
+				    omp_runtime_name(libs[k].realpath));
 				flag(w, "pthreads-and-openmp", t);
 				free(t);
 				break;
@@ -166,18 +178,20 @@ static void flags_json(lib *libs, size_t n, int cpus, bb_json_writer *w)
 	int over_one = 0;
 	for (size_t i = 0; cpus > 0 && i < n; i++)
 		if (libs[i].threads > cpus) {
-			char *t = bb_xasprintf("%s runs %d threads (its count in effect in the process) on "
-					       "the %d CPU%s the process may use", libs[i].realpath,
-					       libs[i].threads, cpus, cpus == 1 ? "" : "s");
+			char *t = bb_xasprintf(
+			    "%s runs %d threads (its count in effect in the process) on "
+			    "the %d CPU%s the process may use",
+			    libs[i].realpath, libs[i].threads, cpus, cpus == 1 ? "" : "s");
 			flag(w, "more-threads-than-cpus", t);
 			free(t);
 			over_one = 1;
 		}
 	if (cpus > 0 && !over_one && pools_known && pool_total > cpus) {
-		char *t = bb_xasprintf("the thread counts in effect in the process add up to %d (each "
-				       "library's count includes its calling thread) for the %d CPU%s it "
-				       "may use: two of these pools busy at once oversubscribe them",
-				       pool_total, cpus, cpus == 1 ? "" : "s");
+		char *t =
+		    bb_xasprintf("the thread counts in effect in the process add up to %d (each "
+		                 "library's count includes its calling thread) for the %d CPU%s it "
+		                 "may use: two of these pools busy at once oversubscribe them",
+		                 pool_total, cpus, cpus == 1 ? "" : "s");
 		flag(w, "more-threads-than-cpus", t);
 		free(t);
 	}
@@ -185,7 +199,8 @@ static void flags_json(lib *libs, size_t n, int cpus, bb_json_writer *w)
 	bb_jw_array_end(w);
 }
 
-int bb_inspect_report(const bb_inspect_result *r, char *const argv[], bb_json **doc, char *err, size_t errlen)
+int bb_inspect_report(const bb_inspect_result *r, char *const argv[], bb_json **doc, char *err,
+                      size_t errlen)
 {
 	lib *libs = bb_xcalloc(r->n_objects ? r->n_objects : 1, sizeof(lib));
 	size_t n = 0, n_other = 0;
@@ -230,8 +245,9 @@ int bb_inspect_report(const bb_inspect_result *r, char *const argv[], bb_json **
 	/* a BLAS that links another loaded BLAS is its interface, not a second copy */
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < n && !libs[i].front_for; k++)
-			for (size_t m = 0; k != i && libs[k].kind == BB_INSPECT_BLAS && libs[k].soname &&
-					   m < libs[i].n_needed; m++)
+			for (size_t m = 0; k != i && libs[k].kind == BB_INSPECT_BLAS &&
+			                   libs[k].soname && m < libs[i].n_needed;
+			     m++)
 				if (!strcmp(libs[i].needed[m], libs[k].soname))
 					libs[i].front_for = libs[k].realpath;
 	bb_strbuf sb = BB_STRBUF_INIT;
@@ -265,16 +281,25 @@ int bb_inspect_report(const bb_inspect_result *r, char *const argv[], bb_json **
 	bb_jw_array_begin(&w);
 	for (size_t i = 0; i < r->n_cannot_tell; i++)
 		bb_jw_string(&w, r->cannot_tell[i]);
-	if (!r->pid && !r->probe_ran && r->probe_exe && r->last_exe && strcmp(r->probe_exe, r->last_exe)) {
-		char *t = bb_xasprintf("values inside the process: it replaced %s with %s (exec), and the "
-				       "probe stays out of programs started that way; the libraries listed "
-				       "were seen in /proc/PID/maps, read every 25 ms, while it ran",
-				       r->probe_exe, r->last_exe);
+	if (!r->pid && !r->probe_ran && r->probe_exe && r->last_exe &&
+	    strcmp(r->probe_exe, r->last_exe)) {
+		char *t = bb_xasprintf(
+		    "values inside the process: it replaced %s with %s (exec), and the "
+		    "probe stays out of programs started that way; the libraries listed "
+		    "were seen in /proc/PID/maps, read every 25 ms, while it ran",
+		    r->probe_exe, r->last_exe);
 		bb_jw_string(&w, t);
 		free(t);
 	} else if (!r->pid && !r->probe_ran)
-		bb_jw_string(&w, r->signal ? "values inside the process: it died before its exit, where the probe reads them; the libraries listed were loaded at its start or seen in /proc/PID/maps, read every 25 ms, while it ran (one loaded in its last 25 ms may be missing)"
-					   : "values inside the process: the probe did not report (a static or set-uid executable ignores LD_PRELOAD; _exit() skips the exit handlers); the libraries listed were loaded at its start or seen in /proc/PID/maps, read every 25 ms, while it ran");
+		bb_jw_string(
+		    &w, r->signal ? "values inside the process: it died before its exit, where the "
+		                    "probe reads them; the libraries listed were loaded at its "
+		                    "start or seen in /proc/PID/maps, read every 25 ms, while it "
+		                    "ran (one loaded in its last 25 ms may be missing)"
+		                  : "values inside the process: the probe did not report (a static "
+		                    "or set-uid executable ignores LD_PRELOAD; _exit() skips the "
+		                    "exit handlers); the libraries listed were loaded at its start "
+		                    "or seen in /proc/PID/maps, read every 25 ms, while it ran");
 	bb_jw_array_end(&w);
 	bb_jw_object_end(&w);
 	for (size_t i = 0; i < n; i++) {

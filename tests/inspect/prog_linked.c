@@ -11,8 +11,8 @@
 
 extern char **environ;
 void dgemm_(const char *, const char *, const int *, const int *, const int *, const double *,
-	    const double *, const int *, const double *, const int *, const double *, double *,
-	    const int *);
+            const double *, const int *, const double *, const int *, const double *, double *,
+            const int *);
 void openblas_set_num_threads(int);
 
 int main(void)
@@ -20,7 +20,8 @@ int main(void)
 	openblas_set_num_threads(1);
 	int n = 64;
 	double one = 1.0, zero = 0.0;
-	double *a = calloc((size_t)n * n, sizeof(double)), *c = calloc((size_t)n * n, sizeof(double));
+	double *a = calloc((size_t)n * n, sizeof(double)),
+	       *c = calloc((size_t)n * n, sizeof(double));
 	dgemm_("N", "N", &n, &n, &n, &one, a, &n, a, &n, &zero, c, &n);
 	int threads = 0;
 #pragma omp parallel
@@ -33,7 +34,8 @@ int main(void)
 		seen += !strncmp(*e, "LD_PRELOAD=", 11) || !strncmp(*e, "BLASBENCH_", 10);
 	printf("linked: omp threads %d, blasbench variables seen %d\n", threads, seen);
 	fflush(stdout);
-	int child = system("env | grep -c -e '^LD_PRELOAD=' -e '^BLASBENCH_' | sed 's/^/child sees: /'");
+	int child =
+	    system("env | grep -c -e '^LD_PRELOAD=' -e '^BLASBENCH_' | sed 's/^/child sees: /'");
 	(void)child;
 	free(a);
 	free(c);
