@@ -147,7 +147,7 @@ static int cmd_diagnose(bb_opts *o)
 							     : err);
 	c.emit_dir = bb_opt_str(o, "emit-repro", NULL);
 	char *cmd_line = o->nargs ? bb_command_line(o->nargs, o->args) : NULL;
-	c.cmd = cmd_line;
+	c.cmd = cmd_line ? cmd_line + strlen("blasbench ") : NULL; /* CMD, shell-quoted */
 	/* before anything is measured: a directory that cannot take the programs is refused */
 	if (c.emit_dir) {
 		int bad = bb_mkdir_p(c.emit_dir, err, sizeof(err));

@@ -93,11 +93,11 @@ int bb_diag_cmd_inspect(char *const argv[], bb_diag_cmd *c, char *err, size_t er
 		free(alias);
 		if (bb_spec_parse(text, &c->specs[c->n], err, errlen) == 0) {
 			bb_strbuf_addf(&said,
-			               "CMD loaded %s %s %s (%s) %s%s%s, diagnosed as '%s'\n",
+			               "CMD loaded %s %s %s (%s)%s%s, diagnosed as '%s'\n",
 			               s(rec, "family") ? s(rec, "family") : "BLAS",
 			               s(rec, "version") ? s(rec, "version") : "", path, abi,
-			               s(l, "wheel") ? "from the wheel " : "",
-			               s(l, "wheel") ? s(l, "wheel") : "", s(l, "wheel") ? "," : "",
+			               s(l, "wheel") ? " from the wheel " : "",
+			               s(l, "wheel") ? s(l, "wheel") : "",
 			               c->specs[c->n].alias);
 			if (c->n == 0) {
 				first_rec = rec;
