@@ -68,6 +68,9 @@ typedef enum bb_inspect_kind {
 } bb_inspect_kind;
 bb_inspect_kind bb_inspect_classify(const char *path);
 const char *bb_inspect_kind_name(bb_inspect_kind k);
+/* 1 when threadpoolctl (3.8) would find the file by its name's prefix; blasbench finds BLAS,
+ * LAPACK and OpenMP files by the symbols they define, whatever their names. */
+int bb_inspect_name_known(const char *path);
 
 /* The wheel (Python distribution) a file came from: the X.libs/ directory or the dist-info
  * RECORD of its site-packages; NULL if none.  Caller frees. */

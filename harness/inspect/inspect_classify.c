@@ -46,6 +46,19 @@ bb_inspect_kind bb_inspect_classify(const char *path)
 	return k;
 }
 
+/* threadpoolctl 3.8's filename_prefixes, all controllers: what it finds by file name. */
+int bb_inspect_name_known(const char *path)
+{
+	static const char *const prefixes[] = {
+	    "libopenblas", "libblas",      "libscipy_openblas", "openblas", "libblis", "libmkl_rt",
+	    "mkl_rt",      "libflexiblas", "libiomp",           "libgomp",  "libomp",  "vcomp"};
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(base, prefixes[i], strlen(prefixes[i])))
+			return 1;
+	return 0;
+}
+
 const char *bb_inspect_kind_name(bb_inspect_kind k)
 {
 	static const char *const names[] = {"other", "blas", "lapack", "openmp"};

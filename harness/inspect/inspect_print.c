@@ -77,6 +77,10 @@ void bb_inspect_print(const bb_json *doc, FILE *out)
 	for (size_t i = 0; i < bb_json_len(libs); i++) {
 		const bb_json *l = bb_json_at(libs, i);
 		fprintf(out, "  %s", s(l, "realpath"));
+		if (!bb_json_bool(bb_json_get(l, "name_known_to_threadpoolctl"), 1))
+			fprintf(out,
+			        " (found by its symbols: threadpoolctl's file-name prefixes do not "
+			        "match it)");
 		if (s(l, "front_for"))
 			fprintf(out, " (the interface of %s: one library)", s(l, "front_for"));
 		fputc('\n', out);

@@ -78,6 +78,7 @@ static void lib_json(const lib *l, bb_json_writer *w)
 	free(wheel);
 	bb_jw_kv_bool(w, "loaded_at_exit", o->seen_in_process);
 	bb_jw_kv_string(w, "front_for", l->front_for);
+	bb_jw_kv_bool(w, "name_known_to_threadpoolctl", bb_inspect_name_known(l->realpath));
 	if (l->kind == BB_INSPECT_OPENMP)
 		bb_jw_kv_string(w, "runtime", omp_runtime_name(l->realpath));
 	bb_jw_key(w, "in_process");

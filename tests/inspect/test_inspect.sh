@@ -10,6 +10,10 @@
 #   exec    a CMD that execs the late-loading program (sh -c 'exec ...'): the BLIS is still
 #           listed (seen in /proc/PID/maps) and the report says the probe stayed out of the
 #           exec'ed program, naming both programs
+#   R       R (its binary, as the R script would exec it) solving a system: Debian's
+#           libblas.so.3 and liblapack.so.3 over libopenblas.so.0 are the interfaces of one
+#           OpenBLAS, not two copies (no two-blas flag); liblapack.so.3 is marked as a name
+#           threadpoolctl's prefixes miss; the OpenBLAS thread count is read inside R
 #   errors  a CMD that does not exist (127), one that is not executable (126), no CMD (2)
 #   pid     --pid of a running program: what it maps; a PID that does not exist (127)
 # Usage: test_inspect.sh BLASBENCH CASE LINKED_PROG LATE_PROG
@@ -74,6 +78,21 @@ exec)
 	check '[ "$(j "[l[\"record\"][\"family\"] for l in d[\"libraries\"] if l[\"kind\"]==\"blas\"]")" = "['"'"'blis'"'"']" ]' \
 		"the BLIS loaded by the exec'ed program is listed"
 	check 'j "d[\"cannot_tell\"]" | grep -q "(exec)"' "the report says the probe stayed out of the exec'ed program: $(j 'd["cannot_tell"]')"
+	;;
+R)
+	[ -x /usr/lib/R/bin/exec/R ] || { echo "SKIP: R not installed"; exit 77; }
+	R_HOME=/usr/lib/R "$bb" inspect --json -- /usr/lib/R/bin/exec/R --vanilla --slave \
+		-e 'invisible(solve(matrix(runif(100), 10)))' >"$tmp/out.json" 2>"$tmp/err"
+	rc=$?
+	check '[ $rc -eq 0 ]' "R exits 0 ($rc: $(tail -n 2 "$tmp/err"))"
+	check '[ "$(j "[f[\"flag\"] for f in d[\"flags\"] if f[\"flag\"] == \"two-blas\"]")" = "[]" ]' \
+		"libblas.so.3 over libopenblas.so.0 is not two BLAS copies: $(j '[f["text"] for f in d["flags"]]')"
+	check '[ "$(j "sorted(l[\"realpath\"].rsplit(\"/\", 1)[1] for l in d[\"libraries\"] if l[\"front_for\"])")" = "['"'"'libblas.so.3'"'"', '"'"'liblapack.so.3'"'"']" ]' \
+		"libblas.so.3 and liblapack.so.3 are fronts: $(j '[(l["realpath"], l["front_for"]) for l in d["libraries"]]')"
+	check '[ "$(j "[l[\"name_known_to_threadpoolctl\"] for l in d[\"libraries\"] if l[\"realpath\"].endswith(\"liblapack.so.3\")]")" = "[False]" ]' \
+		"liblapack.so.3 is a name threadpoolctl does not know"
+	check '[ "$(j "[l[\"in_process\"][\"threads\"] for l in d[\"libraries\"] if l[\"kind\"] == \"blas\" and not l[\"front_for\"]][0] or 0")" -ge 1 ]' \
+		"OpenBLAS's thread count read inside R"
 	;;
 errors)
 	"$bb" inspect -- /nonexistent/prog >/dev/null 2>"$tmp/e1"
