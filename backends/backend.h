@@ -179,6 +179,11 @@ int bb_backend_get_threads(bb_backend *b);
 void *bb_backend_sym(const bb_backend *b, const char *base);
 /* Look up an exact symbol name in the backend's files, own files first; NULL if absent. */
 void *bb_backend_sym_exact(const bb_backend *b, const char *name);
+/* A vendor entry point ("openblas_get_config") under its plain name or renamed with the probed
+ * prefix and the build's symbol suffix (scipy_openblas_get_config64_); NULL if absent.
+ * The _in form looks only in file i.  Needs bb_backend_probe_abi() first for the renamed form. */
+void *bb_backend_sym_vendor(const bb_backend *b, const char *name);
+void *bb_backend_sym_vendor_in(const bb_backend *b, size_t i, const char *name);
 
 void bb_backend_to_json(const bb_backend *b, bb_json_writer *w);
 

@@ -7,6 +7,7 @@
 #include "backends/backend.h"
 
 #include <complex.h>
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,43 @@ void *bb_backend_sym(const bb_backend *b, const char *base)
 	char name[64];
 	snprintf(name, sizeof(name), "%s%s%s", b->prefix, base, b->suffix);
 	return bb_backend_sym_exact(b, name);
+}
+
+/* OpenBLAS built with SYMBOLPREFIX/SYMBOLSUFFIX (the scipy-openblas wheels) renames its own
+ * entry points too: scipy_openblas_get_config64_ beside scipy_dgemm_64_.  The build's suffix is
+ * the Fortran suffix without its leading underscore ("_64_" -> "64_", "_" -> ""). */
+static void *sym_in(const bb_backend *b, size_t i, const char *name)
+{
+	return b->handles[i] ? dlsym(b->handles[i], name) : NULL;
+}
+
+void *bb_backend_sym_vendor_in(const bb_backend *b, size_t i, const char *name)
+{
+	void *p = sym_in(b, i, name);
+	if (p || b->suffix_known != BB_YES)
+		return p;
+	const char *s = b->suffix;
+	const char *build = !strcmp(s, "_") ? "" : (s[0] == '_' && s[1]) ? s + 1 : s;
+	char full[96];
+	snprintf(full, sizeof(full), "%s%s%s", b->prefix, name, build);
+	p = sym_in(b, i, full);
+	if (!p && strcmp(build, s)) {
+		snprintf(full, sizeof(full), "%s%s%s", b->prefix, name, s);
+		p = sym_in(b, i, full);
+	}
+	return p;
+}
+
+void *bb_backend_sym_vendor(const bb_backend *b, const char *name)
+{
+	for (int pass = 1; pass >= 0; pass--)
+		for (size_t i = 0; i < b->n_files; i++)
+			if (b->own[i] == pass) {
+				void *p = bb_backend_sym_vendor_in(b, i, name);
+				if (p)
+					return p;
+			}
+	return NULL;
 }
 
 static int probe_naming(bb_backend *b, char *err, size_t errlen)

@@ -33,9 +33,9 @@ typedef struct family {
 
 static void openblas_info(bb_backend *b)
 {
-	const char *(*config)(void) = (const char *(*)(void))bb_backend_sym_exact(b, "openblas_get_config");
-	const char *(*core)(void) = (const char *(*)(void))bb_backend_sym_exact(b, "openblas_get_corename");
-	int (*parallel)(void) = (int (*)(void))bb_backend_sym_exact(b, "openblas_get_parallel");
+	const char *(*config)(void) = (const char *(*)(void))bb_backend_sym_vendor(b, "openblas_get_config");
+	const char *(*core)(void) = (const char *(*)(void))bb_backend_sym_vendor(b, "openblas_get_corename");
+	int (*parallel)(void) = (int (*)(void))bb_backend_sym_vendor(b, "openblas_get_parallel");
 	if (config) {
 		const char *c = config();
 		b->config = bb_xstrdup(c);
@@ -53,13 +53,13 @@ static void openblas_info(bb_backend *b)
 
 static int openblas_get(bb_backend *b)
 {
-	int (*get)(void) = (int (*)(void))bb_backend_sym_exact(b, "openblas_get_num_threads");
+	int (*get)(void) = (int (*)(void))bb_backend_sym_vendor(b, "openblas_get_num_threads");
 	return get ? get() : 0;
 }
 
 static void openblas_set(bb_backend *b, int n)
 {
-	void (*set)(int) = (void (*)(int))bb_backend_sym_exact(b, "openblas_set_num_threads");
+	void (*set)(int) = (void (*)(int))bb_backend_sym_vendor(b, "openblas_set_num_threads");
 	if (set)
 		set(n);
 }
@@ -237,7 +237,7 @@ static const family *detect_family(bb_backend *b)
 {
 	for (size_t f = 0; f < N_FAMILIES; f++)
 		for (size_t i = 0; i < b->n_files; i++)
-			if (b->own[i] && dlsym(b->handles[i], families[f].marker))
+			if (b->own[i] && bb_backend_sym_vendor_in(b, i, families[f].marker))
 				return &families[f];
 	return NULL;
 }

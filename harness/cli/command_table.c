@@ -48,6 +48,9 @@ const bb_exit_code_doc bb_exit_codes[] = {
 	{BB_EXIT_INTERNAL, "blasbench or its environment could not finish what it began: a write "
 			   "that failed once its file was open (disk full, I/O error), a result or a "
 			   "run status the database refused mid-run, out of memory"},
+	{126, "inspect -- CMD, diagnose -- CMD: CMD cannot be executed; inspect --pid: the process may "
+	      "not be read (otherwise inspect exits with CMD's own code, 128+N when a signal N killed it)"},
+	{127, "inspect -- CMD, diagnose -- CMD: CMD does not exist; inspect --pid: no such process"},
 	{BB_EXIT_INTERRUPTED, "interrupted (Ctrl-C, SIGTERM): what finished is kept; no verdict"},
 	{0, NULL},
 };

@@ -17,6 +17,7 @@
 #include "harness/cli/command.h"
 #include "harness/plan/env_plan.h"
 #include "harness/host/limits.h"
+#include "harness/diagnose/diagnose_cmd.h"
 #include "harness/diagnose/diagnose_run.h"
 #include "harness/diagnose/repro/diagnose_repro.h"
 #include "harness/engine/host_record.h"
@@ -85,8 +86,40 @@ static int cmd_diagnose(bb_opts *o)
 	char err[512];
 	const bb_scenario *scen[MAX_SCENARIOS];
 	size_t n_scen;
-	if (parse_scenarios(bb_opt_str(o, "scenarios", NULL), scen, &n_scen))
+	bb_diag_cmd cmdlibs = {0};
+	if (o->nargs && bb_opt_str(o, "backends", NULL))
+		return bb_usage_error(&bb_cmd_diagnose, "--backends and a command exclude each other: "
+				      "with -- CMD the backends are the libraries CMD loaded");
+	if (o->nargs) {
+		char cerr[1024];
+		int crc = bb_diag_cmd_inspect(o->args, &cmdlibs, cerr, sizeof(cerr));
+		if (crc) {
+			bb_error("%s", cerr);
+			return crc;
+		}
+		fputs(cmdlibs.said, stderr);
+		if (!cmdlibs.n) {
+			bb_error("'%s' loaded no BLAS library: nothing to diagnose", o->args[0]);
+			bb_diag_cmd_release(&cmdlibs);
+			return BB_EXIT_FAILED;
+		}
+	}
+	const char *scen_text = bb_opt_str(o, "scenarios", NULL);
+	char *cmd_scen = NULL;
+	if (o->nargs && !scen_text) /* what applies to what CMD loaded */
+		scen_text = cmd_scen = bb_xasprintf("%s%s%s", cmdlibs.n > 1 ? "dual-pool," : "",
+						    cmdlibs.omp ? "omp-handover,nested,fork," : "",
+						    cmdlibs.n_omp > 1 ? "mixed-omp," : "");
+	if (cmd_scen && !*cmd_scen)
+		scen_text = "none";
+	else if (cmd_scen)
+		cmd_scen[strlen(cmd_scen) - 1] = 0;
+	int bad_scen = parse_scenarios(scen_text, scen, &n_scen);
+	free(cmd_scen);
+	if (bad_scen) {
+		bb_diag_cmd_release(&cmdlibs);
 		return BB_EXIT_USAGE;
+	}
 	long ncpu = bb_cpus_allowed(); /* not the online CPUs: taskset, a CPU quota */
 	bb_diag_ctx c = {.mitigate = !bb_opt_flag(o, "no-mitigations"), .progress = 1};
 	bb_diag_defaults *d = &c.d;
@@ -98,7 +131,9 @@ static int cmd_diagnose(bb_opts *o)
 		return BB_EXIT_USAGE;
 	d->threads = (int)threads;
 	d->rounds = (int)rounds;
-	d->omp = bb_opt_str(o, "omp", "gomp");
+	d->omp = bb_opt_str(o, "omp", cmdlibs.omp ? cmdlibs.omp : "gomp");
+	d->pair = cmdlibs.pair;
+	d->pair_abi = cmdlibs.pair_abi;
 	d->settle_s = 0.25;
 	const bb_command *cmd = &bb_cmd_diagnose;
 	if (bb_opt_positive(cmd, o, "block", "seconds", 0.2, 60, &d->block_s) ||
@@ -111,6 +146,8 @@ static int cmd_diagnose(bb_opts *o)
 							       "the scenarios are about one"
 							     : err);
 	c.emit_dir = bb_opt_str(o, "emit-repro", NULL);
+	char *cmd_line = o->nargs ? bb_command_line(o->nargs, o->args) : NULL;
+	c.cmd = cmd_line ? cmd_line + strlen("blasbench ") : NULL; /* CMD, shell-quoted */
 	/* before anything is measured: a directory that cannot take the programs is refused */
 	if (c.emit_dir) {
 		int bad = bb_mkdir_p(c.emit_dir, err, sizeof(err));
@@ -125,7 +162,12 @@ static int cmd_diagnose(bb_opts *o)
 	bb_backend_spec *specs = NULL;
 	size_t n_specs = 0;
 	const char *backends = bb_opt_str(o, "backends", NULL);
-	if (backends ? bb_spec_parse_list(backends, &specs, &n_specs, err, sizeof(err))
+	if (cmdlibs.n) {
+		specs = cmdlibs.specs; /* taken: freed with the other specs */
+		n_specs = cmdlibs.n;
+		cmdlibs.specs = NULL;
+		cmdlibs.n = 0;
+	} else if (backends ? bb_spec_parse_list(backends, &specs, &n_specs, err, sizeof(err))
 		     : bb_default_specs(&specs, &n_specs))
 		return bb_usage_error(&bb_cmd_diagnose, "%s",
 				      backends ? err : "no backend installed; name one with --backends");
@@ -182,10 +224,19 @@ static int cmd_diagnose(bb_opts *o)
 	c.report.run_id = c.run_id;
 	c.report.db_path = bb_xstrdup(db_path);
 	c.steps = n_specs * n_scen;
+	for (size_t k = 0; c.d.pair && k < n_scen; k++)
+		c.steps -= (scen[k]->needs & BB_SCN_COPY) ? n_specs - 1 : 0;
 	bb_worker_catch_signals();
-	for (size_t i = 0; i < n_specs && !c.interrupted; i++)
-		if (bb_diag_backend(&c, &specs[i], scen, n_scen) < 0)
+	for (size_t i = 0; i < n_specs && !c.interrupted; i++) {
+		/* -- CMD: dual-pool runs once, the first library beside the second */
+		const bb_scenario *mine[MAX_SCENARIOS];
+		size_t n_mine = 0;
+		for (size_t k = 0; k < n_scen; k++)
+			if (!(i > 0 && c.d.pair && (scen[k]->needs & BB_SCN_COPY)))
+				mine[n_mine++] = scen[k];
+		if (bb_diag_backend(&c, &specs[i], mine, n_mine) < 0)
 			c.interrupted = 1;
+	}
 	/* what finished is committed already; only the run's status is missing */
 	int status_lost = bb_db_run_set_status(c.db, c.run_id, c.interrupted ? "interrupted" : "complete",
 					       err, sizeof(err)) != 0;
@@ -206,6 +257,8 @@ static int cmd_diagnose(bb_opts *o)
 		fprintf(stderr, "interrupted: what finished is recorded in run %lld\n", (long long)c.run_id);
 	rc = c.interrupted ? BB_EXIT_INTERRUPTED : status_lost ? BB_EXIT_INTERNAL : c.failed ? BB_EXIT_FAILED : BB_EXIT_OK;
 done:
+	free(cmd_line);
+	bb_diag_cmd_release(&cmdlibs);
 	bb_diag_report_release(&c.report);
 	if (c.db)
 		bb_db_close(c.db);
@@ -276,7 +329,8 @@ const bb_command bb_cmd_diagnose = {
 	.fn = cmd_diagnose,
 	.flags = BB_CMD_DB | BB_CMD_PYTHON,
 	.options = diagnose_options,
-	.max_args = 0,
+	.args_usage = "[-- CMD [ARGS...]]",
+	.max_args = -1,
 	.summary = "reproduce and explain threading pathologies; say which mitigation works",
 	.description =
 		"Each scenario runs in its own worker and measures, in that one process, a clean\n"
@@ -287,6 +341,12 @@ const bb_command bb_cmd_diagnose = {
 		"stack, pthreads and OpenMP layers mixed, a LAPACK bound to another BLAS and a thread\n"
 		"count that did not take.  Every measurement is a cell of a run of kind 'diagnose'\n"
 		"('blasbench report RUN --html F' charts it).\n"
+		"With -- CMD, the backends are the BLAS files CMD loaded (as `inspect` finds them),\n"
+		"named after the wheel each came from; --omp defaults to the OpenMP runtime CMD\n"
+		"loaded; dual-pool runs the first file beside the second (their shared-copy\n"
+		"mitigation only where their ABIs agree), and the scenarios default to those that\n"
+		"apply: dual-pool with two BLAS, omp-handover, nested and fork with a runtime,\n"
+		"mixed-omp with two.  A CMD not found exits 127, one not executable 126.\n"
 		"Exit code: 0 when everything could be measured (findings or not), 1 when a\n"
 		"backend or a scenario could not (the rest as in 'blasbench help': exit codes).",
 	.help_tables = diagnose_help_tables,

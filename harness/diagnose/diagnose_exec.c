@@ -193,6 +193,8 @@ static char *params_json(const bb_diag_job *j, const bb_diag_outcome *o, double 
 	bb_jw_kv_string(&w, "scenario", j->scenario ? j->scenario->name : "kernel-selection");
 	bb_jw_kv_string(&w, "mitigation", j->mitigation);
 	bb_jw_kv_string(&w, "spec", j->spec);
+	if (j->spec2) /* dual-pool's second library, the other copy `diagnose -- CMD` found */
+		bb_jw_kv_string(&w, "pair", j->shared_copy ? NULL : j->spec2);
 	bb_jw_kv_double(&w, "slowdown", o->slowdown);
 	bb_jw_kv_double(&w, "slowdown_ci_low", o->ci_low);
 	bb_jw_kv_double(&w, "slowdown_ci_high", o->ci_high);

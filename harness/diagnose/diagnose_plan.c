@@ -70,6 +70,10 @@ void bb_diag_job_init(bb_diag_job *j, const bb_scenario *s, const bb_backend_spe
 	j->settle_s = d->settle_s;
 	j->rounds = s ? d->rounds : 1;
 	j->fork_timeout_s = d->fork_timeout_s;
+	if (s && (s->needs & BB_SCN_COPY) && d->pair) {
+		j->spec2 = bb_xstrdup(d->pair);
+		j->pair_abi = d->pair_abi;
+	}
 }
 
 void bb_diag_job_release(bb_diag_job *j)
@@ -79,6 +83,7 @@ void bb_diag_job_release(bb_diag_job *j)
 	free(j->alias);
 	free(j->omp);
 	free(j->omp2);
+	free(j->spec2);
 	memset(j, 0, sizeof(*j));
 }
 
@@ -110,6 +115,8 @@ void bb_diag_job_json(const bb_diag_job *j, bb_strbuf *out)
 	bb_jw_kv_string(&w, "omp", j->omp);
 	bb_jw_kv_string(&w, "omp2", j->omp2);
 	bb_jw_kv_bool(&w, "shared_copy", j->shared_copy);
+	if (j->spec2)
+		bb_jw_kv_string(&w, "spec2", j->spec2);
 	bb_jw_kv_int(&w, "n", j->n);
 	bb_jw_kv_double(&w, "block_s", j->block_s);
 	bb_jw_kv_int(&w, "rounds", j->rounds);
@@ -225,6 +232,10 @@ int bb_diag_mitigate(bb_diag_job *j, const char *name, const bb_json *record, ch
 		j->inner_threads = 1;
 		break;
 	case SHARED:
+		if (j->spec2 && j->pair_abi) {
+			snprintf(why, whylen, "%s", j->pair_abi);
+			return 1;
+		}
 		j->shared_copy = 1;
 		break;
 	case FLAVOUR: {

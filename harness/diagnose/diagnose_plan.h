@@ -26,6 +26,10 @@ typedef struct bb_diag_defaults {
 	int threads;           /* cores the scenario may use (BLAS threads, OpenMP team) */
 	int cores;             /* this host's cores */
 	const char *omp;       /* the application's OpenMP runtime: "gomp", "llvm", a path */
+	const char *pair;      /* dual-pool's second library (diagnose -- CMD: the other BLAS copy
+				* CMD loaded); NULL: a private copy of the backend's own file */
+	const char *pair_abi;  /* why the pair cannot share one copy (their ABIs differ), NULL if
+				* it can */
 	long n;                /* dgemm size of the threading scenarios; 0: each one's default */
 	long kernel_n;         /* dgemm size of the kernel-selection probe; 0: its default */
 	double block_s;        /* time per measured block */
@@ -44,6 +48,8 @@ typedef struct bb_diag_job {
 	int threads, inner_threads;
 	char *omp, *omp2;     /* OpenMP runtimes ("none" when the scenario needs none) */
 	int shared_copy;
+	char *spec2;          /* dual-pool's second library (bb_diag_defaults.pair), NULL: a copy */
+	const char *pair_abi; /* bb_diag_defaults.pair_abi */
 	long n;
 	double block_s, settle_s, fork_timeout_s;
 	int rounds;

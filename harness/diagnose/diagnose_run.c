@@ -86,6 +86,13 @@ static void emit_repro(bb_diag_ctx *c, diag_backend *b, const bb_diag_job *j,
 {
 	if (!c->emit_dir)
 		return;
+	if (j->spec2 && !j->shared_copy) {
+		/* dual_pool.c loads two copies of one file, with one integer width */
+		bb_warning("no reproduction program for '%s': the program loads two copies of one "
+			   "file, not the two files this process loaded ('%s' beside '%s'); `%s` "
+			   "reproduces it", f->title, j->spec, j->spec2, f->reproduce ? f->reproduce : "?");
+		return;
+	}
 	bb_strbuf env = BB_STRBUF_INIT;
 	for (size_t i = 0; i < b->spec->n_env; i++)
 		bb_strbuf_addf(&env, "%s%s=%s", i ? " " : "", b->spec->env[i].name,
@@ -128,14 +135,20 @@ static void emit_repro(bb_diag_ctx *c, diag_backend *b, const bb_diag_job *j,
 static char *reproduce_line(const bb_diag_ctx *c, const diag_backend *b, const char *scenario)
 {
 	bb_strbuf sb = BB_STRBUF_INIT;
-	bb_strbuf_addf(&sb, "blasbench diagnose --backends '%s' --scenarios %s --threads %d",
-		       b->spec->text, scenario, c->d.threads);
-	if (strcmp(c->d.omp, "gomp"))
+	if (c->cmd) /* the same files again: what CMD loads */
+		bb_strbuf_addf(&sb, "blasbench diagnose --scenarios %s --threads %d", scenario,
+			       c->d.threads);
+	else
+		bb_strbuf_addf(&sb, "blasbench diagnose --backends '%s' --scenarios %s --threads %d",
+			       b->spec->text, scenario, c->d.threads);
+	if (strcmp(c->d.omp, "gomp") && !c->cmd)
 		bb_strbuf_addf(&sb, " --omp '%s'", c->d.omp);
 	if (c->d.n > 0)
 		bb_strbuf_addf(&sb, " --size %ld", c->d.n);
 	if (c->d.kernel_n > 0)
 		bb_strbuf_addf(&sb, " --kernel-size %ld", c->d.kernel_n);
+	if (c->cmd)
+		bb_strbuf_addf(&sb, " -- %s", c->cmd);
 	return bb_strbuf_detach(&sb, NULL);
 }
 

@@ -21,6 +21,7 @@ typedef struct bb_diag_ctx {
 	double timeout;        /* seconds one job's worker may take */
 	int mitigate;          /* 0: measure pathologies only (--no-mitigations) */
 	const char *emit_dir;  /* --emit-repro DIR, NULL none */
+	const char *cmd;       /* diagnose -- CMD: CMD as a shell line, NULL without one */
 	double peak_core;      /* this host's best double-precision GFLOP/s on one core, 0 unknown */
 	int progress;          /* progress lines on stderr */
 	bb_diag_report report;

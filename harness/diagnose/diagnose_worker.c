@@ -263,8 +263,11 @@ int bb_worker_task_scenario(const char *jobfile)
 			ctx.b2 = &b;
 		} else {
 			bb_backend_spec cspec;
-			if (!(copy = private_copy(&b, err, sizeof(err))) ||
-			    bb_spec_parse(copy, &cspec, err, sizeof(err))) {
+			/* spec2: the other copy a process really loaded (diagnose -- CMD) */
+			const char *spec2 = bb_json_str(bb_json_get(job, "spec2"), NULL);
+			if (spec2 ? bb_spec_parse(spec2, &cspec, err, sizeof(err))
+				  : (!(copy = private_copy(&b, err, sizeof(err))) ||
+				     bb_spec_parse(copy, &cspec, err, sizeof(err)))) {
 				emit_error("%s", err);
 				goto release_b;
 			}

@@ -99,6 +99,29 @@ static void mitigations_apply(void)
 	bb_strbuf_release(&sb);
 	bb_diag_job_release(&j);
 
+	/* diagnose -- CMD: dual-pool's pair goes to the worker; one shared copy only where the
+	 * pair's ABIs agree */
+	bb_diag_defaults dp = d;
+	dp.pair = "scipy=/x/libscipy_openblas.so";
+	dp.pair_abi = "'numpy' and 'scipy' differ in ABI";
+	bb_diag_job_init(&j, bb_scenario_find("dual-pool"), &spec, &dp);
+	bb_strbuf_init(&sb);
+	bb_diag_job_json(&j, &sb);
+	job = parse(sb.buf);
+	BB_CHECK(!strcmp(bb_json_str(bb_json_get(job, "spec2"), ""), dp.pair));
+	bb_json_free(job);
+	bb_strbuf_release(&sb);
+	BB_CHECK(bb_diag_mitigate(&j, "shared-copy", pthreads, why, sizeof(why)) == 1);
+	BB_CHECK(strstr(why, "differ in ABI") != NULL && j.shared_copy == 0);
+	bb_diag_job_release(&j);
+	dp.pair_abi = NULL;
+	bb_diag_job_init(&j, bb_scenario_find("dual-pool"), &spec, &dp);
+	BB_CHECK(bb_diag_mitigate(&j, "shared-copy", pthreads, why, sizeof(why)) == 0 && j.shared_copy);
+	bb_diag_job_release(&j);
+	bb_diag_job_init(&j, bb_scenario_find("omp-handover"), &spec, &dp);
+	BB_CHECK(j.spec2 == NULL); /* the pair is dual-pool's only */
+	bb_diag_job_release(&j);
+
 	bb_json_free(pthreads);
 	bb_json_free(serial);
 	bb_spec_release(&spec);
