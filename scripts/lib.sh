@@ -89,3 +89,13 @@ bb_venv() {
 	exec {lock}>&-
 	return $rc
 }
+
+# For a test that needs the wheels of .venv/: make it (bb_venv) and set BB_PY to its python, or
+# exit the test, 77 (skipped) when the package index cannot be reached, 1 otherwise.
+bb_venv_for_test() {
+	bb_venv
+	local rc=$?
+	[ $rc -eq 2 ] && { echo "SKIP: the Python package index cannot be reached to make .venv/"; exit 77; }
+	[ $rc -eq 0 ] || { echo "FAIL: the project's Python environment (.venv/) could not be made"; exit 1; }
+	BB_PY=$BB_ROOT/.venv/bin/python
+}

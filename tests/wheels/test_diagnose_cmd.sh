@@ -12,11 +12,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 bb=$1
 # shellcheck source=../../scripts/lib.sh
 source "$root/scripts/lib.sh"
-bb_venv
-rc=$?
-[ $rc -eq 2 ] && { echo "SKIP: the Python package index cannot be reached to make .venv/"; exit 77; }
-[ $rc -eq 0 ] || { echo "FAIL: the project's Python environment (.venv/) could not be made"; exit 1; }
-py=$root/.venv/bin/python
+bb_venv_for_test
+py=$BB_PY
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
