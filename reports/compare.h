@@ -130,6 +130,7 @@ typedef struct bb_cmp_report {
 	bb_cmp_row *rows; /* sorted worst first */
 	size_t n_rows;
 	bb_cmp_mode mode; /* how base and candidate relate (one run interleaved, two runs...) */
+	int inconclusive_fails; /* gate's policy: an inconclusive cell is a JUnit failure */
 	int regressions, improvements, inconclusive, missing, added, unchanged;
 	int cand_failed; /* candidate cells with status wrong, crash, hang or error */
 	int matched;     /* rows with a cell on both sides */

@@ -420,9 +420,10 @@ static void xml_escape(bb_strbuf *out, const char *s)
 	}
 }
 
-static int row_fails(const bb_cmp_row *row)
+static int row_fails(const bb_cmp_report *rep, const bb_cmp_row *row)
 {
 	return row->r.verdict == BB_CMP_REGRESSION ||
+	       (rep->inconclusive_fails && row->r.verdict == BB_CMP_INCONCLUSIVE) ||
 	       (row->cand && bb_cmp_status_failed(row->cand->status));
 }
 
@@ -457,7 +458,7 @@ void bb_cmp_write_junit(const bb_cmp_report *rep, bb_strbuf *out)
 	int failures = 0, errors = 0;
 	size_t tests = rep->n_rows;
 	for (size_t i = 0; i < rep->n_rows; i++) {
-		failures += row_fails(&rep->rows[i]);
+		failures += row_fails(rep, &rep->rows[i]);
 		errors += rep->rows[i].r.verdict == BB_CMP_MISSING;
 	}
 	for (int g = 0; g < BB_CMP_N_GAPS; g++)
@@ -488,7 +489,7 @@ void bb_cmp_write_junit(const bb_cmp_report *rep, bb_strbuf *out)
 		bb_strbuf_adds(out, "\" name=\"");
 		xml_escape(out, row->workload);
 		bb_strbuf_addf(out, "\" time=\"%.9f\">\n", t);
-		if (row_fails(row)) {
+		if (row_fails(rep, row)) {
 			bb_strbuf_adds(out, "      <failure type=\"");
 			xml_escape(out, bb_cmp_verdict_name(row->r.verdict));
 			bb_strbuf_adds(out, "\" message=\"");
