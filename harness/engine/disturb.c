@@ -19,7 +19,7 @@ void bb_steal_mark_now(bb_steal_mark *m)
 	if (!f)
 		return;
 	int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
-		       &v[4], &v[5], &v[6], &v[7]);
+	               &v[4], &v[5], &v[6], &v[7]);
 	fclose(f);
 	if (n < 8)
 		return;
@@ -60,5 +60,6 @@ double bb_calib_ratio(double seconds)
 
 int bb_pass_disturbed(double steal, double calib)
 {
-	return (!isnan(steal) && steal > BB_STEAL_LIMIT) || (!isnan(calib) && calib < BB_CALIB_LIMIT);
+	return (!isnan(steal) && steal > BB_STEAL_LIMIT) ||
+	       (!isnan(calib) && calib < BB_CALIB_LIMIT);
 }

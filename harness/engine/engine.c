@@ -6,6 +6,7 @@
  */
 #include "harness/engine/engine.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,8 @@ static int resume_partial(bb_engine_cell *pc, const bb_db_partial *p, int passes
 		size_t end = start;
 		while (end < p->n_samples && p->pass[end] == p->pass[start])
 			end++;
+		/* how the host behaved in a pass measured before the interrupt is not kept */
+		pc->pass_info[pc->passes] = (bb_db_pass){pc->passes, -1, NAN, NAN, 0};
 		pc->pass_median[pc->passes++] = bb_median(p->samples + start, end - start);
 		start = end;
 	}

@@ -57,8 +57,7 @@ static int wish_order(const void *pa, const void *pb)
 	return a->need - b->need;
 }
 
-int bb_remeasure_judge(void *arg, bb_engine_view *cells, size_t n, double elapsed,
-		       double pass_cost)
+int bb_remeasure_judge(void *arg, bb_engine_view *cells, size_t n, double elapsed, double pass_cost)
 {
 	bb_remeasure *rm = arg;
 	int step = rm->step > 1 ? rm->step : 2;
@@ -70,9 +69,8 @@ int bb_remeasure_judge(void *arg, bb_engine_view *cells, size_t n, double elapse
 	size_t nw = 0;
 	for (size_t ci = 0; ci < n; ci++) {
 		bb_engine_view *c = &cells[ci];
-		bb_cmp_side bs = {0}, cs = {"ok",          c->samples,   c->n_samples,
-					    NAN,           NAN,          c->sample_pass,
-					    c->disturbed,  c->n_disturbed};
+		bb_cmp_side bs = {0}, cs = {"ok", c->samples,     c->n_samples, NAN,
+		                            NAN,  c->sample_pass, c->disturbed, c->n_disturbed};
 		size_t bi = (size_t)-1;
 		bb_cmp_mode mode;
 		if (!c->ok)
@@ -84,9 +82,9 @@ int bb_remeasure_judge(void *arg, bb_engine_view *cells, size_t n, double elapse
 					sc = &rm->stored->cells[k];
 			if (!sc || !bb_cmp_status_ok(sc->status))
 				continue;
-			bs = (bb_cmp_side){sc->status,    sc->samples,   sc->n_samples,
-					   sc->ci_low_s,  sc->ci_high_s, sc->sample_pass,
-					   sc->disturbed, sc->n_disturbed};
+			bs = (bb_cmp_side){sc->status,    sc->samples,    sc->n_samples,
+			                   sc->ci_low_s,  sc->ci_high_s,  sc->sample_pass,
+			                   sc->disturbed, sc->n_disturbed};
 			mode = BB_CMP_APART;
 		} else {
 			const char *base_alias = mapped(rm, c->alias);
@@ -99,9 +97,8 @@ int bb_remeasure_judge(void *arg, bb_engine_view *cells, size_t n, double elapse
 			if (bi == (size_t)-1)
 				continue;
 			const bb_engine_view *b = &cells[bi];
-			bs = (bb_cmp_side){"ok",         b->samples,   b->n_samples,
-					   NAN,          NAN,          b->sample_pass,
-					   b->disturbed, b->n_disturbed};
+			bs = (bb_cmp_side){"ok", b->samples,     b->n_samples, NAN,
+			                   NAN,  b->sample_pass, b->disturbed, b->n_disturbed};
 			mode = BB_CMP_INTERLEAVED;
 		}
 		bb_cmp_result r;
@@ -118,7 +115,7 @@ int bb_remeasure_judge(void *arg, bb_engine_view *cells, size_t n, double elapse
 			}
 			x.rank = 0, x.more = step;
 		} else if (dist > (size_t)st->disturbed_given &&
-			   st->disturbed_given < BB_REMEASURE_DISTURBED) {
+		           st->disturbed_given < BB_REMEASURE_DISTURBED) {
 			x.rank = 1, x.more = (int)dist - st->disturbed_given;
 			st->disturbed_given += x.more;
 		} else if (r.verdict == BB_CMP_INCONCLUSIVE) {
@@ -126,8 +123,9 @@ int bb_remeasure_judge(void *arg, bb_engine_view *cells, size_t n, double elapse
 			if (!rm->inconclusive_too)
 				continue;
 			x.need = r.more_units > 0 ? r.more_units : 999;
-			x.more = r.more_units > step ? (r.more_units < 4 * step ? r.more_units : 4 * step)
-						     : step;
+			x.more = r.more_units > step
+			             ? (r.more_units < 4 * step ? r.more_units : 4 * step)
+			             : step;
 		} else {
 			st->regression_at = -1;
 			continue;

@@ -31,10 +31,10 @@ typedef struct bb_remeasure {
 	size_t n_pairs;
 	const bb_db_cmp_run *stored; /* else: the stored baseline, cells matched by alias */
 	double threshold;
-	double budget_total; /* seconds for the whole run; 0: BB_REMEASURE_MAX_ROUNDS rounds */
-	int step;            /* more pairs per round for an inconclusive cell, at least */
+	double budget_total;  /* seconds for the whole run; 0: BB_REMEASURE_MAX_ROUNDS rounds */
+	int step;             /* more pairs per round for an inconclusive cell, at least */
 	int inconclusive_too; /* re-measure inconclusive cells (else only regressions to confirm
-			       * and disturbed pairs) */
+	                       * and disturbed pairs) */
 	/* what it did */
 	int rounds;       /* times it judged */
 	int rounds_asked; /* of those, rounds that asked for more passes */
@@ -45,7 +45,7 @@ typedef struct bb_remeasure {
 } bb_remeasure;
 
 int bb_remeasure_judge(void *arg, bb_engine_view *cells, size_t n, double elapsed,
-		       double pass_cost);
+                       double pass_cost);
 /* Whether the candidate cell `key` was confirmed a regression by a re-measurement. */
 int bb_remeasure_confirmed(const bb_remeasure *rm, const char *key);
 void bb_remeasure_release(bb_remeasure *rm);

@@ -30,28 +30,32 @@ static void make_v4(const char *path)
 	for (int i = 0; i < bb_db_n_migrations && bb_db_migrations[i].version <= 4; i++)
 		exec(h, bb_db_migrations[i].sql);
 	exec(h, "PRAGMA application_id = 0x424C4253; PRAGMA user_version = 4;"
-		"INSERT INTO host VALUES (1, 'fp', '{}', NULL, '2026-01-01T00:00:00Z',"
-		" '2026-01-01T00:00:00Z');"
-		"INSERT INTO run (id, host_id, command, kind, version, status, started, uid)"
-		" VALUES (1, 1, 'blasbench run', 'run', '0.4', 'complete', '2026-01-01T00:00:00Z',"
-		" 'u1');"
-		"INSERT INTO backend VALUES (1, 1, 'a', 'a', '{}'), (2, 1, 'b', 'b', '{}');");
+	        "INSERT INTO host VALUES (1, 'fp', '{}', NULL, '2026-01-01T00:00:00Z',"
+	        " '2026-01-01T00:00:00Z');"
+	        "INSERT INTO run (id, host_id, command, kind, version, status, started, uid)"
+	        " VALUES (1, 1, 'blasbench run', 'run', '0.4', 'complete', '2026-01-01T00:00:00Z',"
+	        " 'u1');"
+	        "INSERT INTO backend VALUES (1, 1, 'a', 'a', '{}'), (2, 1, 'b', 'b', '{}');");
 	for (int b = 1; b <= 2; b++) {
 		char *sql = bb_xasprintf(
-		    "INSERT INTO cell (id, run_id, backend_id, cell_key, workload_key, routine, prec, m,"
-		    " n, k, threads, threads_effective, status, calls_per_sample, median_s, ci_low_s,"
+		    "INSERT INTO cell (id, run_id, backend_id, cell_key, workload_key, routine, "
+		    "prec, m,"
+		    " n, k, threads, threads_effective, status, calls_per_sample, median_s, "
+		    "ci_low_s,"
 		    " ci_high_s, n_samples, recorded) VALUES (%d, 1, %d, '%s|dgemm:n=64|t=1',"
 		    " 'dgemm:n=64', 'dgemm', 'd', 64, 64, 64, 1, 1, 'ok', 1, %g, %g, %g, 12,"
 		    " '2026-01-01T00:00:01Z')",
-		    b, b, b == 1 ? "a" : "b", 1e-3 * (b == 1 ? 1 : 1.2), 1e-3 * (b == 1 ? 0.98 : 1.18),
-		    1e-3 * (b == 1 ? 1.02 : 1.22));
+		    b, b, b == 1 ? "a" : "b", 1e-3 * (b == 1 ? 1 : 1.2),
+		    1e-3 * (b == 1 ? 0.98 : 1.18), 1e-3 * (b == 1 ? 1.02 : 1.22));
 		exec(h, sql);
 		free(sql);
 		for (int s = 0; s < 12; s++) {
-			double level = (b == 1 ? 1 : 1.2) * (1 + 0.01 * (s / 4)) * (1 + 0.001 * (s % 4));
-			sql = bb_xasprintf("INSERT INTO sample (cell_id, seq, seconds, pass) VALUES (%d, %d,"
-					   " %.9g, %d)",
-					   b, s, 1e-3 * level, s / 4);
+			double level =
+			    (b == 1 ? 1 : 1.2) * (1 + 0.01 * (s / 4)) * (1 + 0.001 * (s % 4));
+			sql = bb_xasprintf(
+			    "INSERT INTO sample (cell_id, seq, seconds, pass) VALUES (%d, %d,"
+			    " %.9g, %d)",
+			    b, s, 1e-3 * level, s / 4);
 			exec(h, sql);
 			free(sql);
 		}
@@ -111,8 +115,8 @@ int main(void)
 	c.replace = 1;
 	c.n_passes = 1;
 	BB_CHECK_INT(bb_db_cell_add(db, &c, &id, err, sizeof(err)), 0);
-	BB_CHECK_INT(bb_test_sql_int(h, "SELECT count(*) FROM cell WHERE cell_key = 'a|ddot:n=100|t=1'"),
-		     1);
+	BB_CHECK_INT(
+	    bb_test_sql_int(h, "SELECT count(*) FROM cell WHERE cell_key = 'a|ddot:n=100|t=1'"), 1);
 	BB_CHECK_INT(bb_test_sql_int(h, "SELECT count(*) FROM pass"), 1);
 	bb_db_close(db);
 	BB_CHECK_INT(bb_db_cmp_run_load(path, "1", &run, err, sizeof(err)), 0);
