@@ -341,7 +341,7 @@ static void mean_sd(const double *x, size_t n, double *mean, double *sd)
 
 static void unit_ci_clear(bb_unit_ci *c)
 {
-	c->est = c->half = c->se = c->p = c->sd = NAN;
+	c->est = c->half = c->se = c->p = c->sd = c->lo = c->hi = NAN;
 	c->fixed_var = 0;
 	c->n = c->df = 0;
 }
@@ -349,6 +349,8 @@ static void unit_ci_clear(bb_unit_ci *c)
 static void unit_ci_finish(bb_unit_ci *c)
 {
 	c->half = bb_t975(c->df) * c->se;
+	c->lo = c->est - c->half;
+	c->hi = c->est + c->half;
 	c->p = c->se > 0 ? bb_t_p(c->est / c->se, c->df) : c->est == 0 ? 1 : 0;
 }
 
@@ -357,15 +359,37 @@ int bb_paired_log_ci(const double *base, const double *cand, size_t n, bb_unit_c
 	unit_ci_clear(c);
 	if (n < 2)
 		return -1;
-	double *d = bb_xmalloc(n * sizeof(double));
-	for (size_t i = 0; i < n; i++)
+	double *d = bb_xmalloc(n * sizeof(double)), *dev = bb_xmalloc(n * sizeof(double));
+	size_t above = 0, below = 0;
+	for (size_t i = 0; i < n; i++) {
 		d[i] = log(cand[i] / base[i]);
-	mean_sd(d, n, &c->est, &c->sd);
+		above += d[i] > 0;
+		below += d[i] < 0;
+	}
+	qsort(d, n, sizeof(double), bb_double_cmp);
+	c->est = median_inplace(d, n);
+	qsort(d, n, sizeof(double), bb_double_cmp); /* median_inplace may reorder */
+	size_t lo, hi;
+	bb_median_ci_ranks(n, &lo, &hi);
+	c->lo = d[lo - 1];
+	c->hi = d[hi - 1];
+	for (size_t i = 0; i < n; i++)
+		dev[i] = fabs(d[i] - c->est);
+	double mad = median_inplace(dev, n);
+	free(dev);
 	free(d);
 	c->n = (int)n;
 	c->df = (int)n - 1;
-	c->se = c->sd / sqrt((double)n);
-	unit_ci_finish(c);
+	c->sd = 1.4826 * mad;
+	c->se = 1.2533 * c->sd / sqrt((double)n);
+	c->half = fmax(c->est - c->lo, c->hi - c->est);
+	/* exact sign test: ties (no change in a pair) are dropped */
+	size_t m = above + below, k = above < below ? above : below;
+	double tail = 0;
+	for (size_t i = 0; i <= k && m; i++)
+		tail += exp(lgamma((double)m + 1) - lgamma((double)i + 1) - lgamma((double)(m - i) + 1) -
+		            (double)m * log(2.0));
+	c->p = m ? fmin(1.0, 2 * tail) : 1.0;
 	return 0;
 }
 
@@ -407,7 +431,7 @@ int bb_units_needed(const bb_unit_ci *c, double threshold)
 	double bound = log(1 + threshold), gap = fabs(bound - fabs(c->est));
 	if (!(c->n >= 1) || isnan(c->est))
 		return -1;
-	if (c->half < gap)
+	if (c->lo > bound || c->hi < -bound || (c->lo >= -bound && c->hi <= bound))
 		return 0;
 	/* the half-width at n units: t * sqrt(sd^2 * (n0 / n) * (se_var part) + fixed) */
 	double var_per = c->se * c->se - c->fixed_var; /* shrinks as 1/n */
@@ -417,7 +441,7 @@ int bb_units_needed(const bb_unit_ci *c, double threshold)
 		return -1;
 	for (int n = c->n + 1; n <= c->n + 999; n++) {
 		double v = var_per * c->n / n + c->fixed_var;
-		if (bb_t975(n - 1) * sqrt(v) < gap)
+		if (bb_t975(n - 1) * sqrt(v) < gap && n >= BB_MIN_PAIRS)
 			return n - c->n;
 	}
 	return 999;

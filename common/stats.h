@@ -91,8 +91,13 @@ double bb_t_p(double t, int df);
 /* A 95% CI of a change computed over independent units (worker passes), on the log scale:
  * est is the mean log ratio, half the CI half-width, df its degrees of freedom, and
  * fixed_var the part of the variance more units cannot reduce (between-run noise). */
+/* Pairs from which the paired CI ([min, max] of 5 covers 93.75%) may call a change or none. */
+#define BB_MIN_PAIRS 5
+
 typedef struct bb_unit_ci {
-	double est, half, se, p; /* mean log ratio, t * se, se, two-sided p against no change */
+	double est, half, se, p; /* log ratio, CI half-width (the wider side), its standard error,
+	                          * two-sided p against no change */
+	double lo, hi;           /* the 95% CI of the log ratio */
 	double sd;               /* spread of one unit (pair difference, or pooled pass) */
 	double fixed_var;        /* variance that does not shrink with more units */
 	int n, df;               /* units used (pairs, or the smaller side) and df */
@@ -100,7 +105,11 @@ typedef struct bb_unit_ci {
 
 /*
  * Paired units: d[i] = log(cand[i] / base[i]) for the pass medians measured side by side
- * (interleaved).  Returns 0, or -1 when n < 2 (c zeroed, NANs).
+ * (interleaved).  Robust to a pass the host upset: est is the median of d, [lo, hi] the
+ * distribution-free CI of that median from order statistics (bb_median_ci_ranks: [min, max]
+ * below 6 pairs, covering 1 - 2^(1-n)), p the exact two-sided sign test, se the median's
+ * standard error from the MAD (1.2533 * 1.4826 * MAD / sqrt(n)), which sizes how many more
+ * pairs would narrow the CI.  Returns 0, or -1 when n < 2 (c zeroed, NANs).
  */
 int bb_paired_log_ci(const double *base, const double *cand, size_t n, bb_unit_ci *c);
 

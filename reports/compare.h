@@ -82,6 +82,8 @@ typedef struct bb_cmp_result {
 	int units;         /* how many of them (pairs, or passes of the smaller side) */
 	int more_units;    /* inconclusive: ~more pairs/passes that would resolve it; -1 none
 	                    * would (between-run noise alone is wider: measure side by side) */
+	int between_run_bound; /* more_units is -1 because of the between-run noise (not because
+	                        * the change sits at the threshold) */
 } bb_cmp_result;
 
 /* The verdict for one cell at `threshold` (0.05 = 5%) with the sides related as `mode`; rules

@@ -7,7 +7,9 @@
  * The unit.  Samples inside one worker are not independent (one memory placement, one time
  * window): two identical stacks measured in one worker each differ "significantly".  So the
  * change is computed over passes: with the sides interleaved in one run, over the pairs of
- * passes measured side by side (pass i of each), from the mean log ratio and Student's t;
+ * passes measured side by side (pass i of each): the median of their log ratios with its
+ * distribution-free CI (order statistics; a pass the host upset moves it little), and no
+ * verdict but inconclusive below BB_MIN_PAIRS pairs;
  * else over each side's pass medians (Welch), adding, for two different runs, the between-run
  * noise (one more pass's spread: the run offset no pass of either run can see).  Passes the
  * host disturbed are left out while BB_CMP_MIN_UNITS remain.  Cells with fewer passes (an old
@@ -201,20 +203,28 @@ void bb_cmp_cell(const bb_cmp_side *base, const bb_cmp_side *cand, double thresh
 		return;
 	}
 	bb_unit_ci c;
+	int few_pairs = 0;
 	int by_samples = unit_change(base, cand, mode, &c, r) != 0;
 	if (by_samples) {
 		sample_change(base, cand, r);
 	} else {
 		r->ratio = exp(c.est);
-		r->ci_low = exp(c.est - c.half);
-		r->ci_high = exp(c.est + c.half);
+		r->ci_low = exp(c.lo);
+		r->ci_high = exp(c.hi);
 		r->p = c.p;
 		r->units = c.n;
 		r->more_units = bb_units_needed(&c, threshold);
+		few_pairs = !strcmp(r->unit, "paired passes") && c.n < BB_MIN_PAIRS;
+		if (few_pairs && r->more_units >= 0 && r->more_units < BB_MIN_PAIRS - c.n)
+			r->more_units = BB_MIN_PAIRS - c.n;
+		r->between_run_bound = r->more_units < 0 && c.fixed_var > 0 &&
+		                       4 * c.fixed_var >= pow(log(1 + threshold) - fabs(c.est), 2);
 	}
 	double up = 1 + threshold, down = 1 / (1 + threshold);
 	int significant = !by_samples || r->p < BB_CMP_ALPHA;
-	if (r->ci_low > up && significant)
+	if (few_pairs)
+		r->verdict = BB_CMP_INCONCLUSIVE, r->why = "too few pairs of passes";
+	else if (r->ci_low > up && significant)
 		r->verdict = BB_CMP_REGRESSION, r->why = "slower beyond the threshold";
 	else if (r->ci_high < down && significant)
 		r->verdict = BB_CMP_IMPROVEMENT, r->why = "faster beyond the threshold";
@@ -243,14 +253,23 @@ void bb_cmp_resolve_text(const bb_cmp_result *r, double threshold, char *buf, si
 	if (!strcmp(unit, "samples"))
 		snprintf(buf + k, len - (size_t)k,
 		         "samples of one worker per side; measure with --passes 3 or more");
+	else if (r->more_units >= 999)
+		snprintf(buf + k, len - (size_t)k,
+		         "the change is close to the threshold: 999 or more %s would be needed",
+		         !strcmp(unit, "paired passes") ? "interleaved pairs" : "passes per side");
 	else if (r->more_units > 0 && !strcmp(unit, "paired passes"))
 		snprintf(buf + k, len - (size_t)k, "~%d more interleaved pair%s would resolve it",
 		         r->more_units, r->more_units == 1 ? "" : "s");
 	else if (r->more_units > 0)
 		snprintf(buf + k, len - (size_t)k, "~%d more pass%s per side would resolve it",
 		         r->more_units, r->more_units == 1 ? "" : "es");
+	else if (r->between_run_bound)
+		snprintf(buf + k, len - (size_t)k,
+		         "the noise between two runs alone is wider than the margin, so no number of "
+		         "passes resolves it; measure both stacks in one run (interleaved: gate "
+		         "--baseline-backends, or run both and compare --pair)");
 	else
 		snprintf(buf + k, len - (size_t)k,
-		         "the change sits at the threshold or the between-run noise is wider; "
-		         "measure both stacks in one run (interleaved) to resolve it");
+		         "the change sits on the threshold, so no number of passes resolves it at "
+		         "this threshold");
 }

@@ -53,7 +53,7 @@ if [ -z "$real" ]; then
 fi
 db=$work/sens.db
 side="$fix+BB_FIXTURE_NETLIB_DIR=$real"
-planted="BB_FIXTURE_ROUTINES=dgemm,sgemm"
+planted="BB_FIXTURE_ROUTINES=dgemm:sgemm" # ':': a backend list splits at ','
 : >"$work/runs.tsv"
 
 # one interleaved gate; appends "kind preset planted threshold json-file seconds" to runs.tsv

@@ -21,7 +21,7 @@ static void exec(sqlite3 *h, const char *sql)
 	}
 }
 
-/* A v4 database: one run, backends a and b, a dgemm cell each measured in 3 passes of 4
+/* A v4 database: one run, backends a and b, a dgemm cell each measured in 5 passes of 4
  * samples; b 20% slower in every pass. */
 static void make_v4(const char *path)
 {
@@ -43,13 +43,13 @@ static void make_v4(const char *path)
 		    " n, k, threads, threads_effective, status, calls_per_sample, median_s, "
 		    "ci_low_s,"
 		    " ci_high_s, n_samples, recorded) VALUES (%d, 1, %d, '%s|dgemm:n=64|t=1',"
-		    " 'dgemm:n=64', 'dgemm', 'd', 64, 64, 64, 1, 1, 'ok', 1, %g, %g, %g, 12,"
+		    " 'dgemm:n=64', 'dgemm', 'd', 64, 64, 64, 1, 1, 'ok', 1, %g, %g, %g, 20,"
 		    " '2026-01-01T00:00:01Z')",
 		    b, b, b == 1 ? "a" : "b", 1e-3 * (b == 1 ? 1 : 1.2),
 		    1e-3 * (b == 1 ? 0.98 : 1.18), 1e-3 * (b == 1 ? 1.02 : 1.22));
 		exec(h, sql);
 		free(sql);
-		for (int s = 0; s < 12; s++) {
+		for (int s = 0; s < 20; s++) {
 			double level =
 			    (b == 1 ? 1 : 1.2) * (1 + 0.01 * (s / 4)) * (1 + 0.001 * (s % 4));
 			sql = bb_xasprintf(
@@ -74,12 +74,12 @@ int main(void)
 	BB_CHECK_INT(bb_db_cmp_run_load(path, "1", &run, err, sizeof(err)), 0);
 	BB_CHECK_INT((long long)run.n_cells, 2);
 	if (run.n_cells == 2) {
-		BB_CHECK_INT((long long)run.cells[1].n_samples, 12);
+		BB_CHECK_INT((long long)run.cells[1].n_samples, 20);
 		BB_CHECK(run.cells[1].sample_pass != NULL);
 		if (run.cells[1].sample_pass)
-			BB_CHECK_INT(run.cells[1].sample_pass[11], 2);
+			BB_CHECK_INT(run.cells[1].sample_pass[19], 4);
 		BB_CHECK_INT((long long)run.cells[1].n_disturbed, 0);
-		/* compare --pair a=b on it: 3 paired passes, 20% slower -> regression at 5% */
+		/* compare --pair a=b on it: 5 paired passes, 20% slower -> regression at 5% */
 		bb_cmp_pair pair = {"a", "b"};
 		bb_cmp_report rep;
 		bb_cmp_report_build(&rep, &run, &run, &pair, 1, 0.05);
@@ -99,7 +99,7 @@ int main(void)
 	BB_CHECK_INT(bb_db_open(path, &db, err, sizeof(err)), 0);
 	sqlite3 *h = bb_db_handle(db);
 	BB_CHECK_INT(bb_test_sql_int(h, "PRAGMA user_version"), 5);
-	BB_CHECK_INT(bb_test_sql_int(h, "SELECT count(*) FROM sample"), 24);
+	BB_CHECK_INT(bb_test_sql_int(h, "SELECT count(*) FROM sample"), 40);
 	BB_CHECK_INT(bb_test_sql_int(h, "SELECT count(*) FROM pass"), 0);
 	bb_db_cell c = bb_test_cell(1, 1, "a|ddot:n=100|t=1");
 	static const int sp[] = {0, 1, 1};

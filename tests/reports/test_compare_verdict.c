@@ -9,7 +9,8 @@
  * threshold (equivalence); a CI straddling it is inconclusive with how many more pairs would
  * resolve it; samples tight inside each worker but passes that disagree are not a regression;
  * a slowdown under host phases that hit both sides alike is confirmed by pairing, not by two
- * runs apart; a disturbed pass is left out.  Student's t against published values.
+ * runs apart; one upset pair moves the paired median little; disturbed passes are left out;
+ * fewer than BB_MIN_PAIRS pairs call nothing.  Student's t against published values.
  */
 #include <math.h>
 #include <stdint.h>
@@ -124,12 +125,12 @@ static void test_passes(void)
 	                                           NULL, 0, &r)),
 	             "improvement");
 
-	/* straddling: 3% slower with pass noise of +-3% (not shared), 4 pairs -> inconclusive,
+	/* straddling: 3% slower with pass noise of +-3% (not shared), 6 pairs -> inconclusive,
 	 * with a finite number of more pairs that would resolve it */
-	const double own[4] = {0.03, -0.03, 0.02, -0.01};
-	fill_passes(a, pa, 4, 1e-3, zero, 0.001);
-	fill_passes(b, pb, 4, 1.03e-3, own, 0.001);
-	BB_CHECK_STR(bb_cmp_verdict_name(by_passes(a, pa, b, pb, 4, 0.05, BB_CMP_INTERLEAVED, NULL,
+	const double own[6] = {0.03, -0.03, 0.02, -0.01, 0.025, -0.02};
+	fill_passes(a, pa, 6, 1e-3, zero, 0.001);
+	fill_passes(b, pb, 6, 1.03e-3, own, 0.001);
+	BB_CHECK_STR(bb_cmp_verdict_name(by_passes(a, pa, b, pb, 6, 0.05, BB_CMP_INTERLEAVED, NULL,
 	                                           0, &r)),
 	             "inconclusive");
 	BB_CHECK(r.more_units > 0 && r.more_units < 999);
@@ -138,10 +139,8 @@ static void test_passes(void)
 
 	/* samples tight inside each worker, passes that disagree by +-8%: within one run the
 	 * passes are the unit, so a 6% difference of the pooled samples is no regression... */
-	double ph2[PASSES];
-	for (int p = 0; p < PASSES; p++)
-		ph2[p] = 0.08 * (2 * uniform() - 1);
-	fill_passes(a, pa, 3, 1e-3, phase, 0.002);
+	const double ph1[3] = {0.08, -0.06, 0.0}, ph2[3] = {-0.07, 0.08, 0.01};
+	fill_passes(a, pa, 3, 1e-3, ph1, 0.002);
 	fill_passes(b, pb, 3, 1.1e-3, ph2, 0.002);
 	BB_CHECK(by_passes(a, pa, b, pb, 3, 0.05, BB_CMP_SAME_RUN, NULL, 0, &r) !=
 	         BB_CMP_REGRESSION);
@@ -149,18 +148,44 @@ static void test_passes(void)
 	/* ...while the samples taken as independent would have called it one */
 	BB_CHECK_STR(bb_cmp_verdict_name(verdict(a, b, 3 * PER, 0.05, &r)), "regression");
 
-	/* a disturbed pass (50% slower) is left out; without its flag it widens the CI */
+	/* one pair the host upset (+80%) among 12 moves the median of the pairs little: still
+	 * unchanged (a mean would have been dragged along) */
 	fill_passes(a, pa, PASSES, 1e-3, pn, 0.005);
 	fill_passes(b, pb, PASSES, 1e-3, pn, 0.005);
 	for (int i = 0; i < PER; i++)
-		b[5 * PER + i] *= 1.5;
-	int dist[] = {5};
+		b[7 * PER + i] *= 1.8;
 	BB_CHECK_STR(bb_cmp_verdict_name(by_passes(a, pa, b, pb, PASSES, 0.05, BB_CMP_INTERLEAVED,
-	                                           dist, 1, &r)),
+	                                           NULL, 0, &r)),
 	             "unchanged");
-	BB_CHECK_INT(r.units, PASSES - 1);
+	/* four disturbed passes (+50%) are left out when flagged; unflagged they reach the CI */
+	fill_passes(b, pb, PASSES, 1e-3, pn, 0.005);
+	int dist[] = {1, 4, 6, 9};
+	for (size_t d = 0; d < 4; d++)
+		for (int i = 0; i < PER; i++)
+			b[dist[d] * PER + i] *= 1.5;
+	BB_CHECK_STR(bb_cmp_verdict_name(by_passes(a, pa, b, pb, PASSES, 0.05, BB_CMP_INTERLEAVED,
+	                                           dist, 4, &r)),
+	             "unchanged");
+	BB_CHECK_INT(r.units, PASSES - 4);
 	BB_CHECK(by_passes(a, pa, b, pb, PASSES, 0.05, BB_CMP_INTERLEAVED, NULL, 0, &r) !=
 	         BB_CMP_UNCHANGED);
+	BB_CHECK_INT(r.units, PASSES);
+
+	/* below BB_MIN_PAIRS pairs nothing is called, however clear: 4 pairs 30% slower */
+	fill_passes(a, pa, 4, 1e-3, zero, 0.001);
+	fill_passes(b, pb, 4, 1.3e-3, zero, 0.001);
+	BB_CHECK_STR(bb_cmp_verdict_name(by_passes(a, pa, b, pb, 4, 0.05, BB_CMP_INTERLEAVED, NULL,
+	                                           0, &r)),
+	             "inconclusive");
+	BB_CHECK_INT(r.more_units, 1);
+	/* the paired CI: median and order statistics of the log ratios, sign test */
+	double one[6] = {1, 1, 1, 1, 1, 1}, two[6] = {1.1, 1.2, 1.3, 1.4, 1.5, 1.6};
+	bb_unit_ci c;
+	BB_CHECK_INT(bb_paired_log_ci(one, two, 6, &c), 0);
+	BB_CHECK_NEAR(c.est, (log(1.3) + log(1.4)) / 2, 1e-12);
+	BB_CHECK_NEAR(c.lo, log(1.1), 1e-12); /* n = 6: ranks 1 and 6 */
+	BB_CHECK_NEAR(c.hi, log(1.6), 1e-12);
+	BB_CHECK_NEAR(c.p, 2.0 / 64, 1e-12); /* all 6 above: 2 * 2^-6 */
 }
 
 int main(void)
