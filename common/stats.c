@@ -359,6 +359,18 @@ int bb_paired_log_ci(const double *base, const double *cand, size_t n, bb_unit_c
 	unit_ci_clear(c);
 	if (n < 2)
 		return -1;
+	if (n < BB_MIN_PAIRS) { /* [min, max] would cover too little: Student's t on the mean */
+		double *t = bb_xmalloc(n * sizeof(double));
+		for (size_t i = 0; i < n; i++)
+			t[i] = log(cand[i] / base[i]);
+		mean_sd(t, n, &c->est, &c->sd);
+		free(t);
+		c->n = (int)n;
+		c->df = (int)n - 1;
+		c->se = c->sd / sqrt((double)n);
+		unit_ci_finish(c);
+		return 0;
+	}
 	double *d = bb_xmalloc(n * sizeof(double)), *dev = bb_xmalloc(n * sizeof(double));
 	size_t above = 0, below = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -91,7 +91,8 @@ double bb_t_p(double t, int df);
 /* A 95% CI of a change computed over independent units (worker passes), on the log scale:
  * est is the mean log ratio, half the CI half-width, df its degrees of freedom, and
  * fixed_var the part of the variance more units cannot reduce (between-run noise). */
-/* Pairs from which the paired CI ([min, max] of 5 covers 93.75%) may call a change or none. */
+/* Pairs from which the paired CI is the order-statistic one ([min, max] of 5 covers 93.75%);
+ * below, Student's t on the mean log ratio. */
 #define BB_MIN_PAIRS 5
 
 typedef struct bb_unit_ci {
@@ -109,7 +110,8 @@ typedef struct bb_unit_ci {
  * distribution-free CI of that median from order statistics (bb_median_ci_ranks: [min, max]
  * below 6 pairs, covering 1 - 2^(1-n)), p the exact two-sided sign test, se the median's
  * standard error from the MAD (1.2533 * 1.4826 * MAD / sqrt(n)), which sizes how many more
- * pairs would narrow the CI.  Returns 0, or -1 when n < 2 (c zeroed, NANs).
+ * pairs would narrow the CI.  Below BB_MIN_PAIRS pairs, where [min, max] covers too little:
+ * the mean of d with Student's t (df n - 1, wide).  Returns 0, or -1 when n < 2 (c zeroed).
  */
 int bb_paired_log_ci(const double *base, const double *cand, size_t n, bb_unit_ci *c);
 

@@ -8,8 +8,8 @@
  * window): two identical stacks measured in one worker each differ "significantly".  So the
  * change is computed over passes: with the sides interleaved in one run, over the pairs of
  * passes measured side by side (pass i of each): the median of their log ratios with its
- * distribution-free CI (order statistics; a pass the host upset moves it little), and no
- * verdict but inconclusive below BB_MIN_PAIRS pairs;
+ * distribution-free CI (order statistics; a pass the host upset moves it little), below
+ * BB_MIN_PAIRS pairs their mean with Student's t;
  * else over each side's pass medians (Welch), adding, for two different runs, the between-run
  * noise (one more pass's spread: the run offset no pass of either run can see).  Passes the
  * host disturbed are left out while BB_CMP_MIN_UNITS remain.  Cells with fewer passes (an old
@@ -203,7 +203,6 @@ void bb_cmp_cell(const bb_cmp_side *base, const bb_cmp_side *cand, double thresh
 		return;
 	}
 	bb_unit_ci c;
-	int few_pairs = 0;
 	int by_samples = unit_change(base, cand, mode, &c, r) != 0;
 	if (by_samples) {
 		sample_change(base, cand, r);
@@ -214,17 +213,13 @@ void bb_cmp_cell(const bb_cmp_side *base, const bb_cmp_side *cand, double thresh
 		r->p = c.p;
 		r->units = c.n;
 		r->more_units = bb_units_needed(&c, threshold);
-		few_pairs = !strcmp(r->unit, "paired passes") && c.n < BB_MIN_PAIRS;
-		if (few_pairs && r->more_units >= 0 && r->more_units < BB_MIN_PAIRS - c.n)
-			r->more_units = BB_MIN_PAIRS - c.n;
+
 		r->between_run_bound = r->more_units < 0 && c.fixed_var > 0 &&
 		                       4 * c.fixed_var >= pow(log(1 + threshold) - fabs(c.est), 2);
 	}
 	double up = 1 + threshold, down = 1 / (1 + threshold);
 	int significant = !by_samples || r->p < BB_CMP_ALPHA;
-	if (few_pairs)
-		r->verdict = BB_CMP_INCONCLUSIVE, r->why = "too few pairs of passes";
-	else if (r->ci_low > up && significant)
+	if (r->ci_low > up && significant)
 		r->verdict = BB_CMP_REGRESSION, r->why = "slower beyond the threshold";
 	else if (r->ci_high < down && significant)
 		r->verdict = BB_CMP_IMPROVEMENT, r->why = "faster beyond the threshold";

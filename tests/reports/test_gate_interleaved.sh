@@ -23,8 +23,8 @@ check() { if ! eval "$1"; then echo "FAIL: $2"; fail=1; fi; }
 command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 missing"; exit 77; }
 cd "$tmp" || exit 1
 
-# the plan the gates take their cells from: one small cell, 4 passes
-"$bb" run --db "$db" --label plan --threads 1 --budget 0.05 --passes 4 \
+# the plan the gates take their cells from: one small cell, 5 passes (a paired verdict needs 5 pairs)
+"$bb" run --db "$db" --label plan --threads 1 --budget 0.05 --passes 5 \
 	--workloads dgemm:n=48 -b "old=$fix" >"$tmp/plan" 2>&1 ||
 	{ echo "FAIL: plan run: $(tail -n 5 "$tmp/plan")"; exit 1; }
 gate="$bb gate --db $db --baseline $db:plan --budget-total 60"
