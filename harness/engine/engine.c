@@ -206,28 +206,54 @@ static uint64_t next_random(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-/* Passes from..to-1 over every group, pass after pass; within a pass the groups run in an
- * order drawn anew (Fisher-Yates), so a host phase falls on the backends alike.  A group with
- * no cell in a pass starts no worker.  Returns -1 when interrupted. */
-static int run_passes(bb_engine_group *groups, size_t n_groups, int from, int to, uint64_t *rng)
+/* The groups per backend spec: thread counts x OpenMP runtimes. */
+static size_t n_blocks(const bb_engine_opts *o)
 {
-	size_t *order = bb_xmalloc((n_groups + 1) * sizeof(size_t));
+	return o->n_threads * (o->n_omps ? o->n_omps : 1);
+}
+
+/* Fisher-Yates shuffle of v[0..n). */
+static void shuffle(size_t *v, size_t n, uint64_t *rng)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = (size_t)(next_random(rng) % i), t = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
+}
+
+/* Passes from..to-1 over every group, pass after pass.  Within a pass the blocks (one thread
+ * count x OpenMP runtime: the groups whose cells are compared with each other) run in an
+ * order drawn anew, and within a block its backends in an order drawn anew, so a host phase
+ * falls on the backends alike and the two passes of a pair are measured next to each other,
+ * not a whole pass apart.  plan_groups() lays the groups out spec-major, so group g is spec
+ * g / n_blocks of block g % n_blocks.  A group with no cell in a pass starts no worker.
+ * Returns -1 when interrupted. */
+static int run_passes(bb_engine_group *groups, size_t n_groups, size_t n_blocks, int from, int to,
+		      uint64_t *rng)
+{
+	size_t n_specs = n_blocks ? n_groups / n_blocks : 0;
+	size_t *blocks = bb_xmalloc((n_blocks + 1) * sizeof(size_t));
+	size_t *specs = bb_xmalloc((n_specs + 1) * sizeof(size_t));
 	int rc = 0;
 	for (int pass = from; pass < to && !rc; pass++) {
-		for (size_t i = 0; i < n_groups; i++)
-			order[i] = i;
-		for (size_t i = n_groups; i > 1; i--) {
-			size_t j = (size_t)(next_random(rng) % i), t = order[i - 1];
-			order[i - 1] = order[j];
-			order[j] = t;
-		}
-		for (size_t k = 0; k < n_groups && !rc; k++) {
-			groups[order[k]].pass = pass;
-			if (bb_engine_group_run(&groups[order[k]]) < 0)
-				rc = -1;
+		for (size_t b = 0; b < n_blocks; b++)
+			blocks[b] = b;
+		shuffle(blocks, n_blocks, rng);
+		for (size_t k = 0; k < n_blocks && !rc; k++) {
+			for (size_t s = 0; s < n_specs; s++)
+				specs[s] = s;
+			shuffle(specs, n_specs, rng);
+			for (size_t s = 0; s < n_specs && !rc; s++) {
+				bb_engine_group *g = &groups[specs[s] * n_blocks + blocks[k]];
+				g->pass = pass;
+				if (bb_engine_group_run(g) < 0)
+					rc = -1;
+			}
 		}
 	}
-	free(order);
+	free(blocks);
+	free(specs);
 	return rc;
 }
 
@@ -283,7 +309,7 @@ static int remeasure_round(bb_engine_state *e, bb_engine_group *groups, size_t n
 	free(cell);
 	if (from >= to)
 		return 0;
-	if (run_passes(groups, n_groups, from, to, rng) < 0)
+	if (run_passes(groups, n_groups, n_blocks(e->o), from, to, rng) < 0)
 		*interrupted = 1;
 	return !*interrupted;
 }
@@ -378,7 +404,7 @@ int bb_engine_run(const bb_engine_opts *o)
 
 	bb_worker_catch_signals();
 	uint64_t rng = o->measure.seed ^ (uint64_t)e.run_id * 0x9E3779B97F4A7C15ULL;
-	int interrupted = run_passes(groups, n_groups, 0, o->passes, &rng) < 0;
+	int interrupted = run_passes(groups, n_groups, n_blocks(o), 0, o->passes, &rng) < 0;
 	while (o->judge && !interrupted && remeasure_round(&e, groups, n_groups, &rng, &interrupted))
 		;
 	for (size_t gi = 0; gi < n_groups && !interrupted; gi++)

@@ -12,10 +12,10 @@
  * every cell, then pass 2 ...), its samples pooled, and its CI widened to cover every pass's
  * median.
  *
- * Interleaving: within each pass the groups (backends x threads x runtimes) run in a random
- * order, drawn anew for every pass (randomized multiple interleaved trials, Abedi & Brecht),
- * so a host phase hits every backend alike and pass i of two backends is a pair measured side
- * by side.  Each pass records how the host behaved (steal time, a calibration spin:
+ * Interleaving: within each pass the thread-count x runtime blocks run in a random order, and
+ * within a block the backends' workers, drawn anew for every pass (randomized multiple
+ * interleaved trials, Abedi & Brecht), so a host phase hits every backend alike and pass i of
+ * two backends is a pair measured next to each other.  Each pass records how the host behaved (steal time, a calibration spin:
  * disturb.h).  Under a judge (gate), the engine then measures more passes of the cells the
  * judge asks for -- inconclusive, a regression to confirm, a disturbed pass -- and asks again.
  *
