@@ -260,3 +260,201 @@ void bb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t n
 	free(ratios);
 	free(buf);
 }
+
+/* ---- independent units ------------------------------------------------------------------- */
+
+double bb_t975(int df)
+{
+	static const double t[] = {0,      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+	                           2.306,  2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+	                           2.120,  2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
+	                           2.064,  2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+	if (df < 1)
+		return INFINITY;
+	if (df <= 30)
+		return t[df];
+	double z = 1.959964, g1 = (z * z * z + z) / 4, g2 = (5 * pow(z, 5) + 16 * z * z * z + 3 * z) / 96;
+	return z + g1 / df + g2 / ((double)df * df);
+}
+
+/* Continued fraction of the regularized incomplete beta (Numerical Recipes' betacf form). */
+static double betacf(double a, double b, double x)
+{
+	double qab = a + b, qap = a + 1, qam = a - 1, c = 1, d = 1 - qab * x / qap;
+	if (fabs(d) < 1e-300)
+		d = 1e-300;
+	d = 1 / d;
+	double h = d;
+	for (int m = 1; m <= 300; m++) {
+		int m2 = 2 * m;
+		double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+		d = 1 + aa * d;
+		c = 1 + aa / c;
+		d = fabs(d) < 1e-300 ? 1e300 : 1 / d;
+		c = fabs(c) < 1e-300 ? 1e-300 : c;
+		h *= d * c;
+		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+		d = 1 + aa * d;
+		c = 1 + aa / c;
+		d = fabs(d) < 1e-300 ? 1e300 : 1 / d;
+		c = fabs(c) < 1e-300 ? 1e-300 : c;
+		double del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-12)
+			break;
+	}
+	return h;
+}
+
+static double incbeta(double a, double b, double x)
+{
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	double bt = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log(1 - x));
+	if (x < (a + 1) / (a + b + 2))
+		return bt * betacf(a, b, x) / a;
+	return 1 - bt * betacf(b, a, 1 - x) / b;
+}
+
+double bb_t_p(double t, int df)
+{
+	if (df < 1 || isnan(t))
+		return NAN;
+	if (isinf(t))
+		return 0;
+	return incbeta(df / 2.0, 0.5, df / (df + t * t));
+}
+
+static void mean_sd(const double *x, size_t n, double *mean, double *sd)
+{
+	double m = 0, v = 0;
+	for (size_t i = 0; i < n; i++)
+		m += x[i];
+	m /= (double)n;
+	for (size_t i = 0; i < n; i++)
+		v += (x[i] - m) * (x[i] - m);
+	*mean = m;
+	*sd = n > 1 ? sqrt(v / (double)(n - 1)) : NAN;
+}
+
+static void unit_ci_clear(bb_unit_ci *c)
+{
+	c->est = c->half = c->se = c->p = c->sd = c->lo = c->hi = NAN;
+	c->fixed_var = 0;
+	c->n = c->df = 0;
+}
+
+static void unit_ci_finish(bb_unit_ci *c)
+{
+	c->half = bb_t975(c->df) * c->se;
+	c->lo = c->est - c->half;
+	c->hi = c->est + c->half;
+	c->p = c->se > 0 ? bb_t_p(c->est / c->se, c->df) : c->est == 0 ? 1 : 0;
+}
+
+int bb_paired_log_ci(const double *base, const double *cand, size_t n, bb_unit_ci *c)
+{
+	unit_ci_clear(c);
+	if (n < 2)
+		return -1;
+	if (n < BB_MIN_PAIRS) { /* [min, max] would cover too little: Student's t on the mean */
+		double *t = bb_xmalloc(n * sizeof(double));
+		for (size_t i = 0; i < n; i++)
+			t[i] = log(cand[i] / base[i]);
+		mean_sd(t, n, &c->est, &c->sd);
+		free(t);
+		c->n = (int)n;
+		c->df = (int)n - 1;
+		c->se = c->sd / sqrt((double)n);
+		unit_ci_finish(c);
+		return 0;
+	}
+	double *d = bb_xmalloc(n * sizeof(double)), *dev = bb_xmalloc(n * sizeof(double));
+	size_t above = 0, below = 0;
+	for (size_t i = 0; i < n; i++) {
+		d[i] = log(cand[i] / base[i]);
+		above += d[i] > 0;
+		below += d[i] < 0;
+	}
+	qsort(d, n, sizeof(double), bb_double_cmp);
+	c->est = median_inplace(d, n);
+	qsort(d, n, sizeof(double), bb_double_cmp); /* median_inplace may reorder */
+	size_t lo, hi;
+	bb_median_ci_ranks(n, &lo, &hi);
+	c->lo = d[lo - 1];
+	c->hi = d[hi - 1];
+	for (size_t i = 0; i < n; i++)
+		dev[i] = fabs(d[i] - c->est);
+	double mad = median_inplace(dev, n);
+	free(dev);
+	free(d);
+	c->n = (int)n;
+	c->df = (int)n - 1;
+	c->sd = 1.4826 * mad;
+	c->se = 1.2533 * c->sd / sqrt((double)n);
+	c->half = fmax(c->est - c->lo, c->hi - c->est);
+	/* exact sign test: ties (no change in a pair) are dropped */
+	size_t m = above + below, k = above < below ? above : below;
+	double tail = 0;
+	for (size_t i = 0; i <= k && m; i++)
+		tail += exp(lgamma((double)m + 1) - lgamma((double)i + 1) - lgamma((double)(m - i) + 1) -
+		            (double)m * log(2.0));
+	c->p = m ? fmin(1.0, 2 * tail) : 1.0;
+	return 0;
+}
+
+int bb_unpaired_log_ci(const double *base, size_t nb, const double *cand, size_t nc,
+                       int between_run, bb_unit_ci *c)
+{
+	unit_ci_clear(c);
+	if (nb < 2 || nc < 2)
+		return -1;
+	double *lb = bb_xmalloc(nb * sizeof(double)), *lc = bb_xmalloc(nc * sizeof(double));
+	for (size_t i = 0; i < nb; i++)
+		lb[i] = log(base[i]);
+	for (size_t i = 0; i < nc; i++)
+		lc[i] = log(cand[i]);
+	double mb, sb, mc, sc;
+	mean_sd(lb, nb, &mb, &sb);
+	mean_sd(lc, nc, &mc, &sc);
+	free(lb);
+	free(lc);
+	double vb = sb * sb / (double)nb, vc = sc * sc / (double)nc;
+	c->est = mc - mb;
+	c->sd = sqrt((sb * sb + sc * sc) / 2);
+	c->fixed_var = between_run ? c->sd * c->sd : 0;
+	c->n = (int)(nb < nc ? nb : nc);
+	c->se = sqrt(vb + vc + c->fixed_var);
+	/* Welch-Satterthwaite; the run term counts with the smaller side's df */
+	double num = (vb + vc + c->fixed_var) * (vb + vc + c->fixed_var);
+	double den = vb * vb / (double)(nb - 1) + vc * vc / (double)(nc - 1) +
+	             c->fixed_var * c->fixed_var / (double)(c->n - 1);
+	c->df = den > 0 ? (int)floor(num / den) : c->n - 1;
+	if (c->df < 1)
+		c->df = 1;
+	unit_ci_finish(c);
+	return 0;
+}
+
+int bb_units_needed(const bb_unit_ci *c, double threshold)
+{
+	double bound = log(1 + threshold), gap = fabs(bound - fabs(c->est));
+	if (!(c->n >= 1) || isnan(c->est))
+		return -1;
+	if (c->lo > bound || c->hi < -bound || (c->lo >= -bound && c->hi <= bound))
+		return 0;
+	/* the half-width at n units: t * sqrt(sd^2 * (n0 / n) * (se_var part) + fixed) */
+	double var_per = c->se * c->se - c->fixed_var; /* shrinks as 1/n */
+	if (var_per < 0)
+		var_per = 0;
+	if (gap <= 0 || c->fixed_var * 4.0 >= gap * gap)
+		return -1;
+	for (int n = c->n + 1; n <= c->n + 999; n++) {
+		double v = var_per * c->n / n + c->fixed_var;
+		if (bb_t975(n - 1) * sqrt(v) < gap && n >= BB_MIN_PAIRS)
+			return n - c->n;
+	}
+	return 999;
+}

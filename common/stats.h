@@ -78,4 +78,58 @@ double bb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb)
 void bb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb, int resamples,
                            unsigned long long seed, double *lo, double *hi);
 
+/* ---- independent units (passes) --------------------------------------------------------- */
+
+/* The two-sided 97.5% quantile of Student's t with df degrees of freedom (df >= 1; from a
+ * table to df 30, then the Cornish-Fisher expansion around the normal's 1.96). */
+double bb_t975(int df);
+
+/* Two-sided p-value of Student's t statistic t with df degrees of freedom (df >= 1): the
+ * regularized incomplete beta function, to ~1e-10. */
+double bb_t_p(double t, int df);
+
+/* A 95% CI of a change computed over independent units (worker passes), on the log scale:
+ * est is the mean log ratio, half the CI half-width, df its degrees of freedom, and
+ * fixed_var the part of the variance more units cannot reduce (between-run noise). */
+/* Pairs from which the paired CI is the order-statistic one ([min, max] of 5 covers 93.75%);
+ * below, Student's t on the mean log ratio. */
+#define BB_MIN_PAIRS 5
+
+typedef struct bb_unit_ci {
+	double est, half, se, p; /* log ratio, CI half-width (the wider side), its standard error,
+	                          * two-sided p against no change */
+	double lo, hi;           /* the 95% CI of the log ratio */
+	double sd;               /* spread of one unit (pair difference, or pooled pass) */
+	double fixed_var;        /* variance that does not shrink with more units */
+	int n, df;               /* units used (pairs, or the smaller side) and df */
+} bb_unit_ci;
+
+/*
+ * Paired units: d[i] = log(cand[i] / base[i]) for the pass medians measured side by side
+ * (interleaved).  Robust to a pass the host upset: est is the median of d, [lo, hi] the
+ * distribution-free CI of that median from order statistics (bb_median_ci_ranks: [min, max]
+ * below 6 pairs, covering 1 - 2^(1-n)), p the exact two-sided sign test, se the median's
+ * standard error from the MAD (1.2533 * 1.4826 * MAD / sqrt(n)), which sizes how many more
+ * pairs would narrow the CI.  Below BB_MIN_PAIRS pairs, where [min, max] covers too little:
+ * the mean of d with Student's t (df n - 1, wide).  Returns 0, or -1 when n < 2 (c zeroed).
+ */
+int bb_paired_log_ci(const double *base, const double *cand, size_t n, bb_unit_ci *c);
+
+/*
+ * Unpaired units: the pass medians of two sides measured apart (Welch's t on their logs).
+ * between_run: 1 when the sides come from different runs, whose run-level offset one pass
+ * spread is added for (calibrated from the passes: a run is one more unit the sides do not
+ * share), 0 within one run.  Returns 0, or -1 when either side has < 2 units.
+ */
+int bb_unpaired_log_ci(const double *base, size_t nb, const double *cand, size_t nc,
+                       int between_run, bb_unit_ci *c);
+
+/*
+ * How many more units would make c conclusive against +-log(1 + threshold): the n at which
+ * the half-width falls below the distance of est from the nearer bound, minus c->n.  0 when
+ * already conclusive; -1 when no number of units can (the fixed variance alone is too wide,
+ * or est sits on the bound); capped at 999.
+ */
+int bb_units_needed(const bb_unit_ci *c, double threshold);
+
 #endif

@@ -34,11 +34,12 @@ static int load_backends(bb_db *db, bb_db_cmp_run *r, char *err, size_t errlen)
 	return rc == SQLITE_DONE ? 0 : bb_db_sqlite_fail(db, what, err, errlen);
 }
 
-/* Samples of one cell, in the order taken; NULL seconds (never written for ok cells) skipped. */
+/* Samples of one cell, in the order taken, with the pass of each when the schema has it (3);
+ * NULL seconds (never written for ok cells) skipped. */
 static int load_samples(bb_db *db, sqlite3_stmt *st, int64_t cell_id, bb_db_cmp_cell *c)
 {
 	size_t alloc = 0;
-	int rc;
+	int rc, have_pass = db->schema >= 3, all_pass = 1;
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, cell_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -47,10 +48,30 @@ static int load_samples(bb_db *db, sqlite3_stmt *st, int64_t cell_id, bb_db_cmp_
 		if (c->n_samples == alloc) {
 			alloc = alloc ? 2 * alloc : 64;
 			c->samples = bb_xrealloc(c->samples, alloc * sizeof(double));
+			c->sample_pass = bb_xrealloc(c->sample_pass, alloc * sizeof(int));
 		}
+		int null_pass = !have_pass || sqlite3_column_type(st, 1) == SQLITE_NULL;
+		all_pass &= !null_pass;
+		c->sample_pass[c->n_samples] = null_pass ? 0 : sqlite3_column_int(st, 1);
 		c->samples[c->n_samples++] = sqlite3_column_double(st, 0);
 	}
-	(void)db;
+	if (!all_pass || !c->n_samples) { /* a pass unknown for some sample: none is used */
+		free(c->sample_pass);
+		c->sample_pass = NULL;
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The passes of one cell the host disturbed (schema 5's pass table). */
+static int load_disturbed(sqlite3_stmt *st, int64_t cell_id, bb_db_cmp_cell *c)
+{
+	int rc;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, cell_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		c->disturbed = bb_xrealloc(c->disturbed, (c->n_disturbed + 1) * sizeof(int));
+		c->disturbed[c->n_disturbed++] = sqlite3_column_int(st, 0);
+	}
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -65,7 +86,7 @@ static size_t backend_index(const bb_db_cmp_run *r, const char *alias)
 static int load_cells(bb_db *db, bb_db_cmp_run *r, char *err, size_t errlen)
 {
 	const char *what = "cannot read cells";
-	sqlite3_stmt *st, *ss;
+	sqlite3_stmt *st, *ss, *sd = NULL;
 	size_t alloc = 0;
 	int rc;
 	if (bb_db_prepare(db,
@@ -75,8 +96,17 @@ static int load_cells(bb_db *db, bb_db_cmp_run *r, char *err, size_t errlen)
 	                  " WHERE c.run_id = ?1 ORDER BY c.id",
 	                  &st, what, err, errlen))
 		return -1;
-	if (bb_db_prepare(db, "SELECT seconds FROM sample WHERE cell_id = ?1 ORDER BY seq", &ss,
-	                  what, err, errlen)) {
+	if (bb_db_prepare(db,
+	                  db->schema >= 3 ? "SELECT seconds, pass FROM sample WHERE cell_id = ?1 ORDER BY seq"
+	                                  : "SELECT seconds, NULL FROM sample WHERE cell_id = ?1 ORDER BY seq",
+	                  &ss, what, err, errlen)) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	if (db->schema >= 5 &&
+	    bb_db_prepare(db, "SELECT pass FROM pass WHERE cell_id = ?1 AND disturbed ORDER BY pass",
+	                  &sd, what, err, errlen)) {
+		sqlite3_finalize(ss);
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -101,11 +131,13 @@ static int load_cells(bb_db *db, bb_db_cmp_run *r, char *err, size_t errlen)
 		c->ci_high_s =
 		    sqlite3_column_type(st, 9) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 9);
 		c->backend = backend_index(r, c->alias);
-		if (load_samples(db, ss, sqlite3_column_int64(st, 0), c)) {
+		if (load_samples(db, ss, sqlite3_column_int64(st, 0), c) ||
+		    (sd && load_disturbed(sd, sqlite3_column_int64(st, 0), c))) {
 			rc = SQLITE_ERROR;
 			break;
 		}
 	}
+	sqlite3_finalize(sd);
 	sqlite3_finalize(ss);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : bb_db_sqlite_fail(db, what, err, errlen);
@@ -154,6 +186,8 @@ void bb_db_cmp_run_release(bb_db_cmp_run *r)
 		free(c->status);
 		free(c->error);
 		free(c->samples);
+		free(c->sample_pass);
+		free(c->disturbed);
 	}
 	free(r->backends);
 	free(r->cells);

@@ -92,6 +92,16 @@ typedef struct bb_db_counter {
 } bb_db_counter;
 
 /* One finished cell with its raw samples and counters, in one transaction. */
+/* How one pass of a cell went (the pass table, schema 5): when it ran among the run's workers
+ * (seq), what the host took meanwhile, and whether that disturbed it. */
+typedef struct bb_db_pass {
+	int pass;
+	int seq;        /* the run's n-th worker start (the interleaved order), -1 unknown */
+	double steal;   /* share of the CPUs' time the hypervisor stole during it; NAN unknown */
+	double calib;   /* CPU time / wall time of the controller's calibration spins; NAN */
+	int disturbed;  /* steal or calibration beyond the limits (harness/engine/disturb.c) */
+} bb_db_pass;
+
 typedef struct bb_db_cell {
 	int64_t run_id;
 	int64_t backend_id;
@@ -117,6 +127,9 @@ typedef struct bb_db_cell {
 	size_t n_samples;
 	const bb_db_counter *counters;
 	size_t n_counters;
+	const struct bb_db_pass *passes; /* how each pass went (schema 5); may be NULL */
+	size_t n_passes;
+	int replace; /* a cell measured again (more passes): its earlier row of any status goes */
 } bb_db_cell;
 
 /* Write a cell; a partial cell already recorded under its key is replaced (its samples and
@@ -230,7 +243,10 @@ typedef struct bb_db_cmp_cell {
 	double median_s;    /* NAN when not ok */
 	double ci_low_s, ci_high_s; /* the cell's recorded CI, which covers every pass; NAN if none */
 	double *samples;    /* seconds per call, in the order taken; NULL when n_samples == 0 */
+	int *sample_pass;   /* the pass of each sample; NULL when not recorded (schema < 3) */
 	size_t n_samples;
+	int *disturbed;     /* passes flagged disturbed (schema >= 5); NULL when none */
+	size_t n_disturbed;
 	size_t backend;     /* index into bb_db_cmp_run.backends */
 } bb_db_cmp_cell;
 

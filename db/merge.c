@@ -8,7 +8,8 @@
  * SQLite refuses ATTACH inside a transaction, and 50 inputs exceed its attach limit.)
  *
  * Identity: a run is its uid (schema 4).  An input run whose uid the output lacks is added
- * under a new id; hosts are matched by fingerprint; backends, cells, samples and counters are
+ * under a new id; hosts are matched by fingerprint; backends, cells, samples, counters and
+ * passes (schema 5) are
  * re-keyed by one offset per table.  A run the output already has is skipped, unless the
  * input's copy is further along -- more samples; with as many, more cells; with as many, it
  * has finished and the output's has not -- and then it replaces the output's copy, keeping its
@@ -278,7 +279,14 @@ static int merge_tables(bb_db_merge *m, int schema, bb_db_merge_stats *s, char *
 	              " SELECT k.cell_id + ?1, k.name, k.value, k.unit FROM src.counter k"
 	              " JOIN src.cell c ON c.id = k.cell_id JOIN temp.m_run m"
 	              " ON m.src_id = c.run_id WHERE m.action > 0",
-	              coff, 0, err, errlen))
+	              coff, 0, err, errlen) ||
+	    (schema >= 5 &&
+	     exec_ints(m,
+	               "INSERT INTO main.pass (cell_id, pass, seq, steal, calib, disturbed)"
+	               " SELECT p.cell_id + ?1, p.pass, p.seq, p.steal, p.calib, p.disturbed"
+	               " FROM src.pass p JOIN src.cell c ON c.id = p.cell_id JOIN temp.m_run m"
+	               " ON m.src_id = c.run_id WHERE m.action > 0",
+	               coff, 0, err, errlen)))
 		goto cleanup;
 	s->runs_added = query_int(m->h, "SELECT count(*) FROM temp.m_run WHERE action = 1");
 	s->runs_replaced = query_int(m->h, "SELECT count(*) FROM temp.m_run WHERE action = 2");

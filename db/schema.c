@@ -116,12 +116,30 @@ static const char schema_v4[] =
     "UPDATE run SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;\n"
     "CREATE UNIQUE INDEX run_uid ON run(uid);\n";
 
+/* How each pass of a cell went, so a comparison can leave out the passes the host disturbed
+ * and pair the passes of two backends measured side by side: seq is the run's n-th worker
+ * start (the randomized interleaved order), steal the share of the CPUs' time the hypervisor
+ * stole meanwhile (/proc/stat), calib the CPU time the controller's calibration spins got
+ * against their wall time, disturbed whether either was beyond its limit.  Cells recorded
+ * before have no rows: every pass counts as undisturbed. */
+static const char schema_v5[] =
+    "CREATE TABLE pass (\n"
+    "  cell_id   INTEGER NOT NULL REFERENCES cell(id) ON DELETE CASCADE,\n"
+    "  pass      INTEGER NOT NULL,\n"
+    "  seq       INTEGER,\n"
+    "  steal     REAL,\n"
+    "  calib     REAL,\n"
+    "  disturbed INTEGER NOT NULL DEFAULT 0,\n"
+    "  PRIMARY KEY (cell_id, pass)\n"
+    ") WITHOUT ROWID;\n";
+
 /* The list, oldest first.  A new schema is one more line here. */
 const bb_db_migration bb_db_migrations[] = {
     {1, "initial schema", schema_v1},
     {2, "run owner", schema_v2},
     {3, "pass of a sample", schema_v3},
     {4, "stable run id", schema_v4},
+    {5, "how each pass went", schema_v5},
 };
 const int bb_db_n_migrations = (int)(sizeof(bb_db_migrations) / sizeof(bb_db_migrations[0]));
 

@@ -143,16 +143,50 @@ static int insert_counters(bb_db *db, int64_t cell_id, const bb_db_cell *c, cons
 	return rc;
 }
 
+static int insert_passes(bb_db *db, int64_t cell_id, const bb_db_cell *c, const char *what,
+                         char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (!c->n_passes)
+		return 0;
+	if (bb_db_prepare(db,
+	                  "INSERT OR REPLACE INTO pass (cell_id, pass, seq, steal, calib, disturbed)"
+	                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	                  &st, what, err, errlen))
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < c->n_passes && !rc; i++) {
+		const bb_db_pass *p = &c->passes[i];
+		sqlite3_bind_int64(st, 1, cell_id);
+		sqlite3_bind_int(st, 2, p->pass);
+		if (p->seq >= 0)
+			sqlite3_bind_int(st, 3, p->seq);
+		else
+			sqlite3_bind_null(st, 3);
+		bb_db_bind_double(st, 4, p->steal);
+		bb_db_bind_double(st, 5, p->calib);
+		sqlite3_bind_int(st, 6, p->disturbed != 0);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = bb_db_sqlite_fail(db, what, err, errlen);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* A partial cell of the same key (its earlier passes) gives way to this write, which holds
  * all its samples: its row, samples and counters go, in the caller's transaction. */
 static int drop_partial(bb_db *db, const bb_db_cell *c, const char *what, char *err, size_t errlen)
 {
+	/* ?3: a cell measured again replaces its row whatever its status */
 	static const char *const sql[] = {
+	    "DELETE FROM pass WHERE cell_id IN (SELECT id FROM cell WHERE run_id = ?1 AND"
+	    " cell_key = ?2 AND (status = 'partial' OR ?3))",
 	    "DELETE FROM sample WHERE cell_id IN (SELECT id FROM cell WHERE run_id = ?1 AND"
-	    " cell_key = ?2 AND status = 'partial')",
+	    " cell_key = ?2 AND (status = 'partial' OR ?3))",
 	    "DELETE FROM counter WHERE cell_id IN (SELECT id FROM cell WHERE run_id = ?1 AND"
-	    " cell_key = ?2 AND status = 'partial')",
-	    "DELETE FROM cell WHERE run_id = ?1 AND cell_key = ?2 AND status = 'partial'",
+	    " cell_key = ?2 AND (status = 'partial' OR ?3))",
+	    "DELETE FROM cell WHERE run_id = ?1 AND cell_key = ?2 AND (status = 'partial' OR ?3)",
 	};
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		sqlite3_stmt *st;
@@ -160,6 +194,7 @@ static int drop_partial(bb_db *db, const bb_db_cell *c, const char *what, char *
 			return -1;
 		sqlite3_bind_int64(st, 1, c->run_id);
 		bb_db_bind_text(st, 2, c->cell_key);
+		sqlite3_bind_int(st, 3, c->replace != 0);
 		int rc = bb_db_step_done(db, st, what, err, errlen);
 		sqlite3_finalize(st);
 		if (rc)
@@ -194,7 +229,8 @@ int bb_db_cell_add(bb_db *db, const bb_db_cell *c, int64_t *id, char *err, size_
 		goto cleanup;
 	cell_id = sqlite3_last_insert_rowid(db->h);
 	if (insert_samples(db, cell_id, c, what, err, errlen) ||
-	    insert_counters(db, cell_id, c, what, err, errlen))
+	    insert_counters(db, cell_id, c, what, err, errlen) ||
+	    insert_passes(db, cell_id, c, what, err, errlen))
 		goto cleanup;
 	if (bb_db_commit(db, what, err, errlen))
 		goto cleanup;

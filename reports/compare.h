@@ -1,9 +1,11 @@
 /*
  * Comparing two measurements of the same cell, and two runs cell by cell (`blasbench compare`,
  * `blasbench gate`).  One idea per file:
- *   compare_verdict.c  one cell: ratio of medians (candidate time / base time), its bootstrap
- *                      95% CI with a fixed seed, a Mann-Whitney p-value and the verdict; the
- *                      statistics are common/stats.c
+ *   compare_verdict.c  one cell: the change (candidate time / base time) over the independent
+ *                      unit (paired passes measured side by side, else each side's passes,
+ *                      else samples), its 95% CI and p-value, and the verdict: regression,
+ *                      improvement, unchanged (an equivalence test) or inconclusive, with what
+ *                      would resolve it; the statistics are common/stats.c
  *   compare_attrib.c   what differs between the two backend records
  *   compare_match.c    matching the cells of two loaded runs, sorted worst first
  *   compare_gaps.c     what a comparison lacks to vouch for the candidate: a run that is not
@@ -25,7 +27,7 @@
 typedef enum bb_cmp_verdict {
 	BB_CMP_REGRESSION,
 	BB_CMP_MISSING, /* cell in base only */
-	BB_CMP_UNSTABLE,
+	BB_CMP_INCONCLUSIVE, /* the CI straddles the threshold: neither a change nor none shown */
 	BB_CMP_NEW, /* cell in candidate only */
 	BB_CMP_UNCHANGED,
 	BB_CMP_IMPROVEMENT,
@@ -37,7 +39,8 @@ const char *bb_cmp_verdict_name(bb_cmp_verdict v);
 int bb_cmp_status_ok(const char *status);
 int bb_cmp_status_failed(const char *status);
 
-#define BB_CMP_MIN_SAMPLES 5  /* fewer on either side: unstable unless the outcome changed */
+#define BB_CMP_MIN_SAMPLES 5  /* fewer on either side: inconclusive unless the outcome changed */
+#define BB_CMP_MIN_UNITS 3    /* passes per side (pairs) from which they are the unit */
 #define BB_CMP_RESAMPLES 1000 /* bootstrap resamples per cell */
 #define BB_CMP_SEED 0x62622d636d70ULL /* the bootstrap's fixed seed ("bb-cmp") */
 #define BB_CMP_ALPHA 0.05
@@ -51,7 +54,20 @@ typedef struct bb_cmp_side {
 	 * median of every pass (separate worker processes); NAN when not known.  Samples pooled
 	 * from several processes are not independent, so a change must also clear these. */
 	double ci_low, ci_high;
+	/* The pass (worker process) of each sample, NULL when not recorded (schema < 3): passes
+	 * are the independent unit.  disturbed[0..n_disturbed) lists passes the host disturbed
+	 * (steal time, a starved calibration), left out while enough others remain. */
+	const int *pass;
+	const int *disturbed;
+	size_t n_disturbed;
 } bb_cmp_side;
+
+/* How the two sides of a cell relate, which decides the unit of the change. */
+typedef enum bb_cmp_mode {
+	BB_CMP_APART,       /* different runs (a stored baseline): between-run noise is added */
+	BB_CMP_SAME_RUN,    /* one run, passes not paired (pass ids not shared) */
+	BB_CMP_INTERLEAVED, /* one run whose sides' workers alternated: pass i of each is a pair */
+} bb_cmp_mode;
 
 typedef struct bb_cmp_result {
 	bb_cmp_verdict verdict;
@@ -62,13 +78,21 @@ typedef struct bb_cmp_result {
 	double p;                      /* Mann-Whitney two-sided p; NAN without samples */
 	double base_noise, cand_noise; /* CI half-width of each median relative to it */
 	const char *why;               /* a few words on the verdict (static text) */
+	const char *unit;  /* what the CI is over: "paired passes", "passes", "samples" */
+	int units;         /* how many of them (pairs, or passes of the smaller side) */
+	int more_units;    /* inconclusive: ~more pairs/passes that would resolve it; -1 none
+	                    * would (between-run noise alone is wider: measure side by side) */
+	int between_run_bound; /* more_units is -1 because of the between-run noise (not because
+	                        * the change sits at the threshold) */
 } bb_cmp_result;
 
-/* The verdict for one cell at `threshold` (0.05 = 5%); rules in reports/compare_verdict.c.
- * The statistics (bb_median, bb_median_noise, bb_bootstrap_ratio_ci, bb_mann_whitney_p) are
- * common/stats.h. */
+/* The verdict for one cell at `threshold` (0.05 = 5%) with the sides related as `mode`; rules
+ * in reports/compare_verdict.c.  The statistics are common/stats.h. */
 void bb_cmp_cell(const bb_cmp_side *base, const bb_cmp_side *cand, double threshold,
-                 bb_cmp_result *r);
+                 bb_cmp_mode mode, bb_cmp_result *r);
+/* "CI [-3.1, +7.9]% straddles +-5%: ~6 more interleaved pairs would resolve it" for an
+ * inconclusive r (what `compare` prints beside it); "" for any other verdict. */
+void bb_cmp_resolve_text(const bb_cmp_result *r, double threshold, char *buf, size_t len);
 
 /* What differs between two backend records (JSON text, either may be NULL): version, config,
  * kernel, threads.layer, threads.effective, omp_runtime, env overrides, sha256 of the own files.
@@ -107,7 +131,9 @@ typedef struct bb_cmp_report {
 	char *limits_differ; /* what the process could use, from the first matched cell; "" same */
 	bb_cmp_row *rows; /* sorted worst first */
 	size_t n_rows;
-	int regressions, improvements, unstable, missing, added, unchanged;
+	bb_cmp_mode mode; /* how base and candidate relate (one run interleaved, two runs...) */
+	int inconclusive_fails; /* gate's policy: an inconclusive cell is a JUnit failure */
+	int regressions, improvements, inconclusive, missing, added, unchanged;
 	int cand_failed; /* candidate cells with status wrong, crash, hang or error */
 	int matched;     /* rows with a cell on both sides */
 	int measured;    /* of those, rows measured on both sides (ok, with samples): the cells a

@@ -90,9 +90,11 @@ static void add_row(bb_cmp_report *rep, size_t *alloc, const bb_db_cmp_cell *bc,
 		row->differs = bb_xstrdup("");
 		return;
 	}
-	bb_cmp_side bs = {bc->status, bc->samples, bc->n_samples, bc->ci_low_s, bc->ci_high_s};
-	bb_cmp_side cs = {cc->status, cc->samples, cc->n_samples, cc->ci_low_s, cc->ci_high_s};
-	bb_cmp_cell(&bs, &cs, rep->threshold, &row->r);
+	bb_cmp_side bs = {bc->status,  bc->samples,   bc->n_samples,  bc->ci_low_s,
+	                  bc->ci_high_s, bc->sample_pass, bc->disturbed, bc->n_disturbed};
+	bb_cmp_side cs = {cc->status,  cc->samples,   cc->n_samples,  cc->ci_low_s,
+	                  cc->ci_high_s, cc->sample_pass, cc->disturbed, cc->n_disturbed};
+	bb_cmp_cell(&bs, &cs, rep->threshold, rep->mode, &row->r);
 	row->differs = bb_cmp_attribution(
 	    rep->base->backends ? rep->base->backends[bc->backend].record_json : NULL,
 	    rep->cand->backends ? rep->cand->backends[cc->backend].record_json : NULL);
@@ -132,6 +134,12 @@ void bb_cmp_report_build(bb_cmp_report *rep, const bb_db_cmp_run *base, const bb
 	rep->base = base;
 	rep->cand = cand;
 	rep->threshold = threshold;
+	/* one run with itself (--pair): its backends' workers ran pass after pass, in random
+	 * order within each, so pass i of each side is a pair measured side by side */
+	rep->mode = base->id == cand->id && base->db_path && cand->db_path &&
+	                    !strcmp(base->db_path, cand->db_path)
+	                ? BB_CMP_INTERLEAVED
+	                : BB_CMP_APART;
 	rep->host_differs = base->host_fingerprint && cand->host_fingerprint &&
 	                    strcmp(base->host_fingerprint, cand->host_fingerprint);
 	char *used = bb_xcalloc(cand->n_cells ? cand->n_cells : 1, 1);
@@ -172,8 +180,8 @@ void bb_cmp_report_build(bb_cmp_report *rep, const bb_db_cmp_run *base, const bb
 		case BB_CMP_IMPROVEMENT:
 			rep->improvements++;
 			break;
-		case BB_CMP_UNSTABLE:
-			rep->unstable++;
+		case BB_CMP_INCONCLUSIVE:
+			rep->inconclusive++;
 			break;
 		case BB_CMP_MISSING:
 			rep->missing++;

@@ -61,7 +61,7 @@ static void p_text(double p, char *buf, size_t len)
 static const char *shown_differs(const bb_cmp_row *row)
 {
 	int changed = row->r.verdict == BB_CMP_REGRESSION || row->r.verdict == BB_CMP_IMPROVEMENT ||
-	              row->r.verdict == BB_CMP_UNSTABLE || row->r.outcome_changed;
+	              row->r.verdict == BB_CMP_INCONCLUSIVE || row->r.outcome_changed;
 	return changed && row->differs ? row->differs : "";
 }
 
@@ -123,11 +123,13 @@ static void summary_text(const bb_cmp_report *rep, char *buf, size_t len)
 {
 	snprintf(
 	    buf, len,
-	    "%zu cell%s: %d regression%s, %d improvement%s, %d unstable, %d unchanged, %d missing, "
-	    "%d new (threshold %.1f%%)",
+	    "%zu cell%s: %d regression%s, %d improvement%s, %d inconclusive, %d unchanged, %d missing, "
+	    "%d new (threshold %.1f%%; CI over %s)",
 	    rep->n_rows, bb_plural((long long)rep->n_rows), rep->regressions, rep->regressions == 1 ? "" : "s", rep->improvements,
-	    rep->improvements == 1 ? "" : "s", rep->unstable, rep->unchanged, rep->missing,
-	    rep->added, rep->threshold * 100);
+	    rep->improvements == 1 ? "" : "s", rep->inconclusive, rep->unchanged, rep->missing,
+	    rep->added, rep->threshold * 100,
+	    rep->mode == BB_CMP_INTERLEAVED ? "passes measured side by side, paired"
+	                                    : "passes, with the between-run noise");
 }
 
 static void host_warning(const bb_cmp_report *rep, char *buf, size_t len)
@@ -178,6 +180,16 @@ void bb_cmp_print_table(const bb_cmp_report *rep, FILE *out)
 	}
 	bb_table_print(&t, out);
 	bb_table_release(&t);
+	/* an inconclusive cell is said aloud, with its CI and what would resolve it */
+	int said = 0;
+	for (size_t i = 0; i < rep->n_rows; i++) {
+		const bb_cmp_row *row = &rep->rows[i];
+		if (row->r.verdict != BB_CMP_INCONCLUSIVE)
+			continue;
+		bb_cmp_resolve_text(&row->r, rep->threshold, line, sizeof(line));
+		fprintf(out, "%sinconclusive %s %s: %s\n", said++ ? "" : "\n", row->backend,
+		        row->workload, line);
+	}
 	summary_text(rep, line, sizeof(line));
 	fprintf(out, "\n%s\n", line);
 }
@@ -219,7 +231,7 @@ void bb_cmp_write_json(const bb_cmp_report *rep, bb_strbuf *out)
 	bb_jw_kv_int(&w, "cells", (long long)rep->n_rows);
 	bb_jw_kv_int(&w, "regressions", rep->regressions);
 	bb_jw_kv_int(&w, "improvements", rep->improvements);
-	bb_jw_kv_int(&w, "unstable", rep->unstable);
+	bb_jw_kv_int(&w, "inconclusive", rep->inconclusive);
 	bb_jw_kv_int(&w, "unchanged", rep->unchanged);
 	bb_jw_kv_int(&w, "missing", rep->missing);
 	bb_jw_kv_int(&w, "new", rep->added);
@@ -262,6 +274,14 @@ void bb_cmp_write_json(const bb_cmp_report *rep, bb_strbuf *out)
 		bb_jw_kv_string(&w, "verdict", bb_cmp_verdict_name(row->r.verdict));
 		bb_jw_kv_bool(&w, "outcome_changed", row->r.outcome_changed);
 		bb_jw_kv_string(&w, "why", row->r.why);
+		bb_jw_kv_string(&w, "unit", row->r.unit);
+		bb_jw_kv_int(&w, "units", row->r.units);
+		if (row->r.verdict == BB_CMP_INCONCLUSIVE) {
+			char res[256];
+			bb_cmp_resolve_text(&row->r, rep->threshold, res, sizeof(res));
+			bb_jw_kv_int(&w, "more_units", row->r.more_units);
+			bb_jw_kv_string(&w, "resolve", res);
+		}
 		bb_jw_kv_string(&w, "differs", row->differs);
 		bb_jw_object_end(&w);
 	}
@@ -400,9 +420,10 @@ static void xml_escape(bb_strbuf *out, const char *s)
 	}
 }
 
-static int row_fails(const bb_cmp_row *row)
+static int row_fails(const bb_cmp_report *rep, const bb_cmp_row *row)
 {
 	return row->r.verdict == BB_CMP_REGRESSION ||
+	       (rep->inconclusive_fails && row->r.verdict == BB_CMP_INCONCLUSIVE) ||
 	       (row->cand && bb_cmp_status_failed(row->cand->status));
 }
 
@@ -437,7 +458,7 @@ void bb_cmp_write_junit(const bb_cmp_report *rep, bb_strbuf *out)
 	int failures = 0, errors = 0;
 	size_t tests = rep->n_rows;
 	for (size_t i = 0; i < rep->n_rows; i++) {
-		failures += row_fails(&rep->rows[i]);
+		failures += row_fails(rep, &rep->rows[i]);
 		errors += rep->rows[i].r.verdict == BB_CMP_MISSING;
 	}
 	for (int g = 0; g < BB_CMP_N_GAPS; g++)
@@ -468,7 +489,7 @@ void bb_cmp_write_junit(const bb_cmp_report *rep, bb_strbuf *out)
 		bb_strbuf_adds(out, "\" name=\"");
 		xml_escape(out, row->workload);
 		bb_strbuf_addf(out, "\" time=\"%.9f\">\n", t);
-		if (row_fails(row)) {
+		if (row_fails(rep, row)) {
 			bb_strbuf_adds(out, "      <failure type=\"");
 			xml_escape(out, bb_cmp_verdict_name(row->r.verdict));
 			bb_strbuf_adds(out, "\" message=\"");

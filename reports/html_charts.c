@@ -288,7 +288,7 @@ static unsigned verdict_color(bb_cmp_verdict v)
 {
 	return v == BB_CMP_REGRESSION    ? COLOR_BAD
 	       : v == BB_CMP_IMPROVEMENT ? COLOR_GOOD
-	       : v == BB_CMP_UNSTABLE    ? COLOR_WARN
+	       : v == BB_CMP_INCONCLUSIVE    ? COLOR_WARN
 					 : COLOR_PLAIN;
 }
 

@@ -378,11 +378,11 @@ void bb_html_compare_section(bb_strbuf *out, const bb_cmp_report *cmp)
 	bb_strbuf_adds(out, "<br>Candidate (this report): ");
 	run_name(cmp->cand, out);
 	bb_strbuf_addf(out,
-		       "</p>\n<p>%zu cell%s: %d regression%s, %d improvement%s, %d unstable, %d "
+		       "</p>\n<p>%zu cell%s: %d regression%s, %d improvement%s, %d inconclusive, %d "
 		       "unchanged, %d missing, %d new (threshold %.1f%%). Change = candidate time "
 		       "over base time - 1: positive is slower.</p>\n",
 		       cmp->n_rows, bb_plural((long long)cmp->n_rows), cmp->regressions, cmp->regressions == 1 ? "" : "s",
-		       cmp->improvements, cmp->improvements == 1 ? "" : "s", cmp->unstable,
+		       cmp->improvements, cmp->improvements == 1 ? "" : "s", cmp->inconclusive,
 		       cmp->unchanged, cmp->missing, cmp->added, cmp->threshold * 100);
 	if (cmp->host_differs) {
 		bb_strbuf_adds(out, "<p class=\"warn\">The two runs were measured on different hosts "

@@ -190,9 +190,10 @@ const bb_command bb_cmd_compare = {
     .description =
         "BASE and CAND are runs: an id, a label or 'latest', each optionally in another file as\n"
         "FILE:RUN.  Cells are matched by workload, threads and backend alias (or --pair).  A cell\n"
-        "is a regression when the bootstrap 95% CI of the time ratio lies entirely above\n"
-        "1 + threshold and the Mann-Whitney p < 0.05, or when an ok cell now fails; noisy cells\n"
-        "are 'unstable', not failed.  Every output warns when either run is not complete\n"
+        "is a regression when the 95% CI of the time ratio, over passes (worker processes;\n"
+        "paired when both sides are of one run), lies entirely above 1 + threshold, or when an\n"
+        "ok cell now fails; 'unchanged' only when the whole CI lies within +-threshold; a CI that\n"
+        "straddles it is 'inconclusive', printed with what would resolve it.  Every output warns when either run is not complete\n"
         "(status other than 'complete': running, interrupted, failed), when cells of BASE are\n"
         "missing from CAND (not recorded, or skipped there; JUnit: an error each) and when no\n"
         "cell is measured on both sides.  Exit code 1 when any cell regressed ('gate' also\n"

@@ -31,6 +31,7 @@
 #include "common/output.h"
 #include "db/db.h"
 #include "harness/cli/command.h"
+#include "harness/engine/remeasure.h"
 #include "harness/plan/suite_exec.h"
 #include "harness/worker/worker.h"
 #include "reports/compare.h"
@@ -60,12 +61,13 @@ static void split_db_run(const char *spec, char **path, const char **run)
  * recorded plan (from suite's defaults when it has none).  *path gets the database (malloc'd),
  * *run_id the run.  Returns 0 when the suite ran (whatever its cells' outcomes: the comparison
  * judges them), 130 when interrupted, BB_EXIT_USAGE after printing why it could not run. */
-static int measure_candidate(bb_opts *o, const char *bpath, const bb_db_cmp_run *base, char **path,
-			     int64_t *run_id)
+static int measure_candidate(bb_opts *o, const char *bpath, const bb_db_cmp_run *base,
+			     bb_remeasure *rm, char **path, int64_t *run_id)
 {
 	bb_suite_recorded rec = {0};
 	const bb_suite_recorded *defaults = NULL;
-	if (!bb_opt_flag(o, "resume") && !(bb_opt_flag(o, "backends") && bb_opt_flag(o, "preset"))) {
+	if (base && !bb_opt_flag(o, "resume") &&
+	    !(bb_opt_flag(o, "backends") && bb_opt_flag(o, "preset"))) {
 		char ref[32], err[512];
 		snprintf(ref, sizeof(ref), "%lld", (long long)base->id);
 		if (bb_suite_recorded_load(bpath, ref, &rec, err, sizeof(err)) == 0)
@@ -83,7 +85,8 @@ static int measure_candidate(bb_opts *o, const char *bpath, const bb_db_cmp_run 
 		if (saved >= 0)
 			dup2(STDERR_FILENO, STDOUT_FILENO);
 	}
-	int rc = bb_suite_execute(&bb_cmd_gate, o, defaults, "gate", run_id);
+	int rc = bb_suite_execute_judged(&bb_cmd_gate, o, defaults, "gate", bb_remeasure_judge, rm,
+					 run_id);
 	fflush(stdout); /* the suite's table before anything the gate says */
 	if (saved >= 0) {
 		dup2(saved, STDOUT_FILENO);
@@ -92,11 +95,14 @@ static int measure_candidate(bb_opts *o, const char *bpath, const bb_db_cmp_run 
 	bb_suite_recorded_release(&rec);
 	*path = bb_xstrdup(bb_opt_db(o));
 	if (rc == BB_EXIT_INTERRUPTED || bb_interrupted) {
-		if (*run_id)
+		if (*run_id && base)
 			fprintf(stderr,
 				"gate interrupted: no verdict; finish the candidate with 'blasbench gate "
 				"--baseline %s:%lld --db %s --resume %lld'\n",
 				bpath, (long long)base->id, *path, (long long)*run_id);
+		else if (*run_id)
+			fprintf(stderr, "gate interrupted: no verdict (run %lld in %s kept)\n",
+				(long long)*run_id, *path);
 		return BB_EXIT_INTERRUPTED;
 	}
 	if ((rc != BB_EXIT_OK && rc != BB_EXIT_FAILED) || !*run_id) {
@@ -135,6 +141,61 @@ static void alias_list(const bb_db_cmp_run *r, bb_strbuf *sb)
 		bb_strbuf_adds(sb, "none");
 }
 
+/* --baseline-backends B with --backends C: both measured in one run, the i-th of B paired with
+ * the i-th of C.  Fills pairs (aliases point into the returned spec lists, caller frees both
+ * with bb_spec_list_free) and sets --backends to both lists.  Returns 0 or BB_EXIT_USAGE. */
+static int interleave_plan(bb_opts *o, const char *base_list, bb_backend_spec **bs, size_t *nb,
+			   bb_backend_spec **cs, size_t *nc, bb_cmp_pair **pairs, char **both)
+{
+	char err[512];
+	const char *cand_list = bb_opt_str(o, "backends", NULL);
+	*bs = *cs = NULL;
+	*nb = *nc = 0;
+	if (!cand_list)
+		return bb_usage_error(&bb_cmd_gate, "--baseline-backends needs --backends: the "
+						    "candidate stacks, paired with them in order");
+	if (bb_spec_parse_list(base_list, bs, nb, err, sizeof(err)))
+		return bb_usage_error(&bb_cmd_gate, "--baseline-backends: %s", err);
+	if (bb_spec_parse_list(cand_list, cs, nc, err, sizeof(err)))
+		return bb_usage_error(&bb_cmd_gate, "--backends: %s", err);
+	if (*nb != *nc)
+		return bb_usage_error(&bb_cmd_gate,
+				      "--baseline-backends names %zu stack%s and --backends %zu: they "
+				      "are paired in order, so give as many",
+				      *nb, *nb == 1 ? "" : "s", *nc);
+	for (size_t i = 0; i < *nb; i++)
+		for (size_t j = 0; j < *nc; j++)
+			if (!strcmp((*bs)[i].alias, (*cs)[j].alias))
+				return bb_usage_error(&bb_cmd_gate,
+						      "alias '%s' is both a baseline and a candidate "
+						      "stack: they run side by side, so name them "
+						      "apart (e.g. old=%s and new=...)",
+						      (*bs)[i].alias, (*bs)[i].text);
+	*pairs = bb_xcalloc(*nb, sizeof(bb_cmp_pair));
+	for (size_t i = 0; i < *nb; i++)
+		(*pairs)[i] = (bb_cmp_pair){(*bs)[i].alias, (*cs)[i].alias};
+	*both = bb_xasprintf("%s,%s", base_list, cand_list);
+	bb_opt_set(o, "backends", *both);
+	return 0;
+}
+
+/* A regression gate fails on must be confirmed by a re-measurement; one the budget left no
+ * time to confirm is inconclusive. */
+static void demote_unconfirmed(bb_cmp_report *rep, const bb_remeasure *rm)
+{
+	for (size_t i = 0; i < rep->n_rows; i++) {
+		bb_cmp_row *row = &rep->rows[i];
+		if (row->r.verdict != BB_CMP_REGRESSION || row->r.outcome_changed || !row->cand ||
+		    bb_remeasure_confirmed(rm, row->cand->cell_key))
+			continue;
+		row->r.verdict = BB_CMP_INCONCLUSIVE;
+		row->r.why = "a regression not confirmed by a re-measurement (budget spent)";
+		row->r.more_units = -1;
+		rep->regressions--;
+		rep->inconclusive++;
+	}
+}
+
 static int cmd_gate(bb_opts *o)
 {
 	const char *bspec = bb_opt_str(o, "baseline", NULL), *cspec = bb_opt_str(o, "candidate", NULL);
@@ -148,9 +209,34 @@ static int cmd_gate(bb_opts *o)
 	bb_cmp_report rep = {0};
 	bb_strbuf xml = BB_STRBUF_INIT, sum = BB_STRBUF_INIT, out = BB_STRBUF_INIT;
 	int ret = BB_EXIT_USAGE;
+	const char *base_backends = bb_opt_str(o, "baseline-backends", NULL);
+	const char *policy = bb_opt_str(o, "inconclusive", "remeasure");
+	bb_remeasure rm = {0};
+	bb_backend_spec *bs = NULL, *cs = NULL;
+	size_t nbs = 0, ncs = 0;
+	bb_cmp_pair *pairs = NULL;
+	char *both = NULL;
+	const char *given_backends = bb_opt_str(o, "backends", NULL);
 
-	if (!bspec)
-		return bb_usage_error(&bb_cmd_gate, "'gate' needs --baseline DB[:RUN]");
+	if (!bspec && !base_backends)
+		return bb_usage_error(&bb_cmd_gate,
+				      "'gate' needs --baseline DB[:RUN] or --baseline-backends B");
+	if (base_backends && (cspec || bb_opt_flag(o, "resume")))
+		return bb_usage_error(&bb_cmd_gate, "--baseline-backends measures both sides now: it "
+						    "cannot go with --%s",
+				      cspec ? "candidate" : "resume");
+	if (strcmp(policy, "remeasure") && strcmp(policy, "fail") && strcmp(policy, "pass"))
+		return bb_usage_error(&bb_cmd_gate,
+				      "--inconclusive takes remeasure, fail or pass, not '%s'", policy);
+	const char *bt = bb_opt_str(o, "budget-total", NULL);
+	double budget_total = 0;
+	char bwhy[160];
+	if (bt && bb_parse_double(bt, strlen(bt), 0, 86400, 0, &budget_total, bwhy, sizeof(bwhy)))
+		return bb_usage_error(&bb_cmd_gate,
+				      "--budget-total takes seconds above 0 (e.g. 180), not '%s'", bt);
+	if (bt && cspec)
+		return bb_usage_error(&bb_cmd_gate, "--budget-total is for measuring the candidate: "
+						    "it cannot go with --candidate");
 	for (int i = 0; cspec && suite_options[i].name; i++)
 		if (strcmp(suite_options[i].name, "json") && bb_opt_flag(o, suite_options[i].name))
 			return bb_usage_error(&bb_cmd_gate,
@@ -164,12 +250,23 @@ static int cmd_gate(bb_opts *o)
 		return bb_usage_error(&bb_cmd_gate,
 				      "--max-regression takes a percentage above 0 (e.g. 5), not '%s'", ts);
 	threshold /= 100;
-	const char *brun, *crun;
-	split_db_run(bspec, &bpath, &brun);
+	rm.threshold = threshold;
+	rm.budget_total = budget_total;
+	rm.inconclusive_too = !strcmp(policy, "remeasure");
+	rm.step = 2;
+	const char *brun = NULL, *crun = NULL;
+	if (base_backends &&
+	    interleave_plan(o, base_backends, &bs, &nbs, &cs, &ncs, &pairs, &both))
+		goto cleanup;
+	rm.pairs = pairs;
+	rm.n_pairs = nbs;
+	if (bspec)
+		split_db_run(bspec, &bpath, &brun);
 	if (cspec)
 		split_db_run(cspec, &cpath, &crun);
 	/* the outputs before anything is read or measured: neither may replace a database */
-	bb_output_protect(bpath);
+	if (bpath)
+		bb_output_protect(bpath);
 	if (cpath)
 		bb_output_protect(cpath);
 	if (bb_output_check(junit, err, sizeof(err)) || bb_output_check(md, err, sizeof(err))) {
@@ -178,20 +275,22 @@ static int cmd_gate(bb_opts *o)
 	}
 	/* the baseline first: a missing one stops the gate before anything is measured, and
 	 * 'latest' must not resolve to the candidate when both share a file */
-	if (bb_db_cmp_run_load(bpath, brun, &base, err, sizeof(err))) {
+	if (bpath && bb_db_cmp_run_load(bpath, brun, &base, err, sizeof(err))) {
 		bb_error("gate cannot run: %s", err);
 		goto cleanup;
 	}
-	if (!bb_cmp_run_complete(&base)) {
+	if (bpath && !bb_cmp_run_complete(&base)) {
 		bb_error("gate cannot judge: baseline run %lld in '%s' is not complete (status '%s'): "
 			 "a baseline must be a complete run; finish it or name another as DB:RUN",
 			 (long long)base.id, bpath, base.status ? base.status : "none");
 		goto cleanup;
 	}
 	char cref[32];
+	if (!base_backends)
+		rm.stored = &base;
 	if (!cspec) {
 		int64_t run_id = 0;
-		ret = measure_candidate(o, bpath, &base, &cpath, &run_id);
+		ret = measure_candidate(o, bpath, bpath ? &base : NULL, &rm, &cpath, &run_id);
 		if (ret)
 			goto cleanup;
 		ret = BB_EXIT_USAGE;
@@ -204,7 +303,17 @@ static int cmd_gate(bb_opts *o)
 	}
 	if (count_unloaded(&cand))
 		goto cleanup;
-	bb_cmp_report_build(&rep, &base, &cand, NULL, 0, threshold);
+	if (base_backends) { /* both sides in the candidate run: paired passes */
+		bb_db_cmp_run_release(&base);
+		if (bb_db_cmp_run_load(cpath, crun, &base, err, sizeof(err))) {
+			bb_error("gate cannot run: %s", err);
+			goto cleanup;
+		}
+	}
+	bb_cmp_report_build(&rep, &base, &cand, pairs, nbs, threshold);
+	if (!cspec)
+		demote_unconfirmed(&rep, &rm);
+	rep.inconclusive_fails = strcmp(policy, "pass") != 0;
 	if (!rep.matched) {
 		bb_strbuf ba = BB_STRBUF_INIT, ca = BB_STRBUF_INIT;
 		alias_list(&base, &ba);
@@ -223,10 +332,12 @@ static int cmd_gate(bb_opts *o)
 			   base.host_fingerprint, cand.host_fingerprint);
 	bb_cmp_write_junit(&rep, &xml);
 	bb_cmp_write_markdown(&rep, &sum);
-	int fails = rep.regressions || rep.cand_failed, gaps = bb_cmp_n_gaps(&rep);
+	int undecided = rep.inconclusive_fails ? rep.inconclusive : 0;
+	int fails = rep.regressions || rep.cand_failed || undecided, gaps = bb_cmp_n_gaps(&rep);
 	const char *verdict = fails ? "FAILED" : gaps ? "cannot judge" : "passed";
-	bb_strbuf_addf(&sum, "\n**Gate: %s**%s%s\n", verdict,
+	bb_strbuf_addf(&sum, "\n**Gate: %s**%s%s%s\n", verdict,
 		       rep.cand_failed ? " (candidate cells failed: wrong, crash, hang or error)" : "",
+		       undecided ? " (cells inconclusive: their CI straddles the threshold)" : "",
 		       gaps ? " (incomplete data: see the warnings above)" : "");
 	if (bb_interrupted) { /* Ctrl-C after the suite: still no verdict */
 		ret = BB_EXIT_INTERRUPTED;
@@ -253,6 +364,20 @@ static int cmd_gate(bb_opts *o)
 			else
 				bb_error("gate cannot judge: %s", err);
 		}
+	if (undecided)
+		bb_error("gate fails on %d inconclusive cell%s: the CI of the change straddles +-%.1f%%%s "
+			 "(each is listed with what would resolve it); a larger --budget-total%s, or "
+			 "--inconclusive=pass to let them through",
+			 undecided, undecided == 1 ? "" : "s", threshold * 100,
+			 !strcmp(policy, "remeasure")
+				 ? (rm.budget_spent ? " after re-measuring until the budget was spent"
+						    : " after re-measuring")
+				 : "",
+			 base_backends ? "" : ", --baseline-backends (both stacks measured side by side)");
+	if (!cspec && (rm.extra_passes || rm.budget_spent) && !json)
+		printf("re-measured: %d more pass%s in %d round%s%s\n", rm.extra_passes,
+		       rm.extra_passes == 1 ? "" : "es", rm.rounds_asked, rm.rounds_asked == 1 ? "" : "s",
+		       rm.budget_spent ? "; stopped by the budget" : "");
 	fprintf(json ? stderr : stdout, "gate %s: JUnit XML in %s, summary in %s\n", verdict, junit,
 		md);
 	ret = fails ? BB_EXIT_FAILED : gaps ? BB_EXIT_USAGE : BB_EXIT_OK;
@@ -265,13 +390,28 @@ cleanup:
 	bb_db_cmp_run_release(&cand);
 	free(bpath);
 	free(cpath);
+	bb_remeasure_release(&rm);
+	bb_spec_list_free(bs, nbs);
+	bb_spec_list_free(cs, ncs);
+	free(pairs);
+	free(both);
+	if (base_backends)
+		bb_opt_set(o, "backends", given_backends);
 	return ret;
 }
 
 static const bb_option gate_options[] = {
 	{"baseline", 0, "DB[:RUN]", "the reference run (RUN: id, label or 'latest', the default)"},
 	{"candidate", 0, "DB[:RUN]", "judge this recorded run instead of measuring one (no suite options)"},
+	{"baseline-backends", 0, "B",
+	 "measure the baseline stacks now, interleaved with --backends (paired in order): no "
+	 "--baseline DB needed"},
 	{"max-regression", 0, "PCT", "slowdown allowed before a cell fails, in percent (default 5)"},
+	{"inconclusive", 0, "POLICY",
+	 "cells whose CI straddles the threshold: remeasure (default: more passes, then fail), "
+	 "fail or pass"},
+	{"budget-total", 0, "SEC",
+	 "seconds the whole gate may take, re-measuring included (default: at most 8 rounds)"},
 	{"junit", 0, "FILE", "JUnit XML output (default blasbench-gate.xml; never over a database)"},
 	{"markdown", 0, "FILE",
 	 "Markdown summary (default: appended to $GITHUB_STEP_SUMMARY, else blasbench-gate.md; "
@@ -284,7 +424,7 @@ const bb_command bb_cmd_gate = {
 	.name = "gate",
 	.fn = cmd_gate,
 	.flags = BB_CMD_DB | BB_CMD_PYTHON,
-	.required = (const char *const[]){"baseline", NULL},
+	.required = NULL,
 	.options = gate_options,
 	.max_args = 0,
 	.summary = "measure a candidate (or take a recorded run) and judge it against a baseline for CI",
@@ -299,12 +439,23 @@ const bb_command bb_cmd_gate = {
 		"the preset's.  A baseline without a recorded plan falls back to suite's defaults.\n"
 		"--json prints the comparison as JSON on stdout (the suite's table goes to stderr).\n"
 		"\n"
+		"--baseline-backends B measures the baseline stacks now, in the same run as --backends\n"
+		"(the i-th of each paired, aliases told apart), their workers alternating in a random\n"
+		"order per pass; the change is judged over the paired passes.  With --baseline DB the\n"
+		"cells come from that run's plan.  Inconclusive cells (CI straddling the threshold)\n"
+		"get more passes and a regression is confirmed by a fresh round before it fails the\n"
+		"gate, until all are conclusive or --budget-total is spent (--inconclusive=remeasure,\n"
+		"the default); --inconclusive=fail fails them without re-measuring, =pass lets them\n"
+		"through.  Against a stored baseline only the candidate can be re-measured, and the\n"
+		"between-run noise stays in the CI.\n"
+		"\n"
 		"Exit codes:\n"
 		"  0    passed: both runs complete, every baseline cell measured in the candidate, no\n"
 		"       regression and no failed candidate cell.\n"
-		"  1    the candidate fails: a regression (slower beyond --max-regression with\n"
-		"       confidence, or an ok cell now wrong/crash/hang/error) or a failed candidate cell;\n"
-		"       this wins over 2, as more data cannot undo a failure.\n"
+		"  1    the candidate fails: a regression (the whole CI slower beyond --max-regression,\n"
+		"       confirmed by a re-measurement when gate measured it, or an ok cell now\n"
+		"       wrong/crash/hang/error), a failed candidate cell, or a cell still inconclusive\n"
+		"       (unless --inconclusive=pass); this wins over 2, as more data cannot undo a failure.\n"
 		"  2    the gate could not judge: bad arguments; a missing baseline database or run; a\n"
 		"       baseline run that is not complete (checked before anything is measured); the\n"
 		"       candidate suite not run or a candidate backend not loaded; a candidate run that\n"

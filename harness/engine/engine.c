@@ -6,6 +6,7 @@
  */
 #include "harness/engine/engine.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,8 @@ static int resume_partial(bb_engine_cell *pc, const bb_db_partial *p, int passes
 		size_t end = start;
 		while (end < p->n_samples && p->pass[end] == p->pass[start])
 			end++;
+		/* how the host behaved in a pass measured before the interrupt is not kept */
+		pc->pass_info[pc->passes] = (bb_db_pass){pc->passes, -1, NAN, NAN, 0};
 		pc->pass_median[pc->passes++] = bb_median(p->samples + start, end - start);
 		start = end;
 	}
@@ -144,6 +147,7 @@ static bb_engine_group *plan_groups(bb_engine_state *e, int64_t *backend_ids, ch
 				for (size_t c = 0; c < o->n_cells; c++) {
 					bb_engine_cell *pc = &g->cells[g->n];
 					pc->c = &o->cells[c];
+					pc->target = o->passes;
 					bb_cell_workload_key(pc->c, pc->wkey, sizeof(pc->wkey));
 					bb_engine_cell_key(g->spec->alias, pc->c, g->threads, g->omp, pc->key,
 							   sizeof(pc->key));
@@ -189,6 +193,125 @@ static void record_refused(bb_engine_group *g)
 		}
 		bb_engine_record(g, &g->cells[i], "skipped", why, NULL);
 	}
+}
+
+/* ---- the passes, interleaved -------------------------------------------------------------- */
+
+/* splitmix64, for the order of the groups in each pass. */
+static uint64_t next_random(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+/* The groups per backend spec: thread counts x OpenMP runtimes. */
+static size_t n_blocks(const bb_engine_opts *o)
+{
+	return o->n_threads * (o->n_omps ? o->n_omps : 1);
+}
+
+/* Fisher-Yates shuffle of v[0..n). */
+static void shuffle(size_t *v, size_t n, uint64_t *rng)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = (size_t)(next_random(rng) % i), t = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
+}
+
+/* Passes from..to-1 over every group, pass after pass.  Within a pass the blocks (one thread
+ * count x OpenMP runtime: the groups whose cells are compared with each other) run in an
+ * order drawn anew, and within a block its backends in an order drawn anew, so a host phase
+ * falls on the backends alike and the two passes of a pair are measured next to each other,
+ * not a whole pass apart.  plan_groups() lays the groups out spec-major, so group g is spec
+ * g / n_blocks of block g % n_blocks.  A group with no cell in a pass starts no worker.
+ * Returns -1 when interrupted. */
+static int run_passes(bb_engine_group *groups, size_t n_groups, size_t n_blocks, int from, int to,
+		      uint64_t *rng)
+{
+	size_t n_specs = n_blocks ? n_groups / n_blocks : 0;
+	size_t *blocks = bb_xmalloc((n_blocks + 1) * sizeof(size_t));
+	size_t *specs = bb_xmalloc((n_specs + 1) * sizeof(size_t));
+	int rc = 0;
+	for (int pass = from; pass < to && !rc; pass++) {
+		for (size_t b = 0; b < n_blocks; b++)
+			blocks[b] = b;
+		shuffle(blocks, n_blocks, rng);
+		for (size_t k = 0; k < n_blocks && !rc; k++) {
+			for (size_t s = 0; s < n_specs; s++)
+				specs[s] = s;
+			shuffle(specs, n_specs, rng);
+			for (size_t s = 0; s < n_specs && !rc; s++) {
+				bb_engine_group *g = &groups[specs[s] * n_blocks + blocks[k]];
+				g->pass = pass;
+				if (bb_engine_group_run(g) < 0)
+					rc = -1;
+			}
+		}
+	}
+	free(blocks);
+	free(specs);
+	return rc;
+}
+
+/* One round of re-measuring: show the judge every cell, measure the extra passes it asks
+ * for.  Returns 1 when passes were measured (ask again), 0 when the judge wants none. */
+static int remeasure_round(bb_engine_state *e, bb_engine_group *groups, size_t n_groups,
+			   uint64_t *rng, int *interrupted)
+{
+	size_t n = 0;
+	for (size_t gi = 0; gi < n_groups; gi++)
+		n += groups[gi].n;
+	bb_engine_view *v = bb_xcalloc(n ? n : 1, sizeof(*v));
+	bb_engine_cell **cell = bb_xcalloc(n ? n : 1, sizeof(*cell));
+	size_t k = 0;
+	for (size_t gi = 0; gi < n_groups; gi++)
+		for (size_t i = 0; i < groups[gi].n; i++, k++) {
+			bb_engine_cell *pc = &groups[gi].cells[i];
+			cell[k] = pc;
+			v[k] = (bb_engine_view){
+				.alias = groups[gi].spec->alias,
+				.key = pc->key,
+				.ok = pc->recorded_ok && pc->done == 1 && pc->passes >= pc->target,
+				.passes = pc->passes,
+				.samples = pc->samples,
+				.sample_pass = pc->sample_pass,
+				.n_samples = pc->n_samples,
+				.disturbed = pc->disturbed,
+				.n_disturbed = pc->n_disturbed,
+			};
+		}
+	double elapsed = bb_now() - e->t0;
+	double cost = e->finished ? elapsed / (double)e->finished : 0;
+	int wanted = e->o->judge(e->o->judge_arg, v, n, elapsed, cost);
+	int from = BB_ENGINE_PASS_SLOTS, to = 0;
+	for (size_t i = 0; wanted && i < n; i++) {
+		bb_engine_cell *pc = cell[i];
+		int more = v[i].more;
+		if (more <= 0 || !v[i].ok)
+			continue;
+		if (pc->target + more > BB_ENGINE_PASS_SLOTS)
+			more = BB_ENGINE_PASS_SLOTS - pc->target;
+		if (more <= 0)
+			continue;
+		pc->target += more;
+		pc->done = 0;
+		e->total += (size_t)more;
+		if (pc->passes < from)
+			from = pc->passes;
+		if (pc->target > to)
+			to = pc->target;
+	}
+	free(v);
+	free(cell);
+	if (from >= to)
+		return 0;
+	if (run_passes(groups, n_groups, n_blocks(e->o), from, to, rng) < 0)
+		*interrupted = 1;
+	return !*interrupted;
 }
 
 int bb_engine_run(const bb_engine_opts *o)
@@ -280,14 +403,10 @@ int bb_engine_run(const bb_engine_opts *o)
 			e.total == 1 ? "" : "es");
 
 	bb_worker_catch_signals();
-	int interrupted = 0;
-	/* pass after pass over all groups: each cell's passes are spread over the whole run */
-	for (int pass = 0; pass < o->passes && !interrupted; pass++)
-		for (size_t gi = 0; gi < n_groups && !interrupted; gi++) {
-			groups[gi].pass = pass;
-			if (bb_engine_group_run(&groups[gi]) < 0)
-				interrupted = 1;
-		}
+	uint64_t rng = o->measure.seed ^ (uint64_t)e.run_id * 0x9E3779B97F4A7C15ULL;
+	int interrupted = run_passes(groups, n_groups, n_blocks(o), 0, o->passes, &rng) < 0;
+	while (o->judge && !interrupted && remeasure_round(&e, groups, n_groups, &rng, &interrupted))
+		;
 	for (size_t gi = 0; gi < n_groups && !interrupted; gi++)
 		record_refused(&groups[gi]);
 	bb_engine_progress_done(e.tty, o->json);
@@ -301,7 +420,8 @@ int bb_engine_run(const bb_engine_opts *o)
 	size_t partial = 0;
 	for (size_t gi = 0; gi < n_groups; gi++)
 		for (size_t i = 0; i < groups[gi].n; i++)
-			partial += !groups[gi].cells[i].done && groups[gi].cells[i].passes > 0;
+			partial += !groups[gi].cells[i].done && groups[gi].cells[i].passes > 0 &&
+				   !groups[gi].cells[i].recorded_ok;
 	if (interrupted && !o->json && partial)
 		fprintf(stderr,
 			"interrupted: %zu cell%s recorded, %zu partial (their finished passes kept); "

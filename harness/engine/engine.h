@@ -12,6 +12,13 @@
  * every cell, then pass 2 ...), its samples pooled, and its CI widened to cover every pass's
  * median.
  *
+ * Interleaving: within each pass the thread-count x runtime blocks run in a random order, and
+ * within a block the backends' workers, drawn anew for every pass (randomized multiple
+ * interleaved trials, Abedi & Brecht), so a host phase hits every backend alike and pass i of
+ * two backends is a pair measured next to each other.  Each pass records how the host behaved (steal time, a calibration spin:
+ * disturb.h).  Under a judge (gate), the engine then measures more passes of the cells the
+ * judge asks for -- inconclusive, a regression to confirm, a disturbed pass -- and asks again.
+ *
  * OpenMP runtimes (--omp): a group's worker may load one explicitly before its backend and run
  * one small parallel region of it before each BLAS call, untimed, as an application's own
  * OpenMP loop would; the cells then show what that runtime's parked threads cost the BLAS.
@@ -26,7 +33,29 @@
 #include "harness/worker/measure.h"
 #include "workloads/workload.h"
 
-#define BB_ENGINE_MAX_PASSES 8
+#define BB_ENGINE_MAX_PASSES 32 /* --passes */
+#define BB_ENGINE_PASS_SLOTS 96 /* passes a cell may reach, re-measuring included */
+
+/* A cell as the judge sees it after a round of passes (see bb_engine_opts.judge). */
+typedef struct bb_engine_view {
+	const char *alias;
+	const char *key;      /* "alias|workload-key|t=N[|omp=R]" */
+	int ok;               /* every pass so far measured ok and recorded */
+	int passes;
+	const double *samples; /* of every pass, with the pass of each */
+	const int *sample_pass;
+	size_t n_samples;
+	const int *disturbed; /* passes the host disturbed */
+	size_t n_disturbed;
+	int more;             /* out: how many more passes to measure (0 none) */
+} bb_engine_view;
+
+/* Asked after the planned passes and after each round of extra ones: set view.more for the
+ * cells to measure again; `elapsed` is the run's time so far and `pass_cost` the mean seconds
+ * one pass of one cell took, to keep within a budget.  Returns how many cells want more (0
+ * ends the run). */
+typedef int (*bb_engine_judge)(void *arg, bb_engine_view *cells, size_t n, double elapsed,
+			       double pass_cost);
 
 typedef struct bb_engine_opts {
 	const char *db_path;
@@ -44,7 +73,9 @@ typedef struct bb_engine_opts {
 				   * "iomp", a path); NULL/0: none, as before the option existed */
 	size_t n_omps;
 	bb_measure_opts measure;  /* budget and min_samples are for the whole cell, all passes */
-	int passes;               /* each ok cell is measured in this many fresh workers (1..8) */
+	int passes;               /* each ok cell is measured in this many fresh workers (1..32) */
+	bb_engine_judge judge;    /* NULL: the planned passes only */
+	void *judge_arg;
 	double cell_timeout;      /* seconds one cell may take before it is a hang */
 	double max_memory;        /* bytes a cell may need; above: skipped */
 	int64_t resume_run;       /* 0: a new run */

@@ -82,6 +82,9 @@ static bb_db_cell cell_row(const bb_engine_group *g, const bb_engine_cell *pc, c
 		.sample_pass = pc->sample_pass,
 		.counters = counters,
 		.n_counters = nc,
+		.passes = pc->pass_info,
+		.n_passes = (size_t)pc->passes,
+		.replace = pc->recorded_ok,
 	};
 }
 
@@ -108,7 +111,7 @@ void bb_engine_record_partial(bb_engine_group *g, bb_engine_cell *pc, const bb_j
 	bb_db_counter *counters = cell_counters(cell, &nc);
 	char *params = cell_json_params(g, pc->passes);
 	char why[96];
-	snprintf(why, sizeof(why), "%d of %d passes measured", pc->passes, e->o->passes);
+	snprintf(why, sizeof(why), "%d of %d passes measured", pc->passes, pc->target);
 	/* the samples and the passes that took them, but no speed: not a result until the last
 	 * pass (a partial cell is never compared or reported as measured) */
 	bb_db_cell dc = cell_row(g, pc, cell, params, counters, nc);
@@ -171,6 +174,8 @@ void bb_engine_record(bb_engine_group *g, bb_engine_cell *pc, const char *status
 	dc.pct_peak = pct;
 	dc.samples = samples;
 	dc.n_samples = ns;
+	if (!ok)
+		dc.n_passes = 0;
 	const char *note = bb_json_str(bb_json_get(cell, "counters_note"), NULL);
 	if (note && !e->counters_noted && !e->o->json) {
 		bb_engine_progress_done(e->tty, 0);
@@ -190,8 +195,12 @@ void bb_engine_record(bb_engine_group *g, bb_engine_cell *pc, const char *status
 				     sizeof(brief));
 	group_desc(g, desc, sizeof(desc));
 	bb_engine_result_add(&e->results, g->spec->alias, &dc, brief);
+	if (pc->recorded_ok) /* measured again: one row per cell */
+		bb_engine_result_replace(&e->results, pc->result_row);
+	else
+		pc->result_row = e->results.n - 1;
 	/* progress counts measurements (cells x passes); a cell ended early skips its other passes */
-	e->finished += (size_t)(ok ? 1 : e->o->passes - pc->passes);
+	e->finished += (size_t)(ok ? 1 : pc->target - pc->passes);
 	char what[64];
 	if (ok)
 		snprintf(what, sizeof(what), "%.2f GFLOP/s", gflops);
@@ -201,7 +210,8 @@ void bb_engine_record(bb_engine_group *g, bb_engine_cell *pc, const char *status
 			   what, e->tty, e->o->json);
 	free(counters);
 	free(params);
-	pc->done = 1;
+	pc->recorded_ok |= ok;
+	pc->done = !ok || pc->passes >= pc->target;
 }
 
 /* ---- one worker's report ------------------------------------------------------------------ */
@@ -232,15 +242,27 @@ static void add_pass(bb_engine_group *g, bb_engine_cell *pc, const bb_json *msg)
 		pc->samples[pc->n_samples + i] = bb_json_num(bb_json_at(samples, i), NAN);
 		pc->sample_pass[pc->n_samples + i] = pc->passes;
 	}
+	/* how the host behaved meanwhile: steal since the cell started, the calibration spin
+	 * before its worker started */
+	bb_steal_mark now;
+	bb_steal_mark_now(&now);
+	bb_db_pass *info = &pc->pass_info[pc->passes];
+	info->pass = pc->passes;
+	info->seq = g->seq;
+	info->steal = bb_steal_share(&pc->steal0, &now);
+	info->calib = g->calib;
+	info->disturbed = bb_pass_disturbed(info->steal, info->calib);
+	if (info->disturbed)
+		pc->disturbed[pc->n_disturbed++] = pc->passes;
 	pc->pass_median[pc->passes++] = bb_median(pc->samples + pc->n_samples, n);
 	pc->n_samples += n;
-	if (pc->passes >= g->e->o->passes) {
+	if (pc->passes >= pc->target || pc->recorded_ok) {
 		bb_engine_record(g, pc, "ok", NULL, msg);
 	} else {
 		bb_engine_record_partial(g, pc, msg);
 		bb_engine_state *e = g->e;
 		char what[32], desc[300];
-		snprintf(what, sizeof(what), "pass %d/%d", pc->passes, e->o->passes);
+		snprintf(what, sizeof(what), "pass %d/%d", pc->passes, pc->target);
 		group_desc(g, desc, sizeof(desc));
 		bb_engine_progress(++e->finished, e->total, bb_now() - e->t0, g->spec->alias,
 				   pc->wkey, desc, what, e->tty, e->o->json);
@@ -284,6 +306,8 @@ static int on_group_line(const char *line, size_t len, void *arg)
 	} else if (!strcmp(type, "cell_start")) {
 		bb_engine_cell *pc = find_cell(g, bb_json_str(bb_json_get(msg, "key"), ""));
 		g->current = pc ? (int)(pc - g->cells) : -1;
+		if (pc)
+			bb_steal_mark_now(&pc->steal0);
 		g->started_any = 1;
 		bb_worker_rearm(g->w, g->e->o->cell_timeout);
 	} else if (!strcmp(type, "cell")) {
@@ -381,6 +405,9 @@ int bb_engine_group_run(bb_engine_group *g)
 			break;
 		}
 		const char *args[] = {"run", job, NULL};
+		/* nothing of ours runs now: what a short spin does not get, the host took */
+		g->calib = bb_calib_ratio(BB_CALIB_SECONDS);
+		g->seq = e->worker_seq++;
 		bb_worker w;
 		if (bb_worker_start(&w, args)) {
 			unlink(job);

@@ -9,6 +9,7 @@
 
 #include "db/db.h"
 #include "harness/engine/engine.h"
+#include "harness/engine/disturb.h"
 #include "harness/engine/engine_report.h"
 #include "harness/host/peak/peak.h"
 #include "harness/worker/worker.h"
@@ -22,10 +23,17 @@ typedef struct bb_engine_cell {
 	char wkey[256];  /* workload key (what the worker parses) */
 	int done;        /* 1 recorded; 2 refused for its memory, recorded as skipped at the end */
 	int passes;      /* passes measured so far */
+	int target;      /* passes to measure: --passes, more when a judge asks */
+	int recorded_ok; /* recorded as ok once: later passes replace that row */
+	size_t result_row; /* its row in the summary, when recorded_ok */
 	double *samples; /* of all passes so far */
 	int *sample_pass; /* the pass of each sample */
 	size_t n_samples;
-	double pass_median[BB_ENGINE_MAX_PASSES];
+	double pass_median[BB_ENGINE_PASS_SLOTS];
+	bb_db_pass pass_info[BB_ENGINE_PASS_SLOTS]; /* how the host behaved in each pass */
+	int disturbed[BB_ENGINE_PASS_SLOTS];        /* the passes flagged, n_disturbed of them */
+	size_t n_disturbed;
+	bb_steal_mark steal0; /* at the cell's start in the current pass */
 } bb_engine_cell;
 
 typedef struct bb_engine_state {
@@ -39,6 +47,7 @@ typedef struct bb_engine_state {
 	size_t total, finished; /* passes to measure, and measured */
 	size_t partial_passes;  /* passes a resumed run's partial cells already had */
 	int db_errors; /* writes that failed: the run cannot claim to be complete */
+	int worker_seq; /* workers started so far: the seq of a pass */
 	int counters_noted; /* the "what is not counted" note is said once per run */
 	double t0;
 	int tty;
@@ -58,6 +67,8 @@ typedef struct bb_engine_group {
 	char *load_error;    /* the worker could not load the backend */
 	char *omp_error;     /* the worker could not load the OpenMP runtime */
 	int started_any;
+	int seq;             /* the current worker's place in the run (bb_db_pass.seq) */
+	double calib;        /* its calibration spin before it started (disturb.h) */
 	/* from the worker's reports, kept for the record of every cell of the group */
 	int backend_known;   /* a backend record arrived */
 	char *backend_omp;   /* the OpenMP runtime the backend links (soname), NULL none */

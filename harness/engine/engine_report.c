@@ -63,19 +63,30 @@ void bb_engine_result_add(bb_engine_results *r, const char *backend, const bb_db
 					row->cpu_ratio = c->counters[i].value / c->counters[k].value;
 }
 
+static void row_release(bb_engine_row *row)
+{
+	free(row->backend);
+	free(row->workload);
+	free(row->routine);
+	free(row->status);
+	free(row->error);
+	free(row->omp);
+	free(row->omp_brief);
+	free(row->params_json);
+}
+
+void bb_engine_result_replace(bb_engine_results *r, size_t i)
+{
+	if (i + 1 >= r->n)
+		return;
+	row_release(&r->rows[i]);
+	r->rows[i] = r->rows[--r->n];
+}
+
 void bb_engine_results_release(bb_engine_results *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		bb_engine_row *row = &r->rows[i];
-		free(row->backend);
-		free(row->workload);
-		free(row->routine);
-		free(row->status);
-		free(row->error);
-		free(row->omp);
-		free(row->omp_brief);
-		free(row->params_json);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		row_release(&r->rows[i]);
 	free(r->rows);
 	free(r->db_path);
 	free(r->limits_json);

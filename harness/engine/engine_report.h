@@ -42,6 +42,9 @@ void bb_engine_results_init(bb_engine_results *r, int64_t run_id, const char *db
 /* Add the recorded cell c; omp_brief describes its co-loaded runtime ("" or NULL: none). */
 void bb_engine_result_add(bb_engine_results *r, const char *backend, const bb_db_cell *c,
 			  const char *omp_brief);
+/* A cell measured again (more passes): the row just added (the last) takes the place of its
+ * earlier row i, so the summary has each cell once. */
+void bb_engine_result_replace(bb_engine_results *r, size_t i);
 void bb_engine_results_release(bb_engine_results *r);
 
 /* Progress after a measurement (one pass of a cell) finished, on stderr: `cell` names the

@@ -152,6 +152,13 @@ static int find_own_run(const char *path, int64_t after, const char *command, co
 int bb_suite_execute(const bb_command *cmd, bb_opts *o, const bb_suite_recorded *defaults,
 		     const char *kind, int64_t *run_id_out)
 {
+	return bb_suite_execute_judged(cmd, o, defaults, kind, NULL, NULL, run_id_out);
+}
+
+int bb_suite_execute_judged(const bb_command *cmd, bb_opts *o, const bb_suite_recorded *defaults,
+			    const char *kind, bb_engine_judge judge, void *judge_arg,
+			    int64_t *run_id_out)
+{
 	const bb_opts given = *o; /* restored before returning: replayed values die with rec */
 	const char *resume = bb_opt_str(o, "resume", NULL);
 	const char *preset_name = bb_opt_str(o, "preset", "standard");
@@ -194,6 +201,8 @@ int bb_suite_execute(const bb_command *cmd, bb_opts *o, const bb_suite_recorded 
 		plan.command = bb_command_line(o->argc, o->argv);
 		plan.eo.command = plan.command;
 		plan.eo.resume_run = rec.run_id;
+		plan.eo.judge = judge;
+		plan.eo.judge_arg = judge_arg;
 		int64_t before = run_id_out && !resume ? newest_run(plan.eo.db_path) : 0;
 		rc = bb_engine_run(&plan.eo);
 		if (run_id_out && (rc == BB_EXIT_OK || rc == BB_EXIT_FAILED || rc == BB_EXIT_INTERRUPTED)) {

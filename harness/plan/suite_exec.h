@@ -46,5 +46,10 @@ void bb_suite_recorded_release(bb_suite_recorded *rec);
  * options (nothing ran), 3 the run could not be recorded. */
 int bb_suite_execute(const bb_command *cmd, bb_opts *o, const bb_suite_recorded *defaults,
 		     const char *kind, int64_t *run_id_out);
+/* The same, with a judge that asks for more passes after the planned ones (engine.h; gate's
+ * re-measuring, harness/engine/remeasure.h); judge NULL: bb_suite_execute. */
+int bb_suite_execute_judged(const bb_command *cmd, bb_opts *o, const bb_suite_recorded *defaults,
+			    const char *kind, bb_engine_judge judge, void *judge_arg,
+			    int64_t *run_id_out);
 
 #endif

@@ -5,7 +5,7 @@
 # hw) must call that cell a regression with its CI above 1.05, exit 1, and name the kernel
 # (SkylakeX -> Haswell) among what differs.  No fixture and no planted fault: this is the
 # comparison a user makes between two builds of a library.  Prints the measured ratio and CI.
-# A machine too loaded to tell (verdict "unstable", its CI still reaching above 1.1) is measured
+# A machine too loaded to tell (verdict "inconclusive", its CI still reaching above 1.1) is measured
 # again, up to three times, then the test skips.  Skips (77) also without the openblas catalog
 # backend, without AVX-512 on this host, or when this host's measured AVX-512 peak is not clearly
 # above its AVX2 peak (AMD Zen 4 runs 512-bit FMAs as two 256-bit halves: there the two kernels
@@ -29,7 +29,7 @@ set -- $wide
 [ "$3" = 1 ] || { echo "SKIP: this host's AVX-512 double peak ($1 GFLOP/s per core) is not 1.3x its AVX2 peak ($2): the SkylakeX and Haswell kernels are expected to run alike here"; exit 77; }
 
 # The verdict of the latest run's comparison, from compare's JSON ($1) and exit code ($2):
-# prints the ratio, CI and attribution; exits 0 regression as required, 2 unstable with a CI
+# prints the ratio, CI and attribution; exits 0 regression as required, 2 inconclusive with a CI
 # that reaches above 1.1 (a pass starved of its core once gave ratio 0.88, CI [0.44, 3.53]:
 # the point estimate of so wide a CI says nothing), 1 anything else (a wrong verdict, a CI
 # wholly below 1.1, a missing attribution).
@@ -44,9 +44,9 @@ if len(cells) != 1:
 c = cells[0]
 print("Haswell/SkylakeX time ratio %.3f, 95%% CI [%.3f, %.3f], p %.2g, verdict %s; differs: %s"
       % (c["ratio"], c["ci_low"], c["ci_high"], c["p"], c["verdict"], c["differs"]))
-if c["verdict"] == "unstable":
+if c["verdict"] == "inconclusive":
     if not c["ci_high"] > 1.1:
-        print("FAIL: unstable, and even the CI top %.3f says Haswell is not slower" % c["ci_high"])
+        print("FAIL: inconclusive, and even the CI top %.3f says Haswell is not slower" % c["ci_high"])
         sys.exit(1)
     sys.exit(2)
 bad = []
@@ -73,7 +73,7 @@ attempt() {
 	python3 -c "$judge" "$tmp/cmp.json" $?
 }
 
-# "unstable" is compare saying that the machine was too noisy to tell (on a shared 2-core host a
+# "inconclusive" is compare saying that the machine was too noisy to tell (on a shared 2-core host a
 # pass that shares its core runs at half speed and widens the cell's CI), as long as the CI
 # leaves room for the right answer: measure again, and after three such attempts skip rather than fail, as
 # nothing wrong was said.  The verdict logic itself is tested on fixed samples in
@@ -82,7 +82,7 @@ for try in 1 2 3; do
 	attempt
 	rc=$?
 	[ $rc -ne 2 ] && break
-	echo "attempt $try: unstable (too noisy to tell)"
+	echo "attempt $try: inconclusive (too noisy to tell)"
 done
 case $rc in
 0) echo PASS; exit 0 ;;
