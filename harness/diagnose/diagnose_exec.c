@@ -106,6 +106,14 @@ static void figures(const bb_diag_job *j, bb_diag_outcome *o)
 		o->gflops = 2.0 * (double)j->n * (double)j->n * (double)j->n / o->path_median * 1e-9;
 }
 
+/* The line "OMP: Error #N: ..." an LLVM/Intel OpenMP runtime prints before it aborts the
+ * process (#15: another copy of a KMP runtime is already initialised), or NULL.  Caller frees. */
+static char *runtime_refusal(const bb_strbuf *log)
+{
+	const char *at = log->buf ? strstr(log->buf, "OMP: Error #") : NULL;
+	return at ? bb_xasprintf("%.*s", (int)strcspn(at, "\n"), at) : NULL;
+}
+
 int bb_diag_exec(const bb_diag_job *j, double timeout, bb_diag_outcome *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -149,6 +157,9 @@ int bb_diag_exec(const bb_diag_job *j, double timeout, bb_diag_outcome *o)
 	} else if (o->result) {
 		figures(j, o);
 		set_status(o, "ok", NULL);
+	} else if (end.signal && (o->refusal = runtime_refusal(&w.log)) != NULL) {
+		snprintf(why, sizeof(why), "worker %s: %s", how, o->refusal);
+		set_status(o, "crash", why);
 	} else {
 		snprintf(why, sizeof(why), "worker %s%s%s", how, last[0] ? "; last output: " : "", last);
 		set_status(o, end.timed_out ? "hang" : end.signal ? "crash" : "error", why);
@@ -161,6 +172,7 @@ int bb_diag_exec(const bb_diag_job *j, double timeout, bb_diag_outcome *o)
 void bb_diag_outcome_release(bb_diag_outcome *o)
 {
 	free(o->error);
+	free(o->refusal);
 	bb_json_free(o->backend);
 	bb_json_free(o->result);
 	free(o->base);

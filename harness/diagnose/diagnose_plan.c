@@ -63,7 +63,8 @@ void bb_diag_job_init(bb_diag_job *j, const bb_scenario *s, const bb_backend_spe
 	j->mitigation = "none";
 	j->threads = s ? d->threads : 1;
 	j->omp = bb_xstrdup(s && (s->needs & BB_SCN_OMP) ? d->omp : "none");
-	j->omp2 = bb_xstrdup(s && (s->needs & BB_SCN_OMP2) ? other_runtime(d->omp) : "none");
+	j->omp2 = bb_xstrdup(s && (s->needs & BB_SCN_OMP2) ? (d->omp2 ? d->omp2 : other_runtime(d->omp))
+						     : "none");
 	const bb_scenario *ks = bb_scenario_find("kernel-selection");
 	j->n = s ? (d->n > 0 ? d->n : s->size) : (d->kernel_n > 0 ? d->kernel_n : ks ? ks->size : 1000);
 	j->block_s = s ? d->block_s : 2 * d->block_s;

@@ -25,7 +25,8 @@
 typedef struct bb_diag_defaults {
 	int threads;           /* cores the scenario may use (BLAS threads, OpenMP team) */
 	int cores;             /* this host's cores */
-	const char *omp;       /* the application's OpenMP runtime: "gomp", "llvm", a path */
+	const char *omp;       /* the application's OpenMP runtime: "gomp", "llvm", "intel", a path */
+	const char *omp2;      /* mixed-omp's second runtime; NULL: the other of gomp/llvm */
 	long n;                /* dgemm size of the threading scenarios; 0: each one's default */
 	long kernel_n;         /* dgemm size of the kernel-selection probe; 0: its default */
 	double block_s;        /* time per measured block */
@@ -50,7 +51,7 @@ typedef struct bb_diag_job {
 } bb_diag_job;
 
 /* A job for scenario s (NULL: kernel probe) on spec, with no mitigation.  The second runtime of
- * mixed-omp is the other of gomp/llvm.  Release with bb_diag_job_release(). */
+ * mixed-omp is d->omp2, else the other of gomp/llvm.  Release with bb_diag_job_release(). */
 void bb_diag_job_init(bb_diag_job *j, const bb_scenario *s, const bb_backend_spec *spec,
 		      const bb_diag_defaults *d);
 void bb_diag_job_release(bb_diag_job *j);

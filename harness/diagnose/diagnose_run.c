@@ -132,6 +132,8 @@ static char *reproduce_line(const bb_diag_ctx *c, const diag_backend *b, const c
 		       b->spec->text, scenario, c->d.threads);
 	if (strcmp(c->d.omp, "gomp"))
 		bb_strbuf_addf(&sb, " --omp '%s'", c->d.omp);
+	if (c->d.omp2)
+		bb_strbuf_addf(&sb, " --omp2 '%s'", c->d.omp2);
 	if (c->d.n > 0)
 		bb_strbuf_addf(&sb, " --size %ld", c->d.n);
 	if (c->d.kernel_n > 0)
@@ -184,6 +186,8 @@ static size_t try_mitigations(bb_diag_ctx *c, diag_backend *b, const bb_diag_job
 	char *copy = bb_xstrdup(list ? list : ""), *save = NULL;
 	for (char *name = strtok_r(copy, ",", &save); name && !c->interrupted;
 	     name = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(name, "duplicate-ok") && !patho->refusal)
+			continue; /* only for a runtime that aborted the process */
 		tries = bb_xrealloc(tries, (n + 1) * sizeof(*tries));
 		bb_diag_job j;
 		char why[512], setting[256];
@@ -227,7 +231,13 @@ static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
 	if (first_job(c, b, s, &j, &o))
 		return;
 	int level = bb_diag_judge(&o);
-	if (level < 0 && !bb_diag_outcome_measured(&o)) {
+	if (o.refusal) { /* a runtime aborted the process: that is the finding */
+		bb_diag_try *tries = NULL;
+		size_t n_tries = c->mitigate ? try_mitigations(c, b, &j, &o, &tries) : 0;
+		char *repro = reproduce_line(c, b, s->name);
+		bb_diag_finding_refusal(&c->report, &j, &o, tries, n_tries, repro);
+		free(repro);
+	} else if (level < 0 && !bb_diag_outcome_measured(&o)) {
 		c->failed++;
 		bb_diag_add_error(&c->report, "%s on %s: %s: %s", s->name, b->spec->alias, o.status,
 				  o.error ? o.error : "?");
