@@ -37,6 +37,8 @@ static const struct {
 static const char *cbwr_name(int v)
 {
 	switch (v) {
+	case 1:
+		return "OFF";
 	case 2:
 		return "AUTO";
 	case 3:
@@ -64,6 +66,14 @@ static const char *cbwr_name(int v)
 	default:
 		return NULL;
 	}
+}
+
+static const char *branch_text(int v, char *buf, size_t len)
+{
+	const char *name = cbwr_name(v);
+	if (!name)
+		snprintf(buf, len, v < 0 ? "unknown" : "%d", v);
+	return name ? name : buf;
 }
 
 /* After initialisation mkl_set_*_layer() change nothing and return the layer in effect;
@@ -210,31 +220,34 @@ void bb_mkl_info(bb_backend *b)
 		    b, "MKL threading layer unknown: mkl_set_threading_layer reported %d", tl);
 	}
 
+	/* the CNR branch in effect (MKL_CBWR; OFF by default) and the one AUTO would take here */
 	int (*auto_branch)(void) =
 	    (int (*)(void))bb_backend_sym_exact(b, "mkl_cbwr_get_auto_branch");
-	int branch = auto_branch ? auto_branch() : -1;
-	const char *bname = cbwr_name(branch);
-	char bbuf[32];
-	if (!bname) {
-		snprintf(bbuf, sizeof(bbuf), branch < 0 ? "unknown" : "%d", branch);
-		bname = bbuf;
-	}
+	int (*cbwr_get)(const int *) =
+	    (int (*)(const int *))bb_backend_sym_exact(b, "mkl_cbwr_get");
+	const int what = 1; /* MKL_CBWR_BRANCH */
+	char abuf[32], cbuf[32];
+	const char *aname = branch_text(auto_branch ? auto_branch() : -1, abuf, sizeof(abuf));
+	int cur = cbwr_get ? cbwr_get(&what) : -1;
+	const char *cname = branch_text(cur, cbuf, sizeof(cbuf));
 	if (s.kernel[0]) {
-		b->kernel = bb_xasprintf("%s (CNR auto branch %s)", s.kernel, bname);
-		bb_verbose("  -> MKL dispatched dgemm to libmkl_%s, CNR auto branch %s", s.kernel,
-		           bname);
+		b->kernel =
+		    cur > 1 ? bb_xasprintf("%s, CNR %s", s.kernel, cname) : bb_xstrdup(s.kernel);
+		bb_verbose(
+		    "  -> MKL dispatched dgemm to libmkl_%s; CNR branch %s (AUTO would take %s)",
+		    s.kernel, cname, aname);
 	} else {
 		bb_backend_note(
 		    b, "MKL kernel unknown: no libmkl_<isa> library loaded after one dgemm");
 	}
 	b->config = bb_xasprintf(
 	    "oneMKL %d.%d.%d build %s for %s; interface %s (%s)%s, threading "
-	    "%s (%s); %s",
+	    "%s (%s); CNR branch %s, mkl_cbwr_get_auto_branch() = %s; %s",
 	    v.major, v.minor, v.update, v.build ? v.build : "?", v.processor ? v.processor : "?",
 	    iface_name, s.interface[0] ? s.interface : "not loaded",
 	    !strcmp(b->suffix, "_64") ? " for unsuffixed names, ILP64 for the _64 ones" : "",
-	    tl_name ? tl_name : "unknown", s.threading[0] ? s.threading : "not loaded",
-	    local_limit(b));
+	    tl_name ? tl_name : "unknown", s.threading[0] ? s.threading : "not loaded", cname,
+	    aname, local_limit(b));
 }
 
 int bb_mkl_get_threads(bb_backend *b)
