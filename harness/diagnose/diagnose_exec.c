@@ -235,10 +235,12 @@ int bb_diag_record(bb_db *db, int64_t run_id, int64_t backend_id, const bb_diag_
 		   const bb_diag_outcome *o, double vs_clean, double peak_gflops, char *err,
 		   size_t errlen)
 {
-	const char *scenario = j->scenario ? j->scenario->name : "kernel-selection";
-	char key[512], wkey[128];
+	const char *scenario = j->scenario ? j->scenario->name
+			       : j->prec == 's' ? "kernel-selection/sgemm" : "kernel-selection";
+	char key[512], wkey[128], routine[8];
 	snprintf(key, sizeof(key), "%s|%s|%s", j->alias, scenario, j->mitigation);
-	snprintf(wkey, sizeof(wkey), "dgemm:m=%ld,n=%ld,k=%ld,ta=N,tb=N", j->n, j->n, j->n);
+	snprintf(routine, sizeof(routine), "%cgemm", j->prec == 's' ? 's' : 'd');
+	snprintf(wkey, sizeof(wkey), "%s:m=%ld,n=%ld,k=%ld,ta=N,tb=N", routine, j->n, j->n, j->n);
 	double pct = isfinite(o->gflops) && peak_gflops > 0 ? 100.0 * o->gflops / peak_gflops : NAN;
 	char *params = params_json(j, o, vs_clean, pct);
 	bb_db_counter counters[] = {
@@ -263,8 +265,8 @@ int bb_diag_record(bb_db *db, int64_t run_id, int64_t backend_id, const bb_diag_
 	    .backend_id = backend_id,
 	    .cell_key = key,
 	    .workload_key = wkey,
-	    .routine = "dgemm",
-	    .prec = 'd',
+	    .routine = routine,
+	    .prec = routine[0],
 	    .m = j->n, .n = j->n, .k = j->n,
 	    .threads = j->threads,
 	    .threads_effective =

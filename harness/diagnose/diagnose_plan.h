@@ -33,6 +33,7 @@ typedef struct bb_diag_defaults {
 	double settle_s;       /* pause before each block */
 	int rounds;            /* baseline/pathology block pairs */
 	double fork_timeout_s; /* a forked child not done by then is hung */
+	char kernel_prec;      /* precision of the kernel-selection probe's gemm: 'd' (0 too) or 's' */
 } bb_diag_defaults;
 
 typedef struct bb_diag_job {
@@ -46,6 +47,7 @@ typedef struct bb_diag_job {
 	char *omp, *omp2;     /* OpenMP runtimes ("none" when the scenario needs none) */
 	int shared_copy;
 	long n;
+	char prec;            /* the kernel probe's gemm: 'd' or 's' */
 	double block_s, settle_s, fork_timeout_s;
 	int rounds;
 } bb_diag_job;

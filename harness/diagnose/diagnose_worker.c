@@ -179,12 +179,13 @@ static void emit_result(const bb_scenario_result *r, const bb_backend *b,
 	bb_strbuf_release(&sb);
 }
 
-/* kernel-selection, worker side: time a large dgemm with whatever kernel the library chose. */
-static void run_kernel_probe(const bb_scenario_ctx *ctx, bb_scenario_result *r)
+/* kernel-selection, worker side: time a large dgemm (or sgemm) with whatever kernel the
+ * library chose. */
+static void run_kernel_probe(const bb_scenario_ctx *ctx, char prec, bb_scenario_result *r)
 {
 	bb_scn_gemm g;
 	bb_scn_samples path = {0}, none = {0};
-	if (bb_scn_gemm_init(&g, ctx->b, ctx->n, 1, r->error, sizeof(r->error)))
+	if (bb_scn_gemm_init_prec(&g, ctx->b, prec, ctx->n, 1, r->error, sizeof(r->error)))
 		return;
 	bb_scn_gemm_call(&g);
 	bb_scn_block(ctx, bb_scn_gemm_call, &g, &path, &r->path_use);
@@ -281,7 +282,7 @@ int bb_worker_task_scenario(const char *jobfile)
 		bb_scenario_run(s, &ctx, &r);
 	} else {
 		memset(&r, 0, sizeof(r));
-		run_kernel_probe(&ctx, &r);
+		run_kernel_probe(&ctx, *bb_json_str(bb_json_get(job, "precision"), "d"), &r);
 	}
 	emit_result(&r, &b, ctx.omp, ctx.omp2);
 	bb_scenario_result_release(&r);
