@@ -223,6 +223,10 @@ int bb_diag_mitigate(bb_diag_job *j, const char *name, const bb_json *record, ch
 			snprintf(why, whylen, "%s is read by OpenBLAS only", m->var);
 			return 1;
 		}
+		if (!strncmp(m->var, "MKL_", 4) && (!family || strcmp(family, "mkl"))) {
+			snprintf(why, whylen, "%s is read by MKL only", m->var);
+			return 1;
+		}
 		if (getenv(m->var) && !strcmp(getenv(m->var), m->value)) {
 			snprintf(why, whylen, "%s=%s is inherited from the environment: the unmitigated "
 				 "run has it already", m->var, m->value);
