@@ -105,8 +105,8 @@ void bb_diag_finding_scenario(bb_diag_report *r, const bb_diag_job *j, const bb_
 
 /* An OpenMP runtime aborted scenario j's worker (o->refusal holds its message): a severe
  * finding of kind "abort" with the runtime's words, the tries (KMP_DUPLICATE_LIB_OK among
- * them, said to be unsafe as the runtime says) moved in.  (harness/diagnose/diagnose_refusal.c) */
-void bb_diag_finding_refusal(bb_diag_report *r, const bb_diag_job *j, const bb_diag_outcome *o,
+ * them, said to be unsafe as the runtime says) moved in.  (harness/diagnose/diagnose_abort.c) */
+void bb_diag_finding_abort(bb_diag_report *r, const bb_diag_job *j, const bb_diag_outcome *o,
 			     bb_diag_try *tries, size_t n_tries, const char *reproduce);
 
 /* ---- harness/diagnose/diagnose_judge.c (with bb_diag_judge) -------------------------------- */

@@ -236,7 +236,7 @@ static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
 		bb_diag_try *tries = NULL;
 		size_t n_tries = c->mitigate ? try_mitigations(c, b, &j, &o, &tries) : 0;
 		char *repro = reproduce_line(c, b, s->name);
-		bb_diag_finding_refusal(&c->report, &j, &o, tries, n_tries, repro);
+		bb_diag_finding_abort(&c->report, &j, &o, tries, n_tries, repro);
 		free(repro);
 	} else if (level < 0 && !bb_diag_outcome_measured(&o)) {
 		c->failed++;

@@ -14,7 +14,7 @@
 #include "harness/diagnose/diagnose_findings.h"
 
 /* severity of an abort: above any slowdown, next to a hang (1000 + children) */
-#define REFUSAL_SEVERITY 900.0
+#define ABORT_SEVERITY 900.0
 
 static const bb_diag_try *duplicate_ok(const bb_diag_try *t, size_t n)
 {
@@ -24,12 +24,12 @@ static const bb_diag_try *duplicate_ok(const bb_diag_try *t, size_t n)
 	return NULL;
 }
 
-void bb_diag_finding_refusal(bb_diag_report *r, const bb_diag_job *j, const bb_diag_outcome *o,
+void bb_diag_finding_abort(bb_diag_report *r, const bb_diag_job *j, const bb_diag_outcome *o,
                              bb_diag_try *tries, size_t n_tries, const char *reproduce)
 {
 	const char *name = j->scenario ? j->scenario->name : "kernel-selection";
 	bb_diag_finding *f =
-	    bb_diag_add_finding(r, BB_DIAG_SEVERE, REFUSAL_SEVERITY, "abort", j->alias, name);
+	    bb_diag_add_finding(r, BB_DIAG_SEVERE, ABORT_SEVERITY, "abort", j->alias, name);
 	f->tries = tries;
 	f->n_tries = n_tries;
 	bb_diag_set(&f->title, "%s on %s: the OpenMP runtime aborted the process: %s", name,
