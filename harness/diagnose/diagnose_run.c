@@ -420,8 +420,9 @@ static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 	}
 	if (!(c->peak_core > 0)) { /* no peak this run can trust (harness/host/peak/peak.h) */
 		bb_diag_add_clean(&c->report, "kernel-selection on %s: kernel %s, %.1f GFLOP/s for "
-				  "%cgemm n=%ld on one thread; %% of peak not known (this run's peak "
-				  "measurement was disturbed): cannot tell whether the kernel is slow",
+				  "%cgemm n=%ld on one thread; no kernel override in effect: the library "
+				  "selected it; %% of peak not known (this run's peak measurement was "
+				  "disturbed): cannot tell whether the kernel is slow",
 				  b->spec->alias, kernel, o.gflops, j.prec, j.n);
 		goto done;
 	}
