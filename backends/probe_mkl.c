@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "backends/catalog.h"
 #include "common/error.h"
 
 /* MKL_Get_Version's record (mkl_types.h's MKLVersion) */
@@ -248,6 +250,21 @@ void bb_mkl_info(bb_backend *b)
 	    !strcmp(b->suffix, "_64") ? " for unsuffixed names, ILP64 for the _64 ones" : "",
 	    tl_name ? tl_name : "unknown", s.threading[0] ? s.threading : "not loaded", cname,
 	    aname, local_limit(b));
+}
+
+void bb_mkl_preload_runtime(bb_backend *b)
+{
+	const char *layer = getenv("MKL_THREADING_LAYER");
+	if (!layer || strcasecmp(layer, "TBB") ||
+	    !bb_backend_sym_exact(b, "mkl_get_version_string"))
+		return;
+	char *tbb = bb_libpath_search("libtbb.so.12");
+	if (tbb && dlopen(tbb, RTLD_NOW | RTLD_LOCAL))
+		bb_verbose("  -> MKL_THREADING_LAYER=TBB: %s mapped for MKL's TBB layer", tbb);
+	else
+		bb_backend_note(b, "MKL_THREADING_LAYER=TBB: %s",
+		                tbb ? dlerror() : "no libtbb.so.12 found");
+	free(tbb);
 }
 
 int bb_mkl_get_threads(bb_backend *b)

@@ -19,6 +19,11 @@ void bb_mkl_info(bb_backend *b);
 int bb_mkl_get_threads(bb_backend *b);
 /* mkl_set_num_threads(n). */
 void bb_mkl_set_threads(bb_backend *b, int n);
+/* Before MKL's first call: when MKL_THREADING_LAYER asks for TBB, map the libtbb.so.12 found
+ * where libraries are searched (the tbb wheel puts it next to libmkl_rt), since MKL's TBB
+ * layer names it by soname only and the dynamic linker would not find it there.  Does nothing
+ * for a library that is not MKL or for another layer. */
+void bb_mkl_preload_runtime(bb_backend *b);
 /* 1 when the object at path (a link-map name) was loaded by this MKL backend's dispatcher:
  * a libmkl_* library, or the runtime of the threading layer in effect.  b must be an MKL
  * backend (family "mkl") that has been called at least once. */

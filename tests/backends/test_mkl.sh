@@ -5,7 +5,8 @@
 #   probes     `list` reads MKL's layers back by behaviour: the Intel interface layer returns
 #              zdotc through a hidden argument, MKL_INTERFACE_LAYER=GNU in registers; mkl64 is
 #              the _64 ILP64 entry points; the threading layer and the OpenMP runtime it loaded
-#              (libiomp5, libgomp under MKL_THREADING_LAYER=GNU, none when sequential); the
+#              (libiomp5, libgomp under MKL_THREADING_LAYER=GNU, none when sequential, TBB with
+#              the wheel's libtbb); the
 #              kernel library MKL dispatched to
 #   suite      a quick suite of mkl, openblas and blis in one run: every cell ok (blis, which
 #              has no LAPACK, skips those); then dot (cdotc/zdotc: the complex-return
@@ -43,7 +44,7 @@ json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)"
 case $case in
 probes)
 	"$bb" list --python "$py" --json --backends \
-		mkl,gnu=mkl+MKL_INTERFACE_LAYER=GNU,mkl64,seq=mkl+MKL_THREADING_LAYER=SEQUENTIAL,g=mkl+MKL_THREADING_LAYER=GNU \
+		mkl,gnu=mkl+MKL_INTERFACE_LAYER=GNU,mkl64,seq=mkl+MKL_THREADING_LAYER=SEQUENTIAL,g=mkl+MKL_THREADING_LAYER=GNU,tbb=mkl+MKL_THREADING_LAYER=TBB \
 		>"$tmp/list.json" || { echo "FAIL: list exited $?"; exit 1; }
 	rec() { json "$tmp/list.json" "[b for b in d['backends'] if b['alias'] == '$1'][0]$2"; }
 	check '[ "$(rec mkl "[\"family\"]")" = mkl ]' "mkl: family"
@@ -64,6 +65,7 @@ probes)
 	check '[ "$(rec seq "[\"threads\"][\"layer\"]")" = serial ]' "sequential layer: serial"
 	check '[ "$(rec seq "[\"omp_runtime\"]")" = None ]' "sequential layer: no OpenMP runtime"
 	check '[ "$(rec g "[\"omp_runtime\"]")" = libgomp.so.1 ]' "GNU threading layer: libgomp"
+	check '[ "$(rec tbb "[\"threads\"][\"layer\"]")" = tbb ]' "TBB threading layer, libtbb found in the environment"
 	;;
 suite)
 	"$bb" suite --python "$py" --backends mkl,openblas,blis --preset quick --threads 1 --passes 1 --budget 0.05 \
