@@ -121,6 +121,8 @@ void bb_diag_job_json(const bb_diag_job *j, bb_strbuf *out)
 	bb_jw_kv_string(&w, "omp", j->omp);
 	bb_jw_kv_string(&w, "omp2", j->omp2);
 	bb_jw_kv_bool(&w, "shared_copy", j->shared_copy);
+	if (j->backend_first)
+		bb_jw_kv_bool(&w, "backend_first", 1);
 	bb_jw_kv_int(&w, "n", j->n);
 	if (j->prec == 's')
 		bb_jw_kv_string(&w, "precision", "s");

@@ -46,6 +46,7 @@ typedef struct bb_diag_job {
 	int threads, inner_threads;
 	char *omp, *omp2;     /* OpenMP runtimes ("none" when the scenario needs none) */
 	int shared_copy;
+	int backend_first;    /* load the backend before the OpenMP runtimes (MKL imported first) */
 	long n;
 	char prec;            /* the kernel probe's gemm: 'd' or 's' */
 	double block_s, settle_s, fork_timeout_s;

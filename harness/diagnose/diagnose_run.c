@@ -142,12 +142,24 @@ static char *reproduce_line(const bb_diag_ctx *c, const diag_backend *b, const c
 	return bb_strbuf_detach(&sb, NULL);
 }
 
+/* MKL takes the GNU threading layer by itself when libgomp is in the process before it, even
+ * under MKL_THREADING_LAYER=INTEL: for an application's OpenMP loop next to MKL's own layer
+ * (omp-handover, nested), MKL is loaded first, as when numpy with MKL is imported before a
+ * module built with GCC's OpenMP. */
+static void job_order(const diag_backend *b, bb_diag_job *j)
+{
+	const char *family = bb_json_str(bb_json_get(b->record, "family"), "");
+	j->backend_first = j->scenario && !strcmp(family, "mkl") &&
+			   (!strcmp(j->scenario->name, "omp-handover") || !strcmp(j->scenario->name, "nested"));
+}
+
 /* The unmitigated job of scenario s (NULL: kernel-selection), with its progress line.
  * Returns 0 with j and o to release, or -1 when interrupted (nothing to release). */
 static int first_job(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s, bb_diag_job *j,
 		     bb_diag_outcome *o)
 {
 	bb_diag_job_init(j, s, b->spec, &c->d);
+	job_order(b, j);
 	progress(c, "[%zu/%zu] %-16s %-16s ", ++c->step, c->steps, b->spec->alias,
 		 s ? s->name : "kernel-selection");
 	if (exec_record(c, b, j, 0, o)) {
@@ -193,6 +205,7 @@ static size_t try_mitigations(bb_diag_ctx *c, diag_backend *b, const bb_diag_job
 		bb_diag_job j;
 		char why[512], setting[256];
 		bb_diag_job_init(&j, base->scenario, b->spec, &c->d);
+		job_order(b, &j);
 		int rc = bb_diag_mitigate(&j, name, b->record, why, sizeof(why));
 		bb_mitigation_setting(name, &j, setting, sizeof(setting));
 		if (rc) {

@@ -245,17 +245,27 @@ int bb_worker_task_scenario(const char *jobfile)
 	bb_worker_set_env(&spec, blas_threads);
 	const char *omp_name = bb_json_str(bb_json_get(job, "omp"), "none");
 	const char *omp2_name = bb_json_str(bb_json_get(job, "omp2"), "none");
+	/* the backend before the application's runtime: what MKL sees when it is imported first
+	 * (it takes the GNU threading layer by itself when libgomp is already loaded) */
+	int backend_first = (int)bb_json_bool(bb_json_get(job, "backend_first"), 0);
+	if (backend_first) {
+		have_b = 1;
+		if (load_probed(&b, &spec, blas_threads, 1))
+			goto release_b;
+	}
 	if (s && (s->needs & BB_SCN_OMP) && bb_omp_load(&omp, omp_name, err, sizeof(err))) {
 		emit_error("%s", err);
-		goto release_spec;
+		goto release_b;
 	}
 	if (s && (s->needs & BB_SCN_OMP2) && bb_omp_load(&omp2, omp2_name, err, sizeof(err))) {
 		emit_error("%s", err);
-		goto release_spec;
-	}
-	have_b = 1;
-	if (load_probed(&b, &spec, blas_threads, 1))
 		goto release_b;
+	}
+	if (!backend_first) {
+		have_b = 1;
+		if (load_probed(&b, &spec, blas_threads, 1))
+			goto release_b;
+	}
 	ctx.b = &b;
 	ctx.omp = omp.handle ? &omp : NULL;
 	ctx.omp2 = omp2.handle ? &omp2 : NULL;
@@ -293,7 +303,6 @@ release_b:
 		bb_backend_release(&b2);
 	if (have_b)
 		bb_backend_release(&b);
-release_spec:
 	bb_omp_release(&omp);
 	bb_omp_release(&omp2);
 	bb_spec_release(&spec);
