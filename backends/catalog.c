@@ -63,6 +63,9 @@ static const bb_catalog_entry catalog[] = {
 	/* the system's libmkl_rt.so, or the mkl wheel's libmkl_rt.so.N in the environment's lib/ */
 	{"mkl", "Intel oneMKL single dynamic library (libmkl_rt)", "mkl",
 	 {"libmkl_rt.so*"}, {0}, BB_CAT_DEFAULT | BB_CAT_WHEEL},
+	/* the same library's ILP64 entry points (dgemm_64), next to its LP64 ones */
+	{"mkl64", "oneMKL's ILP64 entry points (dgemm_64) of the same libmkl_rt", "mkl",
+	 {"libmkl_rt.so*"}, {0}, BB_CAT_WHEEL | BB_CAT_SUFFIX_64},
 	{"ref", "blasbench's reference kernels (plain C)", "blasbench",
 	 {0}, {0}, BB_CAT_BUILTIN},
 	{"opt", "blasbench's optimized GEMM (packing, cache blocking, SIMD micro-kernels)",
@@ -211,7 +214,7 @@ const char *bb_catalog_source(const bb_catalog_entry *e)
 	static char text[768];
 	if (e->flags & BB_CAT_BUILTIN)
 		snprintf(text, sizeof(text), "built into blasbench");
-	else if ((e->flags & BB_CAT_WHEEL) && !strcmp(e->name, "mkl"))
+	else if ((e->flags & BB_CAT_WHEEL) && !strcmp(e->package, "mkl"))
 		snprintf(text, sizeof(text),
 			 "pip package %s in the Python environment (%s), $MKLROOT/lib or the "
 			 "system's libmkl_rt.so",

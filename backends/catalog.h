@@ -13,6 +13,7 @@
 #define BB_CAT_BUILTIN 0x2u   /* blasbench's own kernels: nothing to load */
 #define BB_CAT_DEFAULT 0x4u   /* one stack per family: measured when no --backends is given */
 #define BB_CAT_WHEEL 0x8u     /* from Python's package index: `package` is a pip package */
+#define BB_CAT_SUFFIX_64 0x10u /* the _64-suffixed entry points of a library that has both (MKL) */
 
 /* The two stacks the first command a user types names (`suite --backends openblas,blis`, the
  * README's main job; scripts/run-main.sh passes the same, tests/harness/test_readme.sh checks). */

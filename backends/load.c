@@ -14,6 +14,7 @@
 #include "backends/builtin.h"
 #include "backends/inherited_env.h"
 #include "backends/elf.h"
+#include "backends/probe_mkl.h"
 #include "common/error.h"
 
 const bb_routine_info bb_routines[BB_ROUTINE_COUNT] = {
@@ -161,8 +162,12 @@ int bb_backend_load(bb_backend *b, char *err, size_t errlen)
 	}
 	if (b->entry && (b->entry->flags & BB_CAT_BUILTIN))
 		return bb_builtin_load(b, err, errlen);
-	if (!b->entry)
-		return open_one(b, b->spec.path, 1, 0, err, errlen);
+	if (!b->entry) {
+		if (open_one(b, b->spec.path, 1, 0, err, errlen))
+			return -1;
+		bb_mkl_preload_runtime(b);
+		return 0;
+	}
 
 	int by_soname = (b->entry->flags & BB_CAT_BY_SONAME) != 0;
 	for (size_t i = 0; i < 3 && b->entry->preload[i]; i++) {
@@ -188,5 +193,6 @@ int bb_backend_load(bb_backend *b, char *err, size_t errlen)
 	for (size_t i = 0; i < 3 && b->entry->files[i]; i++)
 		if (open_one(b, b->entry->files[i], 1, by_soname, err, errlen))
 			return -1;
+	bb_mkl_preload_runtime(b);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/catalog.h"
 #include "common/error.h"
 #include "common/suggest.h"
 
@@ -24,6 +25,15 @@ static const omp_known known[] = {
 };
 #define N_KNOWN (sizeof(known) / sizeof(known[0]))
 
+static const struct {
+	const char *alias, *name;
+} aliases[] = {
+#define X(a, n) {a, n},
+	BB_OMP_ALIASES(X)
+#undef X
+};
+#define N_ALIASES (sizeof(aliases) / sizeof(aliases[0]))
+
 int bb_omp_is_none(const char *name) { return !name || !*name || !strcmp(name, "none"); }
 
 const char *bb_omp_names(void)
@@ -33,13 +43,26 @@ const char *bb_omp_names(void)
 		size_t off = 0;
 		for (size_t i = 0; i < N_KNOWN; i++)
 			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s, ", known[i].name);
-		snprintf(names + off, sizeof(names) - off, "none or a path");
+		off += (size_t)snprintf(names + off, sizeof(names) - off, "none or a path");
+		for (size_t i = 0; i < N_ALIASES; i++)
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s = %s%s",
+						i ? ", " : " (", aliases[i].alias, aliases[i].name,
+						i + 1 == N_ALIASES ? ")" : "");
 	}
 	return names;
 }
 
+const char *bb_omp_canonical(const char *name)
+{
+	for (size_t i = 0; name && i < N_ALIASES; i++)
+		if (!strcmp(aliases[i].alias, name))
+			return aliases[i].name;
+	return name;
+}
+
 static const omp_known *find_known(const char *name)
 {
+	name = bb_omp_canonical(name);
 	for (size_t i = 0; i < N_KNOWN; i++)
 		if (!strcmp(known[i].name, name))
 			return &known[i];
@@ -50,11 +73,13 @@ int bb_omp_name_check(const char *name, char *err, size_t errlen)
 {
 	if (bb_omp_is_none(name) || strchr(name, '/') || find_known(name))
 		return 0;
-	const char *names[N_KNOWN + 1];
+	const char *names[N_KNOWN + N_ALIASES + 1];
 	for (size_t i = 0; i < N_KNOWN; i++)
 		names[i] = known[i].name;
-	names[N_KNOWN] = "none";
-	const char *close = bb_closest_name(name, names, (int)N_KNOWN + 1);
+	for (size_t i = 0; i < N_ALIASES; i++)
+		names[N_KNOWN + i] = aliases[i].alias;
+	names[N_KNOWN + N_ALIASES] = "none";
+	const char *close = bb_closest_name(name, names, (int)(N_KNOWN + N_ALIASES + 1));
 	snprintf(err, errlen, "unknown OpenMP runtime '%s'%s%s%s (known: %s)", name,
 		 close ? ": did you mean '" : "", close ? close : "", close ? "'?" : "", bb_omp_names());
 	return -1;
@@ -85,6 +110,18 @@ int bb_omp_load(bb_omp_runtime *rt, const char *name, char *err, size_t errlen)
 	if (before) {
 		rt->was_loaded = 1;
 		dlclose(before);
+	} else if (k) {
+		/* not mapped yet: the copy where libraries are looked for, else the linker's */
+		char *found = bb_libpath_search(k->file);
+		if (found) {
+			free(rt->file);
+			rt->file = found;
+			before = dlopen(rt->file, RTLD_NOW | RTLD_NOLOAD);
+			if (before) {
+				rt->was_loaded = 1;
+				dlclose(before);
+			}
+		}
 	}
 	rt->handle = dlopen(rt->file, RTLD_NOW | RTLD_LOCAL);
 	if (!rt->handle) {

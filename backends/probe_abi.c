@@ -77,8 +77,12 @@ void *bb_backend_sym_vendor(const bb_backend *b, const char *name)
 static int probe_naming(bb_backend *b, char *err, size_t errlen)
 {
 	size_t best = 0, best_p = 0, best_s = 0;
+	/* a catalog entry may name one of several schemes a library exports (MKL: dgemm_64) */
+	const char *want = b->entry && (b->entry->flags & BB_CAT_SUFFIX_64) ? "_64" : NULL;
 	for (size_t p = 0; p < COUNT(prefixes); p++)
 		for (size_t s = 0; s < COUNT(suffixes); s++) {
+			if (want && strcmp(want, suffixes[s]))
+				continue;
 			size_t found = 0;
 			for (size_t k = 0; k < COUNT(key_routines); k++) {
 				char name[64];
@@ -92,6 +96,11 @@ static int probe_naming(bb_backend *b, char *err, size_t errlen)
 				best_s = s;
 			}
 		}
+	if (!best && want) {
+		snprintf(err, errlen, "exports no BLAS or LAPACK symbols with suffix '%s' (looked for "
+			 "dgemm%s, isamax%s, ddot%s, dgetrf%s, dpotrf%s)", want, want, want, want, want, want);
+		return -1;
+	}
 	if (!best) {
 		snprintf(err, errlen,
 			 "exports no BLAS or LAPACK symbols (looked for dgemm_, isamax_, ddot_, "

@@ -17,6 +17,7 @@
 
 #include "backends/builtin.h"
 #include "backends/elf.h"
+#include "backends/probe_mkl.h"
 #include "common/error.h"
 #include "common/number.h"
 
@@ -111,39 +112,6 @@ static void blis_set(bb_backend *b, int n)
 		set(n);
 }
 
-/* ---- MKL --------------------------------------------------------------------------------- */
-
-static void mkl_info(bb_backend *b)
-{
-	void (*ver)(char *, int) = (void (*)(char *, int))bb_backend_sym_exact(b, "mkl_get_version_string");
-	if (ver) {
-		char buf[256] = "";
-		ver(buf, (int)sizeof(buf) - 1);
-		b->config = bb_xstrdup(buf);
-		const char *v = strstr(buf, "Version ");
-		if (v) {
-			char tok[32];
-			if (sscanf(v + 8, "%31s", tok) == 1)
-				b->version = bb_xstrdup(tok);
-		}
-	}
-	const char *layer = getenv("MKL_THREADING_LAYER");
-	b->threading = bb_xstrdup(layer ? layer : "intel (MKL default)");
-}
-
-static int mkl_get(bb_backend *b)
-{
-	int (*get)(void) = (int (*)(void))bb_backend_sym_exact(b, "MKL_Get_Max_Threads");
-	return get ? get() : 0;
-}
-
-static void mkl_set(bb_backend *b, int n)
-{
-	void (*set)(int) = (void (*)(int))bb_backend_sym_exact(b, "MKL_Set_Num_Threads");
-	if (set)
-		set(n);
-}
-
 /* ---- ATLAS ------------------------------------------------------------------------------- */
 
 /* ATL_buildinfo() prints its build record on stdout: capture it through a temporary file. */
@@ -224,7 +192,7 @@ static void flame_info(bb_backend *b)
 static const family families[] = {
 	{"openblas", "openblas_get_config", openblas_info, openblas_get, openblas_set, "openblas_set_num_threads"},
 	{"blis", "bli_info_get_version_str", blis_info, blis_get, blis_set, "bli_thread_set_num_threads"},
-	{"mkl", "mkl_get_version_string", mkl_info, mkl_get, mkl_set, "MKL_Set_Num_Threads"},
+	{"mkl", "mkl_get_version_string", bb_mkl_info, bb_mkl_get_threads, bb_mkl_set_threads, "mkl_set_num_threads"},
 	{"libflame", "FLA_Init", flame_info, NULL, NULL, NULL},
 	{"atlas", "ATL_buildinfo", atlas_info, NULL, NULL, NULL},
 };

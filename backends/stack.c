@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "backends/elf.h"
+#include "backends/probe_mkl.h"
 #include "common/error.h"
 #include "common/sha256.h"
 
@@ -153,6 +154,12 @@ void bb_backend_probe_stack(bb_backend *b)
 			queue[tail++] = o;
 		}
 	}
+	/* what MKL's dispatcher loaded by itself: no DT_NEEDED entry names it */
+	for (size_t i = 0; b->family && !strcmp(b->family, "mkl") && i < n; i++)
+		if (!objs[i].in_stack && bb_mkl_runtime_object(b, objs[i].name)) {
+			objs[i].in_stack = 1;
+			queue[tail++] = &objs[i];
+		}
 	while (head < tail) {
 		loaded *o = queue[head++];
 		if (!o->elf_ok)

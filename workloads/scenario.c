@@ -143,20 +143,26 @@ void bb_scn_result_set(bb_scenario_result *r, bb_scn_samples *base, bb_scn_sampl
 int bb_scn_gemm_init(bb_scn_gemm *g, bb_backend *b, long n, unsigned long long seed, char *err,
 		     size_t errlen)
 {
+	return bb_scn_gemm_init_prec(g, b, 'd', n, seed, err, errlen);
+}
+
+int bb_scn_gemm_init_prec(bb_scn_gemm *g, bb_backend *b, char prec, long n,
+			  unsigned long long seed, char *err, size_t errlen)
+{
 	memset(g, 0, sizeof(*g));
 	g->b = b;
 	char spec[64];
-	snprintf(spec, sizeof(spec), "dgemm:n=%ld", n);
+	snprintf(spec, sizeof(spec), "%cgemm:n=%ld", prec, n);
 	bb_cell_workload *cw = NULL;
 	size_t ncw = 0;
 	if (bb_workload_specs_expand(spec, NULL, &cw, &ncw, err, errlen))
 		return -1;
-	if (!bb_backend_abi_known(b, cw[0].w->routine[bb_prec_index('d')])) {
-		snprintf(err, errlen, "the backend has no dgemm with a known ABI");
+	if (!bb_backend_abi_known(b, cw[0].w->routine[bb_prec_index(prec)])) {
+		snprintf(err, errlen, "the backend has no %cgemm with a known ABI", prec);
 		free(cw);
 		return -1;
 	}
-	g->in = bb_instance_create(cw[0].w, 'd', &cw[0].shape, b, 1, seed, err, errlen);
+	g->in = bb_instance_create(cw[0].w, prec, &cw[0].shape, b, 1, seed, err, errlen);
 	free(cw);
 	return g->in ? 0 : -1;
 }

@@ -36,6 +36,9 @@ typedef struct bb_scn_gemm {
 /* 0, or -1 with the reason in err. */
 int bb_scn_gemm_init(bb_scn_gemm *g, bb_backend *b, long n, unsigned long long seed, char *err,
 		     size_t errlen);
+/* The same in precision prec ('d' or 's'; kernel-selection's sgemm). */
+int bb_scn_gemm_init_prec(bb_scn_gemm *g, bb_backend *b, char prec, long n,
+			  unsigned long long seed, char *err, size_t errlen);
 int bb_scn_gemm_call(void *g); /* a bb_scn_op: one call */
 /* The check of the last call's result: 0 ok, -1 wrong (reason in err). */
 int bb_scn_gemm_check(bb_scn_gemm *g, char *err, size_t errlen);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backends/omp_runtime.h"
 #include "common/error.h"
 #include "common/fs.h"
 #include "common/output.h"
@@ -71,6 +72,8 @@ static char *options_json(const bb_opts *o, const bb_diag_defaults *d, const bb_
 	bb_jw_kv_string(&w, "scenarios", bb_opt_str(o, "scenarios", "all"));
 	bb_jw_kv_int(&w, "threads", d->threads);
 	bb_jw_kv_string(&w, "omp", d->omp);
+	if (d->omp2)
+		bb_jw_kv_string(&w, "omp2", d->omp2);
 	bb_jw_kv_int(&w, "size", d->n);
 	bb_jw_kv_int(&w, "kernel_size", d->kernel_n);
 	bb_jw_kv_int(&w, "rounds", d->rounds);
@@ -131,7 +134,7 @@ static int cmd_diagnose(bb_opts *o)
 		return BB_EXIT_USAGE;
 	d->threads = (int)threads;
 	d->rounds = (int)rounds;
-	d->omp = bb_opt_str(o, "omp", cmdlibs.omp ? cmdlibs.omp : "gomp");
+	d->omp = bb_omp_canonical(bb_opt_str(o, "omp", cmdlibs.omp ? cmdlibs.omp : "gomp"));
 	d->pair = cmdlibs.pair;
 	d->pair_abi = cmdlibs.pair_abi;
 	d->settle_s = 0.25;
@@ -142,9 +145,13 @@ static int cmd_diagnose(bb_opts *o)
 		return BB_EXIT_USAGE;
 	if (bb_omp_name_check(d->omp, err, sizeof(err)) || bb_omp_is_none(d->omp))
 		return bb_usage_error(&bb_cmd_diagnose, "%s",
-				      bb_omp_is_none(d->omp) ? "--omp needs a runtime (gomp, llvm, iomp or a path): "
+				      bb_omp_is_none(d->omp) ? "--omp needs a runtime (" BB_OMP_NAMES_HELP "): "
 							       "the scenarios are about one"
 							     : err);
+	d->omp2 = bb_omp_canonical(bb_opt_str(o, "omp2", NULL));
+	if (d->omp2 && (bb_omp_name_check(d->omp2, err, sizeof(err)) || bb_omp_is_none(d->omp2)))
+		return bb_usage_error(cmd, "--omp2: %s", bb_omp_is_none(d->omp2) ? "mixed-omp needs a "
+				      "second runtime (" BB_OMP_NAMES_HELP ")" : err);
 	c.emit_dir = bb_opt_str(o, "emit-repro", NULL);
 	char *cmd_line = o->nargs ? bb_command_line(o->nargs, o->args) : NULL;
 	c.cmd = cmd_line ? cmd_line + strlen("blasbench ") : NULL; /* CMD, shell-quoted */
@@ -308,7 +315,9 @@ static const bb_option diagnose_options[] = {
 			       BB_SPEC_ALIAS_CHARS "; default: one of each family installed)"},
 	{"scenarios", 'S', "S", "scenarios, comma-separated, from the list above; all (default); none (probe flags only)"},
 	{"threads", 't', "N", "cores the scenarios use: BLAS threads and OpenMP team size (default: all)"},
-	{"omp", 0, "R", "the application's OpenMP runtime: gomp (default), llvm, iomp or a path"},
+	{"omp", 0, "R", "the application's OpenMP runtime (default gomp): " BB_OMP_NAMES_HELP},
+	{"omp2", 0, "R", "mixed-omp's second runtime (default: llvm, or gomp when --omp is llvm); "
+			 "intel next to llvm is the 'OMP: Error #15' case"},
 	{"size", 0, "N", "dgemm size of the threading scenarios (default: 64 for dual-pool, 256 for the others)"},
 	{"kernel-size", 0, "N", "dgemm size of kernel-selection (default 1000)"},
 	{"rounds", 0, "R", "baseline/pathology block pairs per scenario (default 3)"},

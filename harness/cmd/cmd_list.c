@@ -52,8 +52,8 @@ static void print_pool_flags(listed *items, size_t n)
 static void print_table(listed *items, size_t n)
 {
 	bb_table t;
-	bb_table_init(&t, (const char *[]){"BACKEND", "VERSION", "KERNEL", "THREADING", "INT", "OPENMP",
-					   "THREADS", "LAPACK -> BLAS", NULL});
+	bb_table_init(&t, (const char *[]){"BACKEND", "VERSION", "KERNEL", "THREADING", "INT",
+					   "COMPLEX", "OPENMP", "THREADS", "LAPACK -> BLAS", NULL});
 	for (size_t i = 0; i < n; i++) {
 		const bb_json *r = items[i].record;
 		if (!r)
@@ -75,6 +75,11 @@ static void print_table(listed *items, size_t n)
 			snprintf(threads, sizeof(threads), "%lld (asked %lld)", eff, req);
 		else
 			snprintf(threads, sizeof(threads), "%lld", eff);
+		/* how zdotc returns, in a word: "registers" or "hidden" (argument) */
+		const char *cret = bb_json_str(bb_json_get(abi, "complex_return"), NULL);
+		char complex_ret[16];
+		if (cret)
+			snprintf(complex_ret, sizeof(complex_ret), "%.*s", (int)strcspn(cret, " "), cret);
 		const char *lapack = bb_json_str(bb_json_get(r, "lapack_blas"), NULL);
 		int has_lapack = bb_json_bool(bb_json_get(abi, "lapack"), 0);
 		bb_table_row(&t, (const char *[]){
@@ -83,6 +88,7 @@ static void print_table(listed *items, size_t n)
 					 bb_json_str(bb_json_get(r, "kernel"), NULL),
 					 bb_json_str(bb_json_get(th, "layer"), NULL),
 					 bb_json_str(bb_json_get(abi, "integer"), NULL),
+					 cret ? complex_ret : NULL,
 					 bb_json_str(bb_json_get(r, "omp_runtime"), NULL),
 					 threads,
 					 has_lapack ? short_path(lapack) : "no LAPACK",

@@ -314,11 +314,20 @@ void bb_diag_kernel_words(const bb_diag_kernel_facts *k, char **cause, char **me
 			               "noise here (%.2fx, 95%% CI %.2f-%.2f)",
 			               lib, k->own_kernel, k->factor, k->ci_low, k->ci_high);
 		*cause = bb_strbuf_detach(&sb, NULL);
-		*mechanism =
-		    bb_xasprintf("the environment forces kernel %s: the library's own CPU "
-		                 "detection is bypassed, so %s is not the library's choice for "
-		                 "this CPU",
-		                 kernel, kernel);
+		if (k->family && !strcmp(k->family, "mkl"))
+			/* MKL_ENABLE_INSTRUCTIONS caps and MKL_CBWR fixes the path inside the
+			 * kernel library: the library file alone does not show it */
+			*mechanism = bb_xasprintf(
+			    "the environment restricts the code paths MKL may take on this CPU "
+			    "(its own choice is not used); the kernel library it loaded (%s) does not "
+			    "show which path ran inside it, the time measured without the setting does",
+			    kernel);
+		else
+			*mechanism = bb_xasprintf(
+			    "the environment forces kernel %s: the library's own CPU "
+			    "detection is bypassed, so %s is not the library's choice for "
+			    "this CPU",
+			    kernel, kernel);
 		return;
 	}
 	*cause =

@@ -106,6 +106,14 @@ static void figures(const bb_diag_job *j, bb_diag_outcome *o)
 		o->gflops = 2.0 * (double)j->n * (double)j->n * (double)j->n / o->path_median * 1e-9;
 }
 
+/* The line "OMP: Error #N: ..." an LLVM/Intel OpenMP runtime prints before it aborts the
+ * process (#15: another copy of a KMP runtime is already initialised), or NULL.  Caller frees. */
+static char *runtime_refusal(const bb_strbuf *log)
+{
+	const char *at = log->buf ? strstr(log->buf, "OMP: Error #") : NULL;
+	return at ? bb_xasprintf("%.*s", (int)strcspn(at, "\n"), at) : NULL;
+}
+
 int bb_diag_exec(const bb_diag_job *j, double timeout, bb_diag_outcome *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -149,6 +157,9 @@ int bb_diag_exec(const bb_diag_job *j, double timeout, bb_diag_outcome *o)
 	} else if (o->result) {
 		figures(j, o);
 		set_status(o, "ok", NULL);
+	} else if (end.signal && (o->refusal = runtime_refusal(&w.log)) != NULL) {
+		snprintf(why, sizeof(why), "worker %s: %s", how, o->refusal);
+		set_status(o, "crash", why);
 	} else {
 		snprintf(why, sizeof(why), "worker %s%s%s", how, last[0] ? "; last output: " : "", last);
 		set_status(o, end.timed_out ? "hang" : end.signal ? "crash" : "error", why);
@@ -161,6 +172,7 @@ int bb_diag_exec(const bb_diag_job *j, double timeout, bb_diag_outcome *o)
 void bb_diag_outcome_release(bb_diag_outcome *o)
 {
 	free(o->error);
+	free(o->refusal);
 	bb_json_free(o->backend);
 	bb_json_free(o->result);
 	free(o->base);
@@ -225,10 +237,12 @@ int bb_diag_record(bb_db *db, int64_t run_id, int64_t backend_id, const bb_diag_
 		   const bb_diag_outcome *o, double vs_clean, double peak_gflops, char *err,
 		   size_t errlen)
 {
-	const char *scenario = j->scenario ? j->scenario->name : "kernel-selection";
-	char key[512], wkey[128];
+	const char *scenario = j->scenario ? j->scenario->name
+			       : j->prec == 's' ? "kernel-selection/sgemm" : "kernel-selection";
+	char key[512], wkey[128], routine[8];
 	snprintf(key, sizeof(key), "%s|%s|%s", j->alias, scenario, j->mitigation);
-	snprintf(wkey, sizeof(wkey), "dgemm:m=%ld,n=%ld,k=%ld,ta=N,tb=N", j->n, j->n, j->n);
+	snprintf(routine, sizeof(routine), "%cgemm", j->prec == 's' ? 's' : 'd');
+	snprintf(wkey, sizeof(wkey), "%s:m=%ld,n=%ld,k=%ld,ta=N,tb=N", routine, j->n, j->n, j->n);
 	double pct = isfinite(o->gflops) && peak_gflops > 0 ? 100.0 * o->gflops / peak_gflops : NAN;
 	char *params = params_json(j, o, vs_clean, pct);
 	bb_db_counter counters[] = {
@@ -253,8 +267,8 @@ int bb_diag_record(bb_db *db, int64_t run_id, int64_t backend_id, const bb_diag_
 	    .backend_id = backend_id,
 	    .cell_key = key,
 	    .workload_key = wkey,
-	    .routine = "dgemm",
-	    .prec = 'd',
+	    .routine = routine,
+	    .prec = routine[0],
 	    .m = j->n, .n = j->n, .k = j->n,
 	    .threads = j->threads,
 	    .threads_effective =

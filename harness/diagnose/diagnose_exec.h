@@ -42,6 +42,9 @@ typedef struct bb_diag_outcome {
 	int hung_children; /* fork: children killed at the fork timeout */
 	double gflops;     /* the kernel probe: 2n^3 over the median dgemm time; NAN otherwise */
 	double seconds;    /* the worker's wall time */
+	char *refusal;     /* an OpenMP runtime refused to share the process and aborted it: its
+			    * own message ("OMP: Error #15: Initializing libomp.so, but found
+			    * libiomp5.so already initialized."); NULL otherwise */
 } bb_diag_outcome;
 
 /* Run j in a worker; the worker is killed after timeout seconds (status "hang").  Always

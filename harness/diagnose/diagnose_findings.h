@@ -103,6 +103,12 @@ int bb_diag_judge(const bb_diag_outcome *o);
 void bb_diag_finding_scenario(bb_diag_report *r, const bb_diag_job *j, const bb_diag_outcome *o,
 			      int level, bb_diag_try *tries, size_t n_tries, const char *reproduce);
 
+/* An OpenMP runtime aborted scenario j's worker (o->refusal holds its message): a severe
+ * finding of kind "abort" with the runtime's words, the tries (KMP_DUPLICATE_LIB_OK among
+ * them, said to be unsafe as the runtime says) moved in.  (harness/diagnose/diagnose_abort.c) */
+void bb_diag_finding_abort(bb_diag_report *r, const bb_diag_job *j, const bb_diag_outcome *o,
+			     bb_diag_try *tries, size_t n_tries, const char *reproduce);
+
 /* ---- harness/diagnose/diagnose_judge.c (with bb_diag_judge) -------------------------------- */
 
 /* A try from a mitigation's outcome o (or its "does not apply" reason why when o is NULL),

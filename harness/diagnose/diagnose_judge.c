@@ -158,6 +158,9 @@ void bb_diag_try_text(const bb_diag_try *t, char *buf, size_t len)
 	} else if (isfinite(t->gflops)) {
 		snprintf(buf, len, "%.1f GFLOP/s (%.0f%% of peak), kernel %s%s", t->gflops,
 		         t->pct_peak, t->kernel ? t->kernel : "?", t->helps ? "  <- helps" : "");
+	} else if (!isfinite(t->vs_patho) && !isfinite(t->vs_clean)) { /* an abort: nothing to scale */
+		snprintf(buf, len, "ran: %.2fx (%.2f-%.2f) against its own baseline", t->slowdown,
+		         t->ci_low, t->ci_high);
 	} else if (!isfinite(t->vs_patho)) { /* a hang pathology */
 		scale_text(vc, sizeof(vc), t->vs_clean, t->vs_clean_low, t->vs_clean_high,
 		           "the clean time");

@@ -44,6 +44,15 @@ static const bb_kernel_override overrides[] = {
 	{"blis", "BLIS_ARCH_TYPE", "skx", "avx512", "1.0", NULL, "the skx configuration (AVX-512)"},
 	{"blis", "BLIS_ARCH_TYPE", "zen3", "avx2", "1.0", NULL, "the zen3 configuration (AVX2)"},
 	{"blis", "BLIS_ARCH_TYPE", "haswell", "avx2", "1.0", NULL, "the haswell configuration (AVX2)"},
+	/* MKL: MKL_ENABLE_INSTRUCTIONS caps the instruction set its dispatcher may use; MKL_CBWR
+	 * fixes a reproducibility branch (on a CPU MKL has no branch for it falls back to AUTO,
+	 * which the probed kernel shows) */
+	{"mkl", "MKL_ENABLE_INSTRUCTIONS", "AVX512", "avx512", NULL, NULL, "AVX-512 code paths allowed"},
+	{"mkl", "MKL_ENABLE_INSTRUCTIONS", "AVX2", "avx2", NULL, NULL, "at most AVX2 code paths"},
+	{"mkl", "MKL_ENABLE_INSTRUCTIONS", "SSE4_2", "generic", NULL, NULL, "at most SSE4.2 code paths"},
+	{"mkl", "MKL_CBWR", "AVX512", "avx512", NULL, NULL, "the AVX-512 reproducibility branch"},
+	{"mkl", "MKL_CBWR", "AVX2", "avx2", NULL, NULL, "the AVX2 reproducibility branch"},
+	{"mkl", "MKL_CBWR", "COMPATIBLE", "generic", NULL, NULL, "the compatible (SSE2) reproducibility branch"},
 };
 
 /* ---- jobs ---------------------------------------------------------------------------------- */
@@ -63,9 +72,11 @@ void bb_diag_job_init(bb_diag_job *j, const bb_scenario *s, const bb_backend_spe
 	j->mitigation = "none";
 	j->threads = s ? d->threads : 1;
 	j->omp = bb_xstrdup(s && (s->needs & BB_SCN_OMP) ? d->omp : "none");
-	j->omp2 = bb_xstrdup(s && (s->needs & BB_SCN_OMP2) ? other_runtime(d->omp) : "none");
+	j->omp2 = bb_xstrdup(s && (s->needs & BB_SCN_OMP2) ? (d->omp2 ? d->omp2 : other_runtime(d->omp))
+						     : "none");
 	const bb_scenario *ks = bb_scenario_find("kernel-selection");
 	j->n = s ? (d->n > 0 ? d->n : s->size) : (d->kernel_n > 0 ? d->kernel_n : ks ? ks->size : 1000);
+	j->prec = !s && d->kernel_prec == 's' ? 's' : 'd';
 	j->block_s = s ? d->block_s : 2 * d->block_s;
 	j->settle_s = d->settle_s;
 	j->rounds = s ? d->rounds : 1;
@@ -117,7 +128,11 @@ void bb_diag_job_json(const bb_diag_job *j, bb_strbuf *out)
 	bb_jw_kv_bool(&w, "shared_copy", j->shared_copy);
 	if (j->spec2)
 		bb_jw_kv_string(&w, "spec2", j->spec2);
+	if (j->backend_first)
+		bb_jw_kv_bool(&w, "backend_first", 1);
 	bb_jw_kv_int(&w, "n", j->n);
+	if (j->prec == 's')
+		bb_jw_kv_string(&w, "precision", "s");
 	bb_jw_kv_double(&w, "block_s", j->block_s);
 	bb_jw_kv_int(&w, "rounds", j->rounds);
 	bb_jw_kv_double(&w, "settle_s", j->settle_s);
@@ -215,6 +230,10 @@ int bb_diag_mitigate(bb_diag_job *j, const char *name, const bb_json *record, ch
 	case ENV:
 		if (!strncmp(m->var, "OPENBLAS_", 9) && family && strcmp(family, "openblas")) {
 			snprintf(why, whylen, "%s is read by OpenBLAS only", m->var);
+			return 1;
+		}
+		if (!strncmp(m->var, "MKL_", 4) && (!family || strcmp(family, "mkl"))) {
+			snprintf(why, whylen, "%s is read by MKL only", m->var);
 			return 1;
 		}
 		if (getenv(m->var) && !strcmp(getenv(m->var), m->value)) {

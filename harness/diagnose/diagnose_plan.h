@@ -25,7 +25,8 @@
 typedef struct bb_diag_defaults {
 	int threads;           /* cores the scenario may use (BLAS threads, OpenMP team) */
 	int cores;             /* this host's cores */
-	const char *omp;       /* the application's OpenMP runtime: "gomp", "llvm", a path */
+	const char *omp;       /* the application's OpenMP runtime: "gomp", "llvm", "intel", a path */
+	const char *omp2;      /* mixed-omp's second runtime; NULL: the other of gomp/llvm */
 	const char *pair;      /* dual-pool's second library (diagnose -- CMD: the other BLAS copy
 				* CMD loaded); NULL: a private copy of the backend's own file */
 	const char *pair_abi;  /* why the pair cannot share one copy (their ABIs differ), NULL if
@@ -36,6 +37,7 @@ typedef struct bb_diag_defaults {
 	double settle_s;       /* pause before each block */
 	int rounds;            /* baseline/pathology block pairs */
 	double fork_timeout_s; /* a forked child not done by then is hung */
+	char kernel_prec;      /* precision of the kernel-selection probe's gemm: 'd' (0 too) or 's' */
 } bb_diag_defaults;
 
 typedef struct bb_diag_job {
@@ -50,13 +52,15 @@ typedef struct bb_diag_job {
 	int shared_copy;
 	char *spec2;          /* dual-pool's second library (bb_diag_defaults.pair), NULL: a copy */
 	const char *pair_abi; /* bb_diag_defaults.pair_abi */
+	int backend_first;    /* load the backend before the OpenMP runtimes (MKL imported first) */
 	long n;
+	char prec;            /* the kernel probe's gemm: 'd' or 's' */
 	double block_s, settle_s, fork_timeout_s;
 	int rounds;
 } bb_diag_job;
 
 /* A job for scenario s (NULL: kernel probe) on spec, with no mitigation.  The second runtime of
- * mixed-omp is the other of gomp/llvm.  Release with bb_diag_job_release(). */
+ * mixed-omp is d->omp2, else the other of gomp/llvm.  Release with bb_diag_job_release(). */
 void bb_diag_job_init(bb_diag_job *j, const bb_scenario *s, const bb_backend_spec *spec,
 		      const bb_diag_defaults *d);
 void bb_diag_job_release(bb_diag_job *j);

@@ -71,7 +71,8 @@ static int exec_record(bb_diag_ctx *c, diag_backend *b, const bb_diag_job *j, do
 	double vs_clean = clean_median > 0 && isfinite(o->path_median) ? o->path_median / clean_median
 								       : NAN;
 	char err[512];
-	if (bb_diag_record(c->db, c->run_id, b->backend_id, j, o, vs_clean, c->peak_core, err,
+	double peak = j->scenario || j->prec != 's' ? c->peak_core : 2 * c->peak_core;
+	if (bb_diag_record(c->db, c->run_id, b->backend_id, j, o, vs_clean, peak, err,
 			   sizeof(err))) {
 		bb_error("%s", err);
 		c->failed++;
@@ -143,6 +144,8 @@ static char *reproduce_line(const bb_diag_ctx *c, const diag_backend *b, const c
 			       b->spec->text, scenario, c->d.threads);
 	if (strcmp(c->d.omp, "gomp") && !c->cmd)
 		bb_strbuf_addf(&sb, " --omp '%s'", c->d.omp);
+	if (c->d.omp2)
+		bb_strbuf_addf(&sb, " --omp2 '%s'", c->d.omp2);
 	if (c->d.n > 0)
 		bb_strbuf_addf(&sb, " --size %ld", c->d.n);
 	if (c->d.kernel_n > 0)
@@ -152,12 +155,24 @@ static char *reproduce_line(const bb_diag_ctx *c, const diag_backend *b, const c
 	return bb_strbuf_detach(&sb, NULL);
 }
 
+/* MKL takes the GNU threading layer by itself when libgomp is in the process before it, even
+ * under MKL_THREADING_LAYER=INTEL: for an application's OpenMP loop next to MKL's own layer
+ * (omp-handover, nested), MKL is loaded first, as when numpy with MKL is imported before a
+ * module built with GCC's OpenMP. */
+static void job_order(const diag_backend *b, bb_diag_job *j)
+{
+	const char *family = bb_json_str(bb_json_get(b->record, "family"), "");
+	j->backend_first = j->scenario && !strcmp(family, "mkl") &&
+			   (!strcmp(j->scenario->name, "omp-handover") || !strcmp(j->scenario->name, "nested"));
+}
+
 /* The unmitigated job of scenario s (NULL: kernel-selection), with its progress line.
  * Returns 0 with j and o to release, or -1 when interrupted (nothing to release). */
 static int first_job(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s, bb_diag_job *j,
 		     bb_diag_outcome *o)
 {
 	bb_diag_job_init(j, s, b->spec, &c->d);
+	job_order(b, j);
 	progress(c, "[%zu/%zu] %-16s %-16s ", ++c->step, c->steps, b->spec->alias,
 		 s ? s->name : "kernel-selection");
 	if (exec_record(c, b, j, 0, o)) {
@@ -197,10 +212,13 @@ static size_t try_mitigations(bb_diag_ctx *c, diag_backend *b, const bb_diag_job
 	char *copy = bb_xstrdup(list ? list : ""), *save = NULL;
 	for (char *name = strtok_r(copy, ",", &save); name && !c->interrupted;
 	     name = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(name, "duplicate-ok") && !patho->refusal)
+			continue; /* only for a runtime that aborted the process */
 		tries = bb_xrealloc(tries, (n + 1) * sizeof(*tries));
 		bb_diag_job j;
 		char why[512], setting[256];
 		bb_diag_job_init(&j, base->scenario, b->spec, &c->d);
+		job_order(b, &j);
 		int rc = bb_diag_mitigate(&j, name, b->record, why, sizeof(why));
 		bb_mitigation_setting(name, &j, setting, sizeof(setting));
 		if (rc) {
@@ -240,7 +258,13 @@ static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
 	if (first_job(c, b, s, &j, &o))
 		return;
 	int level = bb_diag_judge(&o);
-	if (level < 0 && !bb_diag_outcome_measured(&o)) {
+	if (o.refusal) { /* a runtime aborted the process: that is the finding */
+		bb_diag_try *tries = NULL;
+		size_t n_tries = c->mitigate ? try_mitigations(c, b, &j, &o, &tries) : 0;
+		char *repro = reproduce_line(c, b, s->name);
+		bb_diag_finding_abort(&c->report, &j, &o, tries, n_tries, repro);
+		free(repro);
+	} else if (level < 0 && !bb_diag_outcome_measured(&o)) {
 		c->failed++;
 		bb_diag_add_error(&c->report, "%s on %s: %s: %s", s->name, b->spec->alias, o.status,
 				  o.error ? o.error : "?");
@@ -273,6 +297,13 @@ static void scenario(bb_diag_ctx *c, diag_backend *b, const bb_scenario *s)
 
 /* ---- kernel-selection ------------------------------------------------------------------------------ */
 
+/* The peak the kernel probe's gemm is judged against: the measured double-precision peak per
+ * core; sgemm runs twice the lanes through the same FMA units. */
+static double kernel_peak(const bb_diag_ctx *c)
+{
+	return c->d.kernel_prec == 's' ? 2 * c->peak_core : c->peak_core;
+}
+
 /* The library measured once more with the kernel overrides in effect removed (inherited ones
  * unset in the worker, the spec's dropped): what it selects by itself, and how much faster
  * that is than as run (time as run over time without, CI from the raw times).  Fills the
@@ -304,7 +335,7 @@ static int without_overrides(bb_diag_ctx *c, diag_backend *b, const bb_diag_outc
 		char brief[600];
 		progress(c, "      %-22s %s\n", name.buf, outcome_brief(&ko, brief, sizeof(brief)));
 		bb_diag_try_fill(t, name.buf, setting.buf, &ko, NULL, 0, NULL);
-		t->pct_peak = c->peak_core > 0 ? 100 * ko.gflops / c->peak_core : NAN;
+		t->pct_peak = kernel_peak(c) > 0 ? 100 * ko.gflops / kernel_peak(c) : NAN;
 		t->kernel = bb_xstrdup(bb_json_str(bb_json_get(ko.result, "kernel"), "?"));
 		if (!strcmp(ko.status, "ok") && isfinite(ko.gflops)) {
 			k->own_kernel = t->kernel;
@@ -351,16 +382,18 @@ static void kernel_forced(bb_diag_ctx *c, diag_backend *b, const bb_diag_job *j,
 	bb_strbuf vars = BB_STRBUF_INIT;
 	for (size_t i = 0; i < k->n_forced; i++)
 		bb_strbuf_addf(&vars, "%s%s=%s", i ? ", " : "", k->forced[i].var, k->forced[i].value);
+	char who[160]; /* the backend, and the gemm when it is not the usual dgemm */
+	snprintf(who, sizeof(who), "%s%s", b->spec->alias, j->prec == 's' ? " sgemm" : "");
 	if (k->own_kernel && isfinite(k->ci_low))
-		bb_diag_set(&f->title, "%s: kernel %s forced by %s; without it %s, %.2fx %s", b->spec->alias,
+		bb_diag_set(&f->title, "%s: kernel %s forced by %s; without it %s, %.2fx %s", who,
 			    kernel, vars.buf, k->own_kernel,
 			    k->ci_low > 1 || k->ci_high >= 1 ? k->factor : 1 / k->factor,
 			    k->ci_low > 1 ? "faster" : k->ci_high < 1 ? "slower" : "as fast, within the noise");
 	else
-		bb_diag_set(&f->title, "%s: kernel %s forced by %s", b->spec->alias, kernel, vars.buf);
-	bb_diag_set(&f->seen, "dgemm n=%ld on one thread: %.1f GFLOP/s with kernel %s as run (%.0f%% "
-		    "of a measured peak of %.1f GFLOP/s per core)", j->n, o->gflops, kernel,
-		    c->peak_core > 0 ? 100 * o->gflops / c->peak_core : NAN, c->peak_core);
+		bb_diag_set(&f->title, "%s: kernel %s forced by %s", who, kernel, vars.buf);
+	bb_diag_set(&f->seen, "%cgemm n=%ld on one thread: %.1f GFLOP/s with kernel %s as run (%.0f%% "
+		    "of a measured peak of %.1f GFLOP/s per core)", j->prec, j->n, o->gflops, kernel,
+		    kernel_peak(c) > 0 ? 100 * o->gflops / kernel_peak(c) : NAN, kernel_peak(c));
 	if (n_tries && isfinite(t->gflops))
 		bb_diag_set(&f->seen, "%s; without the override: %.1f GFLOP/s with kernel %s", f->seen,
 			    t->gflops, t->kernel);
@@ -385,6 +418,7 @@ static void kernel_forced(bb_diag_ctx *c, diag_backend *b, const bb_diag_job *j,
 	bb_strbuf_release(&vars);
 }
 
+/* kernel-selection with c->d.kernel_prec's gemm ('d', or 's' for MKL). */
 static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 {
 	bb_diag_job j;
@@ -393,7 +427,7 @@ static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 	if (first_job(c, b, NULL, &j, &o))
 		return;
 	const char *kernel = bb_json_str(bb_json_get(o.result, "kernel"), "unknown");
-	double pct = c->peak_core > 0 ? 100 * o.gflops / c->peak_core : NAN;
+	double pct = kernel_peak(c) > 0 ? 100 * o.gflops / kernel_peak(c) : NAN;
 	const char *family = bb_json_str(bb_json_get(b->record, "family"), NULL);
 	const char *version = bb_json_str(bb_json_get(b->record, "version"), NULL);
 	bb_diag_env_setting forced[8];
@@ -412,15 +446,16 @@ static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 	}
 	if (!(c->peak_core > 0)) { /* no peak this run can trust (harness/host/peak/peak.h) */
 		bb_diag_add_clean(&c->report, "kernel-selection on %s: kernel %s, %.1f GFLOP/s for "
-				  "dgemm n=%ld on one thread; %% of peak not known (this run's peak "
-				  "measurement was disturbed): cannot tell whether the kernel is slow",
-				  b->spec->alias, kernel, o.gflops, j.n);
+				  "%cgemm n=%ld on one thread; no kernel override in effect: the library "
+				  "selected it; %% of peak not known (this run's peak measurement was "
+				  "disturbed): cannot tell whether the kernel is slow",
+				  b->spec->alias, kernel, o.gflops, j.prec, j.n);
 		goto done;
 	}
 	if (!(pct < BB_DIAG_KERNEL_PCT)) {
 		bb_diag_add_clean(&c->report, "kernel-selection on %s: kernel %s, %.1f GFLOP/s (%.0f%% of "
-				  "peak) for dgemm n=%ld on one thread; no kernel override in effect: "
-				  "the library selected it", b->spec->alias, kernel, o.gflops, pct, j.n);
+				  "peak) for %cgemm n=%ld on one thread; no kernel override in effect: "
+				  "the library selected it", b->spec->alias, kernel, o.gflops, pct, j.prec, j.n);
 		goto done;
 	}
 	const bb_kernel_override *ov[16];
@@ -439,7 +474,7 @@ static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 		if (exec_record(c, b, &kj, 0, &ko) == 0) {
 			bb_diag_try *t = &tries[n_tries++];
 			bb_diag_try_fill(t, setting, ov[i]->meaning, &ko, NULL, 0, NULL);
-			t->pct_peak = c->peak_core > 0 ? 100 * ko.gflops / c->peak_core : NAN;
+			t->pct_peak = kernel_peak(c) > 0 ? 100 * ko.gflops / kernel_peak(c) : NAN;
 			t->kernel = bb_xstrdup(bb_json_str(bb_json_get(ko.result, "kernel"), "?"));
 			t->helps = !strcmp(ko.status, "ok") && ko.gflops >= 1.2 * o.gflops;
 			if (t->helps && (!best || t->gflops > best->gflops))
@@ -460,13 +495,15 @@ static void kernel_selection(bb_diag_ctx *c, diag_backend *b)
 	f->n_tries = n_tries;
 	f->slowdown = factor;
 	if (best)
-		bb_diag_set(&f->title, "%s: kernel %s runs at %.0f%% of peak; %s is %.1fx faster",
-			    b->spec->alias, kernel, pct, best->name, factor);
+		bb_diag_set(&f->title, "%s: kernel %s runs %cgemm at %.0f%% of peak; %s is %.1fx faster",
+			    b->spec->alias, kernel, j.prec, pct, best->name, factor);
 	else
-		bb_diag_set(&f->title, "%s: kernel %s runs at %.0f%% of peak", b->spec->alias, kernel, pct);
-	bb_diag_set(&f->seen, "dgemm n=%ld on one thread: %.1f GFLOP/s with the kernel the library "
-		    "selects (%s), against a measured peak of %.1f GFLOP/s per core",
-		    j.n, o.gflops, kernel, c->peak_core);
+		bb_diag_set(&f->title, "%s: kernel %s runs %cgemm at %.0f%% of peak", b->spec->alias,
+			    kernel, j.prec, pct);
+	bb_diag_set(&f->seen, "%cgemm n=%ld on one thread: %.1f GFLOP/s with the kernel the library "
+		    "selects (%s), against a measured peak of %.1f GFLOP/s per core%s",
+		    j.prec, j.n, o.gflops, kernel, kernel_peak(c),
+		    j.prec == 's' ? " (single precision: twice the double-precision peak)" : "");
 	if (n_ov) {
 		bb_diag_kernel_words(&k, &f->cause, &f->mechanism);
 		bb_diag_set(&f->reference, "%s", s->reference);
@@ -553,8 +590,17 @@ int bb_diag_backend(bb_diag_ctx *c, const bb_backend_spec *spec, const bb_scenar
 	free(lb_layer);
 
 	for (size_t i = 0; i < n_scen && !c->interrupted && !bb_interrupted; i++) {
-		if (scen[i]->needs & BB_SCN_CONTROLLER)
+		if (scen[i]->needs & BB_SCN_CONTROLLER) {
 			kernel_selection(c, &b);
+			/* MKL: sgemm too, where slow code paths on non-Intel CPUs were reported */
+			const char *family = bb_json_str(bb_json_get(b.record, "family"), "");
+			if (!strcmp(family, "mkl") && !c->interrupted && !bb_interrupted) {
+				c->steps++; /* known only now, from the probe */
+				c->d.kernel_prec = 's';
+				kernel_selection(c, &b);
+				c->d.kernel_prec = 'd';
+			}
+		}
 		else
 			scenario(c, &b, scen[i]);
 	}

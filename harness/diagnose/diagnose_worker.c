@@ -179,12 +179,13 @@ static void emit_result(const bb_scenario_result *r, const bb_backend *b,
 	bb_strbuf_release(&sb);
 }
 
-/* kernel-selection, worker side: time a large dgemm with whatever kernel the library chose. */
-static void run_kernel_probe(const bb_scenario_ctx *ctx, bb_scenario_result *r)
+/* kernel-selection, worker side: time a large dgemm (or sgemm) with whatever kernel the
+ * library chose. */
+static void run_kernel_probe(const bb_scenario_ctx *ctx, char prec, bb_scenario_result *r)
 {
 	bb_scn_gemm g;
 	bb_scn_samples path = {0}, none = {0};
-	if (bb_scn_gemm_init(&g, ctx->b, ctx->n, 1, r->error, sizeof(r->error)))
+	if (bb_scn_gemm_init_prec(&g, ctx->b, prec, ctx->n, 1, r->error, sizeof(r->error)))
 		return;
 	bb_scn_gemm_call(&g);
 	bb_scn_block(ctx, bb_scn_gemm_call, &g, &path, &r->path_use);
@@ -244,17 +245,27 @@ int bb_worker_task_scenario(const char *jobfile)
 	bb_worker_set_env(&spec, blas_threads);
 	const char *omp_name = bb_json_str(bb_json_get(job, "omp"), "none");
 	const char *omp2_name = bb_json_str(bb_json_get(job, "omp2"), "none");
+	/* the backend before the application's runtime: what MKL sees when it is imported first
+	 * (it takes the GNU threading layer by itself when libgomp is already loaded) */
+	int backend_first = (int)bb_json_bool(bb_json_get(job, "backend_first"), 0);
+	if (backend_first) {
+		have_b = 1;
+		if (load_probed(&b, &spec, blas_threads, 1))
+			goto release_b;
+	}
 	if (s && (s->needs & BB_SCN_OMP) && bb_omp_load(&omp, omp_name, err, sizeof(err))) {
 		emit_error("%s", err);
-		goto release_spec;
+		goto release_b;
 	}
 	if (s && (s->needs & BB_SCN_OMP2) && bb_omp_load(&omp2, omp2_name, err, sizeof(err))) {
 		emit_error("%s", err);
-		goto release_spec;
-	}
-	have_b = 1;
-	if (load_probed(&b, &spec, blas_threads, 1))
 		goto release_b;
+	}
+	if (!backend_first) {
+		have_b = 1;
+		if (load_probed(&b, &spec, blas_threads, 1))
+			goto release_b;
+	}
 	ctx.b = &b;
 	ctx.omp = omp.handle ? &omp : NULL;
 	ctx.omp2 = omp2.handle ? &omp2 : NULL;
@@ -284,7 +295,7 @@ int bb_worker_task_scenario(const char *jobfile)
 		bb_scenario_run(s, &ctx, &r);
 	} else {
 		memset(&r, 0, sizeof(r));
-		run_kernel_probe(&ctx, &r);
+		run_kernel_probe(&ctx, *bb_json_str(bb_json_get(job, "precision"), "d"), &r);
 	}
 	emit_result(&r, &b, ctx.omp, ctx.omp2);
 	bb_scenario_result_release(&r);
@@ -295,7 +306,6 @@ release_b:
 		bb_backend_release(&b2);
 	if (have_b)
 		bb_backend_release(&b);
-release_spec:
 	bb_omp_release(&omp);
 	bb_omp_release(&omp2);
 	bb_spec_release(&spec);

@@ -33,7 +33,7 @@ typedef struct bb_cell_params {
 	int threads;              /* requested */
 	int passes;               /* passes measured (0: the cell did not finish) */
 	int cores;                /* the host's cores, 0 unknown: threads above it = oversubscribed */
-	const char *omp;          /* the co-loaded runtime ("gomp", "llvm", "iomp" or a path), NULL none */
+	const char *omp;          /* the co-loaded runtime ("gomp", "llvm", "intel" or a path), NULL none */
 	const char *omp_realpath; /* the file it was loaded from, NULL unknown */
 	int omp_shared;           /* 1: the backend uses the same copy, 0: its own or none, -1 unknown */
 	bb_env_var env[BB_WAIT_VARS_COUNT]; /* the knobs set for the worker (pointers not owned) */

@@ -70,7 +70,7 @@ typedef struct bb_engine_opts {
 	const int *threads;       /* thread counts, each >= 1 (more than the cores: oversubscribed) */
 	size_t n_threads;
 	const char *const *omps;  /* OpenMP runtimes co-loaded in the worker ("none", "gomp", "llvm",
-				   * "iomp", a path); NULL/0: none, as before the option existed */
+				   * "intel", a path); NULL/0: none, as before the option existed */
 	size_t n_omps;
 	bb_measure_opts measure;  /* budget and min_samples are for the whole cell, all passes */
 	int passes;               /* each ok cell is measured in this many fresh workers (1..32) */

@@ -101,6 +101,9 @@ static int parse_omps(const char *text, char ***out, size_t *n, char *err, size_
 			free(item);
 			return -1;
 		}
+		char *canonical = bb_xstrdup(bb_omp_canonical(item)); /* iomp is filed as intel */
+		free(item);
+		item = canonical;
 		int dup = 0;
 		for (size_t i = 0; i < *n; i++)
 			dup |= !strcmp((*out)[i], item);

@@ -7,6 +7,7 @@
 #ifndef BB_HARNESS_RUN_OPTIONS_H
 #define BB_HARNESS_RUN_OPTIONS_H
 
+#include "backends/omp_runtime.h"
 #include "backends/spec.h"
 #include "harness/cli/command.h"
 #include "harness/engine/engine.h"
@@ -18,7 +19,7 @@
 			       BB_SPEC_ALIAS_CHARS ")"},                                              \
 	{"sizes", 's', "S", "sizes for workloads that give no n: 64,128 or 64..4096 (doubling)"},     \
 	{"threads", 't', "T", "thread counts 1..256: 1,2, 'all' (the cores, at most the CPUs this process may use), '2xall'; above the cores: marked *"}, \
-	{"omp", 0, "R", "OpenMP runtimes co-loaded in the worker: none (default), gomp, llvm, iomp, a path"}, \
+	{"omp", 0, "R", "OpenMP runtimes co-loaded in the worker: none (default), " BB_OMP_NAMES_HELP}, \
 	{"label", 'l', "L", "a label for the run, not used by another run in the database (compare and " \
 			    "report find runs by it)"},                                                    \
 	{"budget", 0, "SEC", "sampling time per cell before it stops short of the target"},            \

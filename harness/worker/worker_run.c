@@ -3,7 +3,7 @@
  * `run JOBFILE`: set the environment (the thread variables, then the spec's VAR=VALUE pairs),
  * load the job's OpenMP runtime if it names one, load the backend, then measure each cell of
  * the job and stream the results.  The job file is JSON written by the controller:
- *   {"spec": "...", "threads": N, "omp": "none"|"gomp"|"llvm"|"iomp"|PATH,
+ *   {"spec": "...", "threads": N, "omp": "none"|"gomp"|"llvm"|"intel"|PATH,
  *    "cells": ["dgemm:m=64,n=64,k=64,ta=N,tb=N", ...],
  *    "measure": {"target": 0.01, "budget": 1.0, "min_samples": 5, "max_samples": 2000,
  *                "max_copy_bytes": B, "seed": S}}

@@ -1,6 +1,7 @@
 /* The OpenMP runtime loader: GCC libgomp and LLVM libomp load side by side in one process,
- * each runs a parallel region of the size asked for, and a mistyped name is refused with a
- * suggestion. */
+ * each runs a parallel region of the size asked for, a mistyped name is refused with a
+ * suggestion, and Intel's runtime answers to "intel" and its alias "iomp" (loading libiomp5
+ * from the wheel is tests/backends/test_mkl.sh's). */
 #include <stdatomic.h>
 #include <string.h>
 
@@ -52,6 +53,14 @@ int main(void)
 	BB_CHECK(bb_omp_name_check("/opt/x/libiomp5.so", err, sizeof(err)) == 0);
 	BB_CHECK(bb_omp_name_check("gmop", err, sizeof(err)) == -1);
 	BB_CHECK(strstr(err, "did you mean 'gomp'") != NULL);
+	/* Intel's runtime: "intel", and "iomp" kept as its alias (filed under "intel") */
+	BB_CHECK(bb_omp_name_check("intel", err, sizeof(err)) == 0);
+	BB_CHECK(bb_omp_name_check("iomp", err, sizeof(err)) == 0);
+	BB_CHECK(strcmp(bb_omp_canonical("iomp"), "intel") == 0);
+	BB_CHECK(strcmp(bb_omp_canonical("gomp"), "gomp") == 0);
+	BB_CHECK(bb_omp_name_check("intle", err, sizeof(err)) == -1);
+	BB_CHECK(strstr(err, "did you mean 'intel'") != NULL);
+	BB_CHECK(strstr(bb_omp_names(), "iomp = intel") != NULL);
 
 	bb_omp_runtime rt;
 	BB_CHECK(bb_omp_load(&rt, "/nonexistent/libgomp.so.1", err, sizeof(err)) == -1);
