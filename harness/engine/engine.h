@@ -49,6 +49,8 @@ typedef struct bb_engine_opts {
 	double max_memory;        /* bytes a cell may need; above: skipped */
 	int64_t resume_run;       /* 0: a new run */
 	int json;                 /* print the results as JSON */
+	int quiet;                /* no progress and no notes on stderr (suite --quiet) */
+	int no_cell_table;        /* the caller prints the answer (suite): no per-cell table */
 	const struct bb_env_plan *env; /* inherited variables the backends read, and --clean-env;
 					* NULL: none looked at */
 } bb_engine_opts;

@@ -172,7 +172,7 @@ void bb_engine_record(bb_engine_group *g, bb_engine_cell *pc, const char *status
 	dc.samples = samples;
 	dc.n_samples = ns;
 	const char *note = bb_json_str(bb_json_get(cell, "counters_note"), NULL);
-	if (note && !e->counters_noted && !e->o->json) {
+	if (note && !e->counters_noted && !e->quiet) {
 		bb_engine_progress_done(e->tty, 0);
 		bb_note("%s", note);
 		e->counters_noted = 1;
@@ -192,13 +192,14 @@ void bb_engine_record(bb_engine_group *g, bb_engine_cell *pc, const char *status
 	bb_engine_result_add(&e->results, g->spec->alias, &dc, brief);
 	/* progress counts measurements (cells x passes); a cell ended early skips its other passes */
 	e->finished += (size_t)(ok ? 1 : e->o->passes - pc->passes);
+	e->failures += !ok && strcmp(status, "skipped") != 0;
 	char what[64];
 	if (ok)
 		snprintf(what, sizeof(what), "%.2f GFLOP/s", gflops);
 	else
 		snprintf(what, sizeof(what), "%s", status);
 	bb_engine_progress(e->finished, e->total, bb_now() - e->t0, g->spec->alias, pc->wkey, desc,
-			   what, e->tty, e->o->json);
+			   what, e->failures, e->tty, e->quiet);
 	free(counters);
 	free(params);
 	pc->done = 1;
@@ -243,7 +244,7 @@ static void add_pass(bb_engine_group *g, bb_engine_cell *pc, const bb_json *msg)
 		snprintf(what, sizeof(what), "pass %d/%d", pc->passes, e->o->passes);
 		group_desc(g, desc, sizeof(desc));
 		bb_engine_progress(++e->finished, e->total, bb_now() - e->t0, g->spec->alias,
-				   pc->wkey, desc, what, e->tty, e->o->json);
+				   pc->wkey, desc, what, e->failures, e->tty, e->quiet);
 	}
 }
 
