@@ -305,13 +305,24 @@ static void note_skipped(bb_answer *a)
 			counts[i]++;
 		}
 		const char *alias = alias_of(a, col);
-		if (n_missing)
+		if (n_missing && lapack_missing) {
+			/* the same spec with a LAPACK put on it */
+			const char *spec = a->run->backends[a->col_backend[col]].spec;
+			const char *none = spec ? strstr(spec, "+lapack=none") : NULL;
+			char *fix = none ? bb_xasprintf("%.*s+lapack=flame%s", (int)(none - spec), spec,
+						       none + strlen("+lapack=none"))
+					 : bb_xasprintf("%s+lapack=flame", spec ? spec : alias);
 			add_note(a, "skipped",
-				 bb_xasprintf("%s: %d cell%s skipped: the backend has no %s%s", alias,
-					      n_missing, bb_plural(n_missing), missing.buf,
-					      lapack_missing ? "; put a LAPACK on it: --backends "
-							       "'BLAS+lapack=flame' (or =netlib)"
-							     : "; its library does not export them"));
+				 bb_xasprintf("%s: %d cell%s skipped: the backend has no %s; put a "
+					      "LAPACK on it: --backends '%s' (or +lapack=netlib)",
+					      alias, n_missing, bb_plural(n_missing), missing.buf, fix));
+			free(fix);
+		} else if (n_missing) {
+			add_note(a, "skipped",
+				 bb_xasprintf("%s: %d cell%s skipped: the backend has no %s; its "
+					      "library does not export them",
+					      alias, n_missing, bb_plural(n_missing), missing.buf));
+		}
 		for (size_t i = 0; i < n_reasons; i++) {
 			int memory = strstr(reasons[i], "--max-memory") != NULL;
 			add_note(a, "skipped",
