@@ -14,7 +14,6 @@ typedef struct bb_suite_answer_opts {
 	int64_t run_id;
 	int report;   /* write the HTML report (not --no-report) */
 	int progress; /* stderr is a terminal and not --quiet: say when drawing charts is slow */
-	const char *command; /* the command line, for the hints */
 } bb_suite_answer_opts;
 
 /* Print the answer of run o->run_id on stdout.  Returns 0; -1 after printing why when the run
