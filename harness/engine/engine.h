@@ -10,7 +10,9 @@
  * placement, where its threads land) and the time window, which one worker's samples cannot
  * see.  So each cell is measured in `passes` separate workers, spread over the run (pass 1 of
  * every cell, then pass 2 ...), its samples pooled, and its CI widened to cover every pass's
- * median.
+ * median.  A cell whose one call takes BB_ENGINE_LONG_CALL_S or more has only the first pass
+ * (its record says passes 1): repeating it would cost minutes a sub-second budget never meant
+ * (libflame on BLIS at 2 threads: seconds per dgeqrf).
  *
  * OpenMP runtimes (--omp): a group's worker may load one explicitly before its backend and run
  * one small parallel region of it before each BLAS call, untimed, as an application's own
@@ -27,6 +29,7 @@
 #include "workloads/workload.h"
 
 #define BB_ENGINE_MAX_PASSES 8
+#define BB_ENGINE_LONG_CALL_S 1.0
 
 typedef struct bb_engine_opts {
 	const char *db_path;

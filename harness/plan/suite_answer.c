@@ -72,8 +72,10 @@ int bb_suite_answer(const bb_suite_answer_opts *o)
 	printf("\n%-9s %s: run %lld%s%s%s, %s: %d ok, %d failed, %d skipped\n", "database", db,
 	       (long long)run.id, run.label ? " (label '" : "", run.label ? run.label : "",
 	       run.label ? "')" : "", run.status ? run.status : "?", a.ok, a.failed, a.skipped);
+	char rreal[PATH_MAX];
 	if (report)
-		printf("%-9s %s (open it in a browser; every cell is in it)\n", "report", report);
+		printf("%-9s %s (open it in a browser; every cell is in it)\n", "report",
+		       realpath(report, rreal) ? rreal : report);
 	else
 		printf("%-9s blasbench report %lld --html FILE%s\n", "report", (long long)run.id,
 		       o->report ? "" : " (--no-report: not written)");

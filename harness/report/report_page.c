@@ -18,10 +18,15 @@
 
 const char *bb_report_routine_family(const char *routine)
 {
-	if (!routine || !routine[0] || !routine[1])
-		return NULL;
-	const bb_workload *w = bb_workload_find(routine + 1); /* past the precision letter */
-	return w ? w->family : NULL;
+	/* the workload one of whose precisions calls it: "zdotc" is dot's, "zheevd" syevd's */
+	static const char precs[] = "sdcz";
+	for (size_t i = 0; routine && i < bb_workload_count(); i++)
+		for (size_t p = 0; p < 4; p++) {
+			const char *name = bb_workload_routine_name(bb_workload_at(i), precs[p]);
+			if (name && !strcmp(name, routine))
+				return bb_workload_at(i)->family;
+		}
+	return NULL;
 }
 
 /* The measured levels of a peak, for the host section. */
