@@ -14,8 +14,8 @@
 #include "common/number.h"
 #include "common/strbuf.h"
 
-const char *const bb_answer_group_names[BB_ANSWER_GROUPS] = {"BLAS-1", "BLAS-2", "BLAS-3",
-							     "LAPACK", "other"};
+const char *const bb_answer_group_names[BB_ANSWER_GROUPS] = {"BLAS-1", "BLAS-2", "BLAS-3", "LAPACK",
+                                                             "other"};
 
 /* A cell is far below the peak under this % of it (its best GEMM at one thread). */
 #define FAR_BELOW_PCT 50.0
@@ -38,8 +38,8 @@ static int group_of(bb_answer_family_fn family, const char *routine)
  * (no transpose, upper, left, non-unit, vectors wanted) are left out. */
 static void short_label(const char *key, char *buf, size_t len)
 {
-	static const char *const usual[] = {"ta=N", "tb=N", "uplo=U", "side=L", "diag=N", "jobz=V",
-					    NULL};
+	static const char *const usual[] = {"ta=N",   "tb=N",   "uplo=U", "side=L",
+	                                    "diag=N", "jobz=V", NULL};
 	const char *colon = strchr(key, ':');
 	if (!colon) {
 		snprintf(buf, len, "%s", key);
@@ -66,14 +66,18 @@ static void short_label(const char *key, char *buf, size_t len)
 	}
 	int square = n >= 0 && (m < 0 || m == n) && (k < 0 || k == n);
 	if (square)
-		snprintf(buf, len, "%.*s %ld%s", (int)(colon - key), key, n, rest.len ? rest.buf : "");
+		snprintf(buf, len, "%.*s %ld%s", (int)(colon - key), key, n,
+		         rest.len ? rest.buf : "");
 	else
 		snprintf(buf, len, "%.*s m=%ld,n=%ld%s%.0ld%s", (int)(colon - key), key, m, n,
-			 k >= 0 ? ",k=" : "", k >= 0 ? k : 0, rest.len ? rest.buf : "");
+		         k >= 0 ? ",k=" : "", k >= 0 ? k : 0, rest.len ? rest.buf : "");
 	bb_strbuf_release(&rest);
 }
 
-static int is_ok(const bb_db_report_cell *c) { return c && !strcmp(c->status, "ok"); }
+static int is_ok(const bb_db_report_cell *c)
+{
+	return c && !strcmp(c->status, "ok");
+}
 static int is_failed(const bb_db_report_cell *c)
 {
 	return c && strcmp(c->status, "ok") && strcmp(c->status, "skipped") &&
@@ -128,17 +132,21 @@ static void note_failed(bb_answer *a)
 		if (!total)
 			continue;
 		bb_strbuf sb = BB_STRBUF_INIT;
-		bb_strbuf_addf(&sb, "%s: %d cell%s failed (", alias_of(a, col), total, bb_plural(total));
+		bb_strbuf_addf(&sb, "%s: %d cell%s failed (", alias_of(a, col), total,
+		               bb_plural(total));
 		int any = 0;
 		for (int i = 0; i < 5; i++)
 			if (counts[i])
 				bb_strbuf_addf(&sb, "%s%d %s", any++ ? ", " : "", counts[i],
-					       i < 4 ? kinds[i] : "other");
+				               i < 4 ? kinds[i] : "other");
 		const bb_db_report_cell *c = first->cells[col];
-		bb_strbuf_addf(&sb, "), first %s t=%d: %s: %.120s; repeat it: blasbench run --backends "
-				    "'%s' --workloads '%s' --threads %d",
-			       first->label, first->threads, c->status, c->error ? c->error : "no reason recorded",
-			       a->run->backends[a->col_backend[col]].spec, first->key, first->threads);
+		bb_strbuf_addf(&sb,
+		               "), first %s t=%d: %s: %.120s; repeat it: blasbench run --backends "
+		               "'%s' --workloads '%s' --threads %d",
+		               first->label, first->threads, c->status,
+		               c->error ? c->error : "no reason recorded",
+		               a->run->backends[a->col_backend[col]].spec, first->key,
+		               first->threads);
 		add_note(a, "failed", bb_strbuf_detach(&sb, NULL));
 	}
 }
@@ -160,22 +168,24 @@ static void note_peak(bb_answer *a)
 		if (!best || best->cells[col]->pct_peak >= FAR_BELOW_PCT)
 			continue;
 		const bb_db_report_backend *be = &a->run->backends[a->col_backend[col]];
-		bb_json *rec = be->record_json ? bb_json_parse(be->record_json, strlen(be->record_json),
-							       NULL, 0)
-					       : NULL;
+		bb_json *rec = be->record_json ? bb_json_parse(be->record_json,
+		                                               strlen(be->record_json), NULL, 0)
+		                               : NULL;
 		const char *family = bb_json_str(bb_json_get(rec, "family"), "");
 		int overrides = !strcmp(family, "openblas") || !strcmp(family, "blis");
 		char *text;
 		if (overrides)
-			text = bb_xasprintf("%s: its best one-thread GEMM (%s) reaches %.0f%% of the measured "
-					    "peak; blasbench diagnose --backends '%s' --scenarios "
-					    "kernel-selection tries its kernel overrides",
-					    be->alias, best->label, best->cells[col]->pct_peak, be->spec);
+			text = bb_xasprintf(
+			    "%s: its best one-thread GEMM (%s) reaches %.0f%% of the measured "
+			    "peak; blasbench diagnose --backends '%s' --scenarios "
+			    "kernel-selection tries its kernel overrides",
+			    be->alias, best->label, best->cells[col]->pct_peak, be->spec);
 		else
-			text = bb_xasprintf("%s: its best one-thread GEMM (%s) reaches %.0f%% of the measured "
-					    "peak; blasbench knows no kernel override for it (family %s)",
-					    be->alias, best->label, best->cells[col]->pct_peak,
-					    *family ? family : "unknown");
+			text = bb_xasprintf(
+			    "%s: its best one-thread GEMM (%s) reaches %.0f%% of the measured "
+			    "peak; blasbench knows no kernel override for it (family %s)",
+			    be->alias, best->label, best->cells[col]->pct_peak,
+			    *family ? family : "unknown");
 		bb_json_free(rec);
 		add_note(a, "peak", text);
 	}
@@ -183,11 +193,11 @@ static void note_peak(bb_answer *a)
 
 /* The ok cell of column col for workload key at `threads`, or NULL. */
 static const bb_db_report_cell *find_cell(const bb_answer *a, size_t col, const char *key,
-					  int threads)
+                                          int threads)
 {
 	for (size_t r = 0; r < a->n_rows; r++)
-		if (a->rows[r].threads == threads && !a->rows[r].omp && !strcmp(a->rows[r].key, key) &&
-		    is_ok(a->rows[r].cells[col]))
+		if (a->rows[r].threads == threads && !a->rows[r].omp &&
+		    !strcmp(a->rows[r].key, key) && is_ok(a->rows[r].cells[col]))
 			return a->rows[r].cells[col];
 	return NULL;
 }
@@ -225,20 +235,22 @@ static void note_scaling(bb_answer *a)
 		const char *alias = alias_of(a, col);
 		char *text;
 		if (many->threads_effective && many->threads_effective < tmax)
-			text = bb_xasprintf("%s: %s is %.2fx as fast on %d threads as on 1: the library "
-					    "ran %d thread%s (asked %d); blasbench list --backends '%s' "
-					    "--threads %d shows why",
-					    alias, label, speedup, tmax, many->threads_effective,
-					    bb_plural(many->threads_effective), tmax,
-					    a->run->backends[a->col_backend[col]].spec, tmax);
+			text = bb_xasprintf(
+			    "%s: %s is %.2fx as fast on %d threads as on 1: the library "
+			    "ran %d thread%s (asked %d); blasbench list --backends '%s' "
+			    "--threads %d shows why",
+			    alias, label, speedup, tmax, many->threads_effective,
+			    bb_plural(many->threads_effective), tmax,
+			    a->run->backends[a->col_backend[col]].spec, tmax);
 		else
-			text = bb_xasprintf("%s: %s is %.2fx as fast on %d threads as on 1 (ideal %dx): it "
-					    "does not scale; the run cannot tell whether the library or "
-					    "other work on the cores is the cause (blasbench diagnose "
-					    "--backends '%s' --scenarios background-load measures the "
-					    "latter)",
-					    alias, label, speedup, tmax, tmax,
-					    a->run->backends[a->col_backend[col]].spec);
+			text = bb_xasprintf(
+			    "%s: %s is %.2fx as fast on %d threads as on 1 (ideal %dx): it "
+			    "does not scale; the run cannot tell whether the library or "
+			    "other work on the cores is the cause (blasbench diagnose "
+			    "--backends '%s' --scenarios background-load measures the "
+			    "latter)",
+			    alias, label, speedup, tmax, tmax,
+			    a->run->backends[a->col_backend[col]].spec);
 		add_note(a, "scaling", text);
 	}
 }
@@ -247,21 +259,25 @@ static void note_scaling(bb_answer *a)
 static void note_inherited(bb_answer *a)
 {
 	bb_json *opts = a->run->options_json ? bb_json_parse(a->run->options_json,
-							     strlen(a->run->options_json), NULL, 0)
-					     : NULL;
+	                                                     strlen(a->run->options_json), NULL, 0)
+	                                     : NULL;
 	int clean = bb_json_bool(bb_json_get(opts, "clean_env"), 0);
 	const bb_json *env = bb_json_get(opts, clean ? "dropped_env" : "inherited_env");
 	if (env && env->type == BB_JSON_OBJECT && env->n) {
 		bb_strbuf sb = BB_STRBUF_INIT;
 		for (size_t i = 0; i < env->n; i++)
 			bb_strbuf_addf(&sb, "%s%s=%s", i ? ", " : "", env->keys[i],
-				       bb_json_str(env->items[i], ""));
-		add_note(a, "inherited",
-			 clean ? bb_xasprintf("--clean-env dropped %s: the libraries ran with their "
-					      "defaults", sb.buf)
-			       : bb_xasprintf("inherited from the environment and read by the libraries: "
-					      "%s; they shaped this run (--clean-env measures the "
-					      "defaults)", sb.buf));
+			               bb_json_str(env->items[i], ""));
+		add_note(
+		    a, "inherited",
+		    clean
+		        ? bb_xasprintf("--clean-env dropped %s: the libraries ran with their "
+		                       "defaults",
+		                       sb.buf)
+		        : bb_xasprintf("inherited from the environment and read by the libraries: "
+		                       "%s; they shaped this run (--clean-env measures the "
+		                       "defaults)",
+		                       sb.buf));
 		bb_strbuf_release(&sb);
 	}
 	bb_json_free(opts);
@@ -290,7 +306,8 @@ static void note_skipped(bb_answer *a)
 				char hay[4096];
 				snprintf(hay, sizeof(hay), "%s,", missing.buf ? missing.buf : "");
 				if (!strstr(hay, word) && missing.len < 200)
-					bb_strbuf_addf(&missing, "%s%s", missing.len ? ", " : "", why + 15);
+					bb_strbuf_addf(&missing, "%s%s", missing.len ? ", " : "",
+					               why + 15);
 				continue;
 			}
 			size_t i = 0;
@@ -309,26 +326,28 @@ static void note_skipped(bb_answer *a)
 			/* the same spec with a LAPACK put on it */
 			const char *spec = a->run->backends[a->col_backend[col]].spec;
 			const char *none = spec ? strstr(spec, "+lapack=none") : NULL;
-			char *fix = none ? bb_xasprintf("%.*s+lapack=flame%s", (int)(none - spec), spec,
-						       none + strlen("+lapack=none"))
-					 : bb_xasprintf("%s+lapack=flame", spec ? spec : alias);
+			char *fix = none ? bb_xasprintf("%.*s+lapack=flame%s", (int)(none - spec),
+			                                spec, none + strlen("+lapack=none"))
+			                 : bb_xasprintf("%s+lapack=flame", spec ? spec : alias);
 			add_note(a, "skipped",
-				 bb_xasprintf("%s: %d cell%s skipped: the backend has no %s; put a "
-					      "LAPACK on it: --backends '%s' (or +lapack=netlib)",
-					      alias, n_missing, bb_plural(n_missing), missing.buf, fix));
+			         bb_xasprintf("%s: %d cell%s skipped: the backend has no %s; put a "
+			                      "LAPACK on it: --backends '%s' (or +lapack=netlib)",
+			                      alias, n_missing, bb_plural(n_missing), missing.buf,
+			                      fix));
 			free(fix);
 		} else if (n_missing) {
 			add_note(a, "skipped",
-				 bb_xasprintf("%s: %d cell%s skipped: the backend has no %s; its "
-					      "library does not export them",
-					      alias, n_missing, bb_plural(n_missing), missing.buf));
+			         bb_xasprintf("%s: %d cell%s skipped: the backend has no %s; its "
+			                      "library does not export them",
+			                      alias, n_missing, bb_plural(n_missing), missing.buf));
 		}
 		for (size_t i = 0; i < n_reasons; i++) {
 			int memory = strstr(reasons[i], "--max-memory") != NULL;
 			add_note(a, "skipped",
-				 bb_xasprintf("%s: %d cell%s skipped: %s%s", alias, counts[i],
-					      bb_plural(counts[i]), reasons[i],
-					      memory ? "; raise --max-memory or leave that size out" : ""));
+			         bb_xasprintf("%s: %d cell%s skipped: %s%s", alias, counts[i],
+			                      bb_plural(counts[i]), reasons[i],
+			                      memory ? "; raise --max-memory or leave that size out"
+			                             : ""));
 			free(reasons[i]);
 		}
 		free(reasons);
@@ -347,22 +366,23 @@ static void note_lapack(bb_answer *a)
 		if (!any)
 			continue;
 		const bb_db_report_backend *be = &a->run->backends[a->col_backend[col]];
-		bb_json *rec = be->record_json ? bb_json_parse(be->record_json, strlen(be->record_json),
-							       NULL, 0)
-					       : NULL;
+		bb_json *rec = be->record_json ? bb_json_parse(be->record_json,
+		                                               strlen(be->record_json), NULL, 0)
+		                               : NULL;
 		const char *file = bb_json_str(bb_json_get(rec, "lapack_file"), NULL);
 		const char *layer = bb_json_str(bb_json_get(rec, "lapack_layer"), NULL);
 		const char *bound = bb_json_str(bb_json_get(rec, "lapack_blas"), NULL);
 		const char *version = bb_json_str(bb_json_get(rec, "lapack_version"), NULL);
 		char *text;
 		if (layer)
-			text = bb_xasprintf("%s: LAPACK %s%s%s (%s), layered; its BLAS calls reach %s",
-					    be->alias, layer, version ? " " : "", version ? version : "",
-					    base_name(file ? file : layer), bound ? base_name(bound) : "?");
+			text = bb_xasprintf(
+			    "%s: LAPACK %s%s%s (%s), layered; its BLAS calls reach %s", be->alias,
+			    layer, version ? " " : "", version ? version : "",
+			    base_name(file ? file : layer), bound ? base_name(bound) : "?");
 		else
-			text = bb_xasprintf("%s: its own LAPACK%s%s; its BLAS calls reach %s", be->alias,
-					    version ? " " : "", version ? version : "",
-					    bound ? base_name(bound) : "? (not probed)");
+			text = bb_xasprintf("%s: its own LAPACK%s%s; its BLAS calls reach %s",
+			                    be->alias, version ? " " : "", version ? version : "",
+			                    bound ? base_name(bound) : "? (not probed)");
 		bb_json_free(rec);
 		add_note(a, "lapack", text);
 	}
@@ -429,7 +449,8 @@ void bb_answer_build(bb_answer *a, const bb_db_report_run *run, bb_answer_family
 		row->best = -1;
 		for (size_t col = 0; col < a->n_cols; col++)
 			if (is_ok(row->cells[col]) &&
-			    (row->best < 0 || row->cells[col]->gflops > row->cells[row->best]->gflops))
+			    (row->best < 0 ||
+			     row->cells[col]->gflops > row->cells[row->best]->gflops))
 				row->best = (int)col;
 	}
 	note_failed(a);

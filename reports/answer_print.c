@@ -9,7 +9,7 @@
 #include <string.h>
 
 void bb_answer_cell_text(const bb_answer *a, const bb_answer_row *r, size_t col, int with_pct,
-			 char *buf, size_t len)
+                         char *buf, size_t len)
 {
 	(void)a;
 	const bb_db_report_cell *c = r->cells[col];
@@ -37,10 +37,10 @@ void bb_answer_ratio_text(const bb_answer_row *r, size_t col, char *buf, size_t 
 		snprintf(buf, len, "%.2fx", c->gflops / r->cells[r->best]->gflops);
 }
 
-static const char *const note_heads[] = {"failed", "peak", "scaling", "inherited", "skipped",
-					 "lapack", NULL};
-static const char *const note_titles[] = {"FAILED", "FAR BELOW PEAK", "THREAD SCALING",
-					  "INHERITED", "SKIPPED", "LAPACK USED", NULL};
+static const char *const note_heads[] = {"failed",  "peak",   "scaling", "inherited",
+                                         "skipped", "lapack", NULL};
+static const char *const note_titles[] = {
+    "FAILED", "FAR BELOW PEAK", "THREAD SCALING", "INHERITED", "SKIPPED", "LAPACK USED", NULL};
 
 void bb_answer_print(const bb_answer *a, FILE *out, int width)
 {
@@ -64,7 +64,8 @@ void bb_answer_print(const bb_answer *a, FILE *out, int width)
 		char buf[64];
 		for (size_t r = 0; r < a->n_rows; r++)
 			for (size_t col = 0; col < a->n_cols; col++) {
-				bb_answer_cell_text(a, &a->rows[r], col, with_pct, buf, sizeof(buf));
+				bb_answer_cell_text(a, &a->rows[r], col, with_pct, buf,
+				                    sizeof(buf));
 				if ((int)strlen(buf) > cw)
 					cw = (int)strlen(buf);
 			}
@@ -105,6 +106,6 @@ void bb_answer_print(const bb_answer *a, FILE *out, int width)
 		fputc('\n', out);
 	}
 	fprintf(out, "GFLOP/s%s; RATIO: speed over the fastest of the row (*)%s\n",
-		with_pct ? " and % of the measured peak" : "",
-		a->any_pct && !with_pct ? "; % of peak left out to fit" : "");
+	        with_pct ? " and % of the measured peak" : "",
+	        a->any_pct && !with_pct ? "; % of peak left out to fit" : "");
 }

@@ -46,7 +46,7 @@ static char *write_report(const bb_db_report_run *run, int progress)
 	int built;
 	if (bb_output_open(&out, path, err, sizeof(err)) ||
 	    bb_report_page_write(run, NULL, &out, NULL, progress, &res, &bytes, &built, err,
-				 sizeof(err))) {
+	                         sizeof(err))) {
 		bb_output_abort(&out);
 		bb_error("the report was not written: %s", err);
 		free(path);
@@ -84,7 +84,8 @@ int bb_suite_answer(const bb_suite_answer_opts *o)
 		printf("%-9s blasbench compare %lld %lld   (the run before against this one)\n",
 		       "compare", (long long)prev, (long long)run.id);
 	else
-		printf("%-9s blasbench compare %lld latest   (after the next suite in this database)\n",
+		printf("%-9s blasbench compare %lld latest   (after the next suite in this "
+		       "database)\n",
 		       "compare", (long long)run.id);
 	printf("%-9s add --cells for the per-cell table; --json for scripts\n", "cells");
 	free(report);

@@ -37,9 +37,9 @@ static size_t peak_levels(const bb_peak *pp, bb_html_peak_level *levels, int *th
 	*threads = p.threads;
 	for (int i = 0; i < BB_ISA_COUNT; i++)
 		if (p.isa[i].measured)
-			levels[n++] = (bb_html_peak_level){bb_isa_name((bb_isa)i), p.isa[i].d.core,
-							   p.isa[i].d.all, p.isa[i].s.core,
-							   p.isa[i].s.all};
+			levels[n++] =
+			    (bb_html_peak_level){bb_isa_name((bb_isa)i), p.isa[i].d.core,
+			                         p.isa[i].d.all, p.isa[i].s.core, p.isa[i].s.all};
 	return n;
 }
 
@@ -50,11 +50,11 @@ static size_t peak_levels(const bb_peak *pp, bb_html_peak_level *levels, int *th
  * malloc'd.
  */
 static size_t run_peak(const bb_db_report_run *run, bb_html_peak_level *levels, int *threads,
-		       char **note)
+                       char **note)
 {
-	bb_json *opts = run->options_json ? bb_json_parse(run->options_json,
-							  strlen(run->options_json), NULL, 0)
-					  : NULL;
+	bb_json *opts = run->options_json
+	                    ? bb_json_parse(run->options_json, strlen(run->options_json), NULL, 0)
+	                    : NULL;
 	bb_peak_choice c;
 	bb_peak p;
 	size_t n = 0;
@@ -67,31 +67,36 @@ static size_t run_peak(const bb_db_report_run *run, bb_html_peak_level *levels, 
 		bb_peak_brief(shown, brief, sizeof(brief));
 		if (c.source == BB_PEAK_RUN)
 			*note = bb_xasprintf("%% of peak is computed against this run's own peak "
-					     "measurement, judged undisturbed: %s.", brief);
+			                     "measurement, judged undisturbed: %s.",
+			                     brief);
 		else if (c.source == BB_PEAK_HOST)
-			*note = bb_xasprintf("This run's peak measurement was disturbed (%s): %% of peak "
-					     "is computed against this host's best-known undisturbed "
-					     "peak%s%s: %s.", c.why, *c.used.measured_at ? " of " : "",
-					     c.used.measured_at, brief);
+			*note = bb_xasprintf(
+			    "This run's peak measurement was disturbed (%s): %% of peak "
+			    "is computed against this host's best-known undisturbed "
+			    "peak%s%s: %s.",
+			    c.why, *c.used.measured_at ? " of " : "", c.used.measured_at, brief);
 		else
-			*note = bb_xasprintf("This run's peak measurement was disturbed (%s) and the "
-					     "host had no undisturbed peak on record: %% of peak is not "
-					     "given.  The disturbed measurement: %s.", c.why, brief);
+			*note = bb_xasprintf(
+			    "This run's peak measurement was disturbed (%s) and the "
+			    "host had no undisturbed peak on record: %% of peak is not "
+			    "given.  The disturbed measurement: %s.",
+			    c.why, brief);
 		if (c.source == BB_PEAK_NONE)
 			n = 0;
 	} else if (bb_peak_from_json(run->peak_json, &p) == 0) {
 		n = peak_levels(&p, levels, threads);
-		*note = bb_xasprintf("This run was made before the peak was measured per run: %% of "
-				     "peak is computed against the host's stored peak, which may have "
-				     "been measured on a busy machine.");
+		*note =
+		    bb_xasprintf("This run was made before the peak was measured per run: %% of "
+		                 "peak is computed against the host's stored peak, which may have "
+		                 "been measured on a busy machine.");
 	}
 	bb_json_free(opts);
 	return n;
 }
 
-int bb_report_page_write(const bb_db_report_run *run, const bb_cmp_report *cmp,
-			 bb_output *out, const char *gpdir, int progress,
-			 bb_html_result *res, size_t *bytes, int *built, char *err, size_t errlen)
+int bb_report_page_write(const bb_db_report_run *run, const bb_cmp_report *cmp, bb_output *out,
+                         const char *gpdir, int progress, bb_html_result *res, size_t *bytes,
+                         int *built, char *err, size_t errlen)
 {
 	const char *gnuplot = getenv("BLASBENCH_GNUPLOT");
 	char generator[64], *peak_note = NULL;
@@ -135,9 +140,10 @@ char *bb_report_default_path(const char *db_path, long long run_id)
 	int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
 	int dir = slash ? (int)(slash - db_path) + 1 : 0;
 	for (int i = 1;; i++) {
-		char *p = i == 1 ? bb_xasprintf("%.*s%.*s-run%lld.html", dir, db_path, stem, base, run_id)
-				 : bb_xasprintf("%.*s%.*s-run%lld-%d.html", dir, db_path, stem, base,
-						run_id, i);
+		char *p =
+		    i == 1 ? bb_xasprintf("%.*s%.*s-run%lld.html", dir, db_path, stem, base, run_id)
+		           : bb_xasprintf("%.*s%.*s-run%lld-%d.html", dir, db_path, stem, base,
+		                          run_id, i);
 		if (access(p, F_OK) != 0)
 			return p; /* never over a file the user has */
 		free(p);

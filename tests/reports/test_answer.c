@@ -18,7 +18,7 @@ static const char *family(const char *routine)
 }
 
 static bb_db_report_cell cell(size_t backend, const char *key, const char *routine, int threads,
-			      const char *status, double gflops, const char *error)
+                              const char *status, double gflops, const char *error)
 {
 	bb_db_report_cell c = {0};
 	c.backend = backend;
@@ -44,22 +44,29 @@ static const bb_answer_note *note(const bb_answer *a, const char *kind, const ch
 int main(void)
 {
 	const char *g = "dgemm:m=512,n=512,k=512,ta=N,tb=N", *d = "ddot:n=1000",
-		   *lu = "dgetrf:m=256,n=256", *ch = "dpotrf:n=256,uplo=U";
+	           *lu = "dgetrf:m=256,n=256", *ch = "dpotrf:n=256,uplo=U";
 	bb_db_report_backend backends[2] = {
-	    {1, "ob", "openblas", "{\"lapack_blas\":\"/x/libopenblasp.so\",\"lapack_version\":\"3.11.0\"}"},
+	    {1, "ob", "openblas",
+	     "{\"lapack_blas\":\"/x/libopenblasp.so\",\"lapack_version\":\"3.11.0\"}"},
 	    {2, "bl", "blis+lapack=none", "{}"},
 	};
 	bb_db_report_cell cells[] = {
-	    cell(0, g, "dgemm", 1, "ok", 50, NULL), cell(0, g, "dgemm", 2, "ok", 100, NULL),
-	    cell(0, d, "ddot", 1, "ok", 10, NULL),  cell(0, lu, "dgetrf", 1, "ok", 20, NULL),
+	    cell(0, g, "dgemm", 1, "ok", 50, NULL),
+	    cell(0, g, "dgemm", 2, "ok", 100, NULL),
+	    cell(0, d, "ddot", 1, "ok", 10, NULL),
+	    cell(0, lu, "dgetrf", 1, "ok", 20, NULL),
 	    cell(0, ch, "dpotrf", 1, "crash", NAN, "worker killed by SIGSEGV"),
-	    cell(1, g, "dgemm", 1, "ok", 40, NULL), cell(1, g, "dgemm", 2, "ok", 44, NULL),
+	    cell(1, g, "dgemm", 1, "ok", 40, NULL),
+	    cell(1, g, "dgemm", 2, "ok", 44, NULL),
 	    cell(1, d, "ddot", 1, "ok", 12, NULL),
 	    cell(1, lu, "dgetrf", 1, "skipped", NAN, "backend has no dgetrf"),
 	    cell(1, ch, "dpotrf", 1, "skipped", NAN, "backend has no dpotrf"),
 	};
-	bb_db_report_run run = {.id = 7, .backends = backends, .n_backends = 2, .cells = cells,
-				.n_cells = sizeof(cells) / sizeof(cells[0])};
+	bb_db_report_run run = {.id = 7,
+	                        .backends = backends,
+	                        .n_backends = 2,
+	                        .cells = cells,
+	                        .n_cells = sizeof(cells) / sizeof(cells[0])};
 	bb_answer a;
 	bb_answer_build(&a, &run, family);
 	BB_CHECK_INT(a.n_cols, 2);
@@ -86,12 +93,15 @@ int main(void)
 	/* notes: what went wrong, with the command that repeats it; skipped cells of one
 	 * backend and kind on one line with the fix; the LAPACK used; scaling of bl's GEMM */
 	BB_CHECK(note(&a, "failed", "ob: 1 cell failed (1 crash), first dpotrf 256 t=1") != NULL);
-	BB_CHECK(note(&a, "failed", "blasbench run --backends 'openblas' --workloads "
-				    "'dpotrf:n=256,uplo=U' --threads 1") != NULL);
-	BB_CHECK(note(&a, "skipped", "bl: 2 cells skipped: the backend has no dgetrf, dpotrf; "
-				     "put a LAPACK on it") != NULL);
-	BB_CHECK(note(&a, "lapack", "ob: its own LAPACK 3.11.0; its BLAS calls reach "
-				    "libopenblasp.so") != NULL);
+	BB_CHECK(note(&a, "failed",
+	              "blasbench run --backends 'openblas' --workloads "
+	              "'dpotrf:n=256,uplo=U' --threads 1") != NULL);
+	BB_CHECK(note(&a, "skipped",
+	              "bl: 2 cells skipped: the backend has no dgetrf, dpotrf; "
+	              "put a LAPACK on it") != NULL);
+	BB_CHECK(note(&a, "lapack",
+	              "ob: its own LAPACK 3.11.0; its BLAS calls reach "
+	              "libopenblasp.so") != NULL);
 	BB_CHECK(note(&a, "skipped", "--backends 'blis+lapack=flame'") != NULL);
 	BB_CHECK(note(&a, "lapack", "bl: ") == NULL); /* no LAPACK cell measured on bl */
 	BB_CHECK(note(&a, "scaling", "bl: dgemm 512 is 1.10x as fast on 2 threads") != NULL);
