@@ -255,6 +255,51 @@ static void note_scaling(bb_answer *a)
 	}
 }
 
+static int dbl_cmp(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/* A group of workloads that runs slower on the most threads than on one (the median over its
+ * workloads of the speed ratio): more threads costing speed is worth a line of its own. */
+static void note_slower(bb_answer *a, int tmax)
+{
+	for (size_t col = 0; col < a->n_cols; col++)
+		for (int grp = 0; grp < BB_ANSWER_GROUPS; grp++) {
+			double *ratios = bb_xcalloc(a->n_rows + 1, sizeof(double));
+			size_t n = 0;
+			const bb_answer_row *worst = NULL;
+			double worst_ratio = 0;
+			for (size_t r = 0; r < a->n_rows; r++) {
+				const bb_answer_row *row = &a->rows[r];
+				if (row->group != grp || row->threads != 1 ||
+				    !is_ok(row->cells[col]))
+					continue;
+				const bb_db_report_cell *m = find_cell(a, col, row->key, tmax);
+				if (!m || !(row->cells[col]->gflops > 0))
+					continue;
+				ratios[n++] = m->gflops / row->cells[col]->gflops;
+				if (!worst || ratios[n - 1] < worst_ratio) {
+					worst = row;
+					worst_ratio = ratios[n - 1];
+				}
+			}
+			qsort(ratios, n, sizeof(double), dbl_cmp);
+			double median = n ? ratios[n / 2] : 1;
+			free(ratios);
+			if (n < 2 || median >= 0.8)
+				continue;
+			add_note(a, "scaling",
+			         bb_xasprintf(
+			             "%s: %s runs slower on %d threads than on 1 (median %.2gx "
+			             "over %zu workloads; %s: %.2gx); the run cannot tell whether "
+			             "the library or other work on the cores is the cause",
+			             alias_of(a, col), bb_answer_group_names[grp], tmax, median, n,
+			             worst->label, worst_ratio));
+		}
+}
+
 /* Variables inherited from the environment that the libraries read (the run's options). */
 static void note_inherited(bb_answer *a)
 {
@@ -456,6 +501,12 @@ void bb_answer_build(bb_answer *a, const bb_db_report_run *run, bb_answer_family
 	note_failed(a);
 	note_peak(a);
 	note_scaling(a);
+	int tmax = 1;
+	for (size_t r = 0; r < a->n_rows; r++)
+		if (a->rows[r].threads > tmax)
+			tmax = a->rows[r].threads;
+	if (tmax > 1)
+		note_slower(a, tmax);
 	note_inherited(a);
 	note_skipped(a);
 	note_lapack(a);

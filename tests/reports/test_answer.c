@@ -69,6 +69,26 @@ int main(void)
 	                        .n_cells = sizeof(cells) / sizeof(cells[0])};
 	bb_answer a;
 	bb_answer_build(&a, &run, family);
+	/* a group slower on 2 threads than on 1: said once, with its median and worst */
+	const char *d2 = "ddot:n=99";
+	bb_db_report_cell slow[] = {
+	    cell(0, d, "ddot", 2, "ok", 2, NULL),
+	    cell(0, d2, "ddot", 1, "ok", 10, NULL),
+	    cell(0, d2, "ddot", 2, "ok", 3, NULL),
+	};
+	bb_db_report_run run2 = {
+	    .id = 8, .backends = backends, .n_backends = 1, .cells = slow, .n_cells = 3};
+	bb_db_report_cell both[4] = {cells[2], slow[0], slow[1], slow[2]};
+	run2.cells = both;
+	run2.n_cells = 4;
+	bb_answer a2;
+	bb_answer_build(&a2, &run2, family);
+	BB_CHECK(note(&a2, "scaling",
+	              "ob: BLAS-1 runs slower on 2 threads than on 1 (median 0.3x over "
+	              "2 workloads; ddot 1000: 0.2x)") != NULL);
+	for (size_t i = 0; i < a2.n_notes; i++)
+		printf("%s: %s\n", a2.notes[i].kind, a2.notes[i].text);
+	bb_answer_release(&a2);
 	BB_CHECK_INT(a.n_cols, 2);
 	BB_CHECK_INT(a.n_rows, 5); /* dgemm t=1, t=2, ddot, dgetrf, dpotrf: one row each */
 	BB_CHECK_INT(a.failed, 1);
@@ -105,7 +125,8 @@ int main(void)
 	BB_CHECK(note(&a, "skipped", "--backends 'blis+lapack=flame'") != NULL);
 	BB_CHECK(note(&a, "lapack", "bl: ") == NULL); /* no LAPACK cell measured on bl */
 	BB_CHECK(note(&a, "scaling", "bl: dgemm 512 is 1.10x as fast on 2 threads") != NULL);
-	BB_CHECK(note(&a, "scaling", "ob: ") == NULL); /* 2.00x on 2 threads scales */
+	BB_CHECK(note(&a, "scaling", "ob: ") == NULL);        /* 2.00x on 2 threads scales */
+	BB_CHECK(note(&a, "scaling", "runs slower") == NULL); /* no group slower on 2 threads */
 	for (size_t i = 0; i < a.n_notes; i++)
 		printf("%s: %s\n", a.notes[i].kind, a.notes[i].text);
 	/* the table fits 100 columns */
