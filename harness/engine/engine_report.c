@@ -120,7 +120,7 @@ void bb_engine_progress(size_t done, size_t total, double elapsed, const char *b
 	hms(elapsed, el, sizeof(el));
 	hms(done ? elapsed / (double)done * (double)(total - done) : 0, left, sizeof(left));
 	int pct = total ? (int)(100.0 * (double)done / (double)total) : 100;
-	snprintf(line, sizeof(line), "[%zu/%zu %d%%] %s elapsed, ~%s left, %d failed | %s %s %s: %s",
+	snprintf(line, sizeof(line), "[%zu/%zu] %d%%, %s elapsed, ~%s left, %d failed | %s %s %s: %s",
 		 done, total, pct, el, left, failures, backend, workload, cell, what);
 	if (tty) {
 		int w = term_width() - 1;
