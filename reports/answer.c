@@ -334,7 +334,7 @@ static void note_skipped(bb_answer *a)
 {
 	for (size_t col = 0; col < a->n_cols; col++) {
 		bb_strbuf missing = BB_STRBUF_INIT;
-		int n_missing = 0, lapack_missing = 0;
+		int n_missing = 0, lapack_missing = 0, blas_missing = 0;
 		char **reasons = NULL;
 		int *counts = NULL;
 		size_t n_reasons = 0;
@@ -346,6 +346,7 @@ static void note_skipped(bb_answer *a)
 			if (!strncmp(why, "backend has no ", 15)) {
 				n_missing++;
 				lapack_missing |= a->rows[r].group == BB_ANSWER_LAPACK;
+				blas_missing |= a->rows[r].group != BB_ANSWER_LAPACK;
 				char word[72];
 				snprintf(word, sizeof(word), "%s,", why + 15);
 				char hay[4096];
@@ -367,7 +368,9 @@ static void note_skipped(bb_answer *a)
 			counts[i]++;
 		}
 		const char *alias = alias_of(a, col);
-		if (n_missing && lapack_missing) {
+		/* a LAPACK can be put on a BLAS that has every BLAS routine asked for (not on
+		 * blasbench's own kernels, which are GEMM only) */
+		if (n_missing && lapack_missing && !blas_missing) {
 			/* the same spec with a LAPACK put on it */
 			const char *spec = a->run->backends[a->col_backend[col]].spec;
 			const char *none = spec ? strstr(spec, "+lapack=none") : NULL;
