@@ -90,8 +90,13 @@ typedef struct bb_backend {
 	/* what was dlopen'ed, in order: preloads (global), then the backend's own files */
 	char *files[BB_MAX_HANDLES];
 	void *handles[BB_MAX_HANDLES];
-	int own[BB_MAX_HANDLES]; /* 1: the backend's file; 0: a preloaded dependency */
+	int own[BB_MAX_HANDLES]; /* 1: the backend's file; 0: a preloaded dependency; -1: loaded
+				  * only to satisfy a name another file needs, never searched */
 	size_t n_files;
+	/* a LAPACK layered on the BLAS (spec +lapack=, or the catalog's partner): its index in
+	 * files[] (-1 none) and what it is ("flame", a path); LAPACK routines come from it first */
+	int lapack_file;
+	char *lapack_layer;
 
 	bb_slot slots[BB_ROUTINE_COUNT];
 
@@ -177,6 +182,9 @@ int bb_backend_get_threads(bb_backend *b);
 
 /* Look up `base` + the probed suffix in the backend's files (own files first). */
 void *bb_backend_sym(const bb_backend *b, const char *base);
+/* The LAPACK layered on a catalog BLAS entry e for spec: the spec's +lapack=, else e's partner;
+ * NULL for none (also for "none"). */
+const char *bb_backend_lapack_layer(const bb_backend_spec *spec, const bb_catalog_entry *e);
 /* Look up an exact symbol name in the backend's files, own files first; NULL if absent. */
 void *bb_backend_sym_exact(const bb_backend *b, const char *name);
 /* A vendor entry point ("openblas_get_config") under its plain name or renamed with the probed

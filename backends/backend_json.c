@@ -148,6 +148,9 @@ void bb_backend_to_json(const bb_backend *b, bb_json_writer *w)
 	bb_jw_kv_string(w, "omp_runtime", b->omp_runtime);
 	bb_jw_kv_string(w, "fortran_runtime", b->fortran_runtime);
 	bb_jw_kv_string(w, "lapack_blas", b->lapack_blas);
+	/* a LAPACK layered on the BLAS: what was asked for and the file it came from */
+	bb_jw_kv_string(w, "lapack_layer", b->lapack_layer);
+	bb_jw_kv_string(w, "lapack_file", b->lapack_file >= 0 ? b->files[b->lapack_file] : NULL);
 
 	bb_jw_key(w, "files");
 	bb_jw_array_begin(w);

@@ -20,56 +20,60 @@
 /* clang-format off */
 static const bb_catalog_entry catalog[] = {
 	{"openblas", "OpenBLAS, pthreads build", "libopenblas0-pthread",
-	 {"openblas-pthread/libopenblas.so.0"}, {0}, BB_CAT_DEFAULT},
+	 {"openblas-pthread/libopenblas.so.0"}, {0}, BB_CAT_DEFAULT, NULL},
 	{"openblas-pthread", "OpenBLAS, pthreads build", "libopenblas0-pthread",
-	 {"openblas-pthread/libopenblas.so.0"}, {0}, 0},
+	 {"openblas-pthread/libopenblas.so.0"}, {0}, 0, NULL},
 	{"openblas-openmp", "OpenBLAS, OpenMP build (libgomp)", "libopenblas0-openmp",
-	 {"openblas-openmp/libopenblas.so.0"}, {0}, 0},
+	 {"openblas-openmp/libopenblas.so.0"}, {0}, 0, NULL},
 	{"openblas-serial", "OpenBLAS, single-threaded build", "libopenblas0-serial",
-	 {"openblas-serial/libopenblas.so.0"}, {0}, 0},
+	 {"openblas-serial/libopenblas.so.0"}, {0}, 0, NULL},
 	{"openblas64", "OpenBLAS ILP64 (64-bit integers, unsuffixed names), pthreads",
-	 "libopenblas64-0-pthread", {"openblas64-pthread/libopenblas64.so.0"}, {0}, 0},
-	{"blis", "BLIS, pthreads build (BLAS only)", "libblis4-pthread",
-	 {"blis-pthread/libblis.so.4"}, {0}, BB_CAT_DEFAULT},
-	{"blis-pthread", "BLIS, pthreads build (BLAS only)", "libblis4-pthread",
-	 {"blis-pthread/libblis.so.4"}, {0}, 0},
-	{"blis-openmp", "BLIS, OpenMP build (BLAS only)", "libblis4-openmp",
-	 {"blis-openmp/libblis.so.4"}, {0}, 0},
-	{"blis-serial", "BLIS, single-threaded build (BLAS only)", "libblis4-serial",
-	 {"blis-serial/libblis.so.4"}, {0}, 0},
+	 "libopenblas64-0-pthread", {"openblas64-pthread/libopenblas64.so.0"}, {0}, 0, NULL},
+	/* BLIS ships no LAPACK: libflame is put on it (backends/load.c), unless +lapack=none.
+	 * Debian's libflame.so.1 leaves 138 BLAS symbols undefined, every one exported by
+	 * libblis.so.4, and needs no BLIS-internal symbol. */
+	{"blis", "BLIS, pthreads build (+ libflame's LAPACK)", "libblis4-pthread",
+	 {"blis-pthread/libblis.so.4"}, {0}, BB_CAT_DEFAULT, "flame"},
+	{"blis-pthread", "BLIS, pthreads build (+ libflame's LAPACK)", "libblis4-pthread",
+	 {"blis-pthread/libblis.so.4"}, {0}, 0, "flame"},
+	{"blis-openmp", "BLIS, OpenMP build (+ libflame's LAPACK)", "libblis4-openmp",
+	 {"blis-openmp/libblis.so.4"}, {0}, 0, "flame"},
+	{"blis-serial", "BLIS, single-threaded build (+ libflame's LAPACK)", "libblis4-serial",
+	 {"blis-serial/libblis.so.4"}, {0}, 0, "flame"},
 	/* Debian's libflame.so.1 declares no dependency on libm nor on any BLAS: both are loaded
 	 * with global visibility first, inside this backend's own worker. */
 	{"flame", "libflame LAPACK over BLIS (pthreads)", "libflame1",
-	 {"libflame.so.1"}, {"libm.so.6", "blis-pthread/libblis.so.4"}, BB_CAT_DEFAULT},
+	 {"libflame.so.1"}, {"libm.so.6", "blis-pthread/libblis.so.4"},
+	 BB_CAT_DEFAULT | BB_CAT_LAPACK_ONLY, NULL},
 	/* Each liblapack.so.3 below links "libblas.so.3"; loading the BLAS first makes that name
 	 * resolve to it.  Which BLAS LAPACK really bound to is probed, not assumed. */
 	{"atlas", "ATLAS BLAS + its LAPACK", "libatlas3-base",
-	 {"atlas/libblas.so.3", "atlas/liblapack.so.3"}, {0}, BB_CAT_DEFAULT},
+	 {"atlas/libblas.so.3", "atlas/liblapack.so.3"}, {0}, BB_CAT_DEFAULT, NULL},
 	{"netlib", "reference BLAS + LAPACK (Netlib)", "libblas3 liblapack3",
-	 {"blas/libblas.so.3", "lapack/liblapack.so.3"}, {0}, BB_CAT_DEFAULT},
+	 {"blas/libblas.so.3", "lapack/liblapack.so.3"}, {0}, BB_CAT_DEFAULT, NULL},
 	{"system", "whatever libblas.so.3 / liblapack.so.3 resolve to (alternatives)",
-	 "libblas3 liblapack3", {"libblas.so.3", "liblapack.so.3"}, {0}, BB_CAT_BY_SONAME},
+	 "libblas3 liblapack3", {"libblas.so.3", "liblapack.so.3"}, {0}, BB_CAT_BY_SONAME, NULL},
 	/* Wheels, found in the Python environment (backends/pyenv.h) or by path.  numpy and scipy
 	 * vendor OpenBLAS under a hashed file name; the scipy-openblas wheels are what they build
 	 * against.  All four name their symbols scipy_dgemm_ (and scipy_dgemm_64_ for ILP64). */
 	{"scipy-openblas32", "OpenBLAS from the scipy-openblas32 wheel (LP64, scipy_ prefix)",
-	 "scipy-openblas32", {"scipy_openblas32/lib/libscipy_openblas.so"}, {0}, BB_CAT_WHEEL},
+	 "scipy-openblas32", {"scipy_openblas32/lib/libscipy_openblas.so"}, {0}, BB_CAT_WHEEL, NULL},
 	{"scipy-openblas64", "OpenBLAS from the scipy-openblas64 wheel (ILP64, _64_ suffix)",
-	 "scipy-openblas64", {"scipy_openblas64/lib/libscipy_openblas64_.so"}, {0}, BB_CAT_WHEEL},
+	 "scipy-openblas64", {"scipy_openblas64/lib/libscipy_openblas64_.so"}, {0}, BB_CAT_WHEEL, NULL},
 	{"numpy-vendored", "the OpenBLAS numpy's wheel vendors (numpy.libs/, ILP64)", "numpy",
-	 {"numpy.libs/libscipy_openblas64_-*.so"}, {0}, BB_CAT_WHEEL},
+	 {"numpy.libs/libscipy_openblas64_-*.so"}, {0}, BB_CAT_WHEEL, NULL},
 	{"scipy-vendored", "the OpenBLAS scipy's wheel vendors (scipy.libs/, LP64)", "scipy",
-	 {"scipy.libs/libscipy_openblas-*.so"}, {0}, BB_CAT_WHEEL},
+	 {"scipy.libs/libscipy_openblas-*.so"}, {0}, BB_CAT_WHEEL, NULL},
 	/* the system's libmkl_rt.so, or the mkl wheel's libmkl_rt.so.N in the environment's lib/ */
 	{"mkl", "Intel oneMKL single dynamic library (libmkl_rt)", "mkl",
-	 {"libmkl_rt.so*"}, {0}, BB_CAT_DEFAULT | BB_CAT_WHEEL},
+	 {"libmkl_rt.so*"}, {0}, BB_CAT_DEFAULT | BB_CAT_WHEEL, NULL},
 	/* the same library's ILP64 entry points (dgemm_64), next to its LP64 ones */
 	{"mkl64", "oneMKL's ILP64 entry points (dgemm_64) of the same libmkl_rt", "mkl",
-	 {"libmkl_rt.so*"}, {0}, BB_CAT_WHEEL | BB_CAT_SUFFIX_64},
+	 {"libmkl_rt.so*"}, {0}, BB_CAT_WHEEL | BB_CAT_SUFFIX_64, NULL},
 	{"ref", "blasbench's reference kernels (plain C)", "blasbench",
-	 {0}, {0}, BB_CAT_BUILTIN},
+	 {0}, {0}, BB_CAT_BUILTIN, NULL},
 	{"opt", "blasbench's optimized GEMM (packing, cache blocking, SIMD micro-kernels)",
-	 "blasbench", {0}, {0}, BB_CAT_BUILTIN},
+	 "blasbench", {0}, {0}, BB_CAT_BUILTIN, NULL},
 };
 /* clang-format on */
 
@@ -204,6 +208,26 @@ const char *bb_catalog_default_names(void)
 	if (!names[0])
 		for (size_t i = 0; i < CATALOG_SIZE; i++)
 			if (catalog[i].flags & BB_CAT_DEFAULT)
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+					 names[0] ? ", " : "", catalog[i].name);
+	return names;
+}
+
+const char *bb_catalog_lapack_file(const bb_catalog_entry *e)
+{
+	if (!e || (e->flags & BB_CAT_BUILTIN))
+		return NULL;
+	if (e->flags & BB_CAT_LAPACK_ONLY)
+		return e->files[0];
+	return e->files[1];
+}
+
+const char *bb_catalog_lapack_names(void)
+{
+	static char names[256];
+	if (!names[0])
+		for (size_t i = 0; i < CATALOG_SIZE; i++)
+			if (bb_catalog_lapack_file(&catalog[i]))
 				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 					 names[0] ? ", " : "", catalog[i].name);
 	return names;

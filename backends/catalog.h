@@ -14,6 +14,8 @@
 #define BB_CAT_DEFAULT 0x4u   /* one stack per family: measured when no --backends is given */
 #define BB_CAT_WHEEL 0x8u     /* from Python's package index: `package` is a pip package */
 #define BB_CAT_SUFFIX_64 0x10u /* the _64-suffixed entry points of a library that has both (MKL) */
+#define BB_CAT_LAPACK_ONLY 0x20u /* a LAPACK needing a BLAS below it (libflame): its preload
+				  * with a '/' is its default BLAS, left out when layered */
 
 /* The two stacks the first command a user types names (`suite --backends openblas,blis`, the
  * README's main job; scripts/run-main.sh passes the same, tests/harness/test_readme.sh checks). */
@@ -26,6 +28,7 @@ typedef struct bb_catalog_entry {
 	const char *files[3];   /* BLAS (or the whole library) first, then LAPACK */
 	const char *preload[3]; /* loaded with global visibility first: undeclared dependencies */
 	unsigned flags;
+	const char *lapack; /* the LAPACK layered on this BLAS by default (blis -> "flame"), or NULL */
 } bb_catalog_entry;
 
 size_t bb_catalog_count(void);
@@ -46,6 +49,13 @@ const char *bb_catalog_source(const bb_catalog_entry *e);
 /* Search $BLASBENCH_LIBPATH, the Python environment (pyenv.h), then the fixed directories for
  * file (a relative name, glob characters allowed).  Returns a malloc'd path, or NULL. */
 char *bb_libpath_search(const char *file);
+
+/* The LAPACK file of an entry that can be layered on another BLAS (`+lapack=NAME`): its
+ * second file (netlib, atlas, system), or the only one of a LAPACK_ONLY entry (flame); NULL
+ * when the entry's LAPACK is inside its BLAS (openblas) or it has none. */
+const char *bb_catalog_lapack_file(const bb_catalog_entry *e);
+/* The names bb_catalog_lapack_file() accepts, for errors and help: "flame, atlas, ...". */
+const char *bb_catalog_lapack_names(void);
 
 /* The BB_CAT_DEFAULT names in catalog order, for help: "openblas, blis, flame, ...". */
 const char *bb_catalog_default_names(void);

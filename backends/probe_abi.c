@@ -119,7 +119,12 @@ static void fill_slots(bb_backend *b)
 	for (int r = 0; r < BB_ROUTINE_COUNT; r++) {
 		char name[64];
 		snprintf(name, sizeof(name), "%.15s%.20s%.7s", b->prefix, bb_routines[r].name, b->suffix);
-		void *p = bb_backend_sym_exact(b, name);
+		/* a layered LAPACK's routines come from it, not from a BLAS that has its own */
+		void *p = NULL;
+		if (b->lapack_file >= 0 && bb_routines[r].layer == BB_LAYER_LAPACK)
+			p = dlsym(b->handles[b->lapack_file], name);
+		if (!p)
+			p = bb_backend_sym_exact(b, name);
 		if (!p)
 			continue;
 		b->slots[r].fn = (bb_fn)p;

@@ -67,6 +67,7 @@ void bb_spec_release(bb_backend_spec *s)
 	free(s->alias);
 	free(s->name);
 	free(s->path);
+	free(s->lapack);
 	for (size_t i = 0; i < s->n_env; i++) {
 		free(s->env[i].name);
 		free(s->env[i].value);
@@ -81,6 +82,7 @@ void bb_spec_copy(bb_backend_spec *dst, const bb_backend_spec *src)
 	dst->alias = bb_xstrdup(src->alias);
 	dst->name = bb_xstrdup(src->name);
 	dst->path = bb_xstrdup(src->path);
+	dst->lapack = bb_xstrdup(src->lapack);
 	dst->n_env = src->n_env;
 	dst->env = bb_xcalloc(src->n_env, sizeof(bb_env_var));
 	for (size_t i = 0; i < src->n_env; i++) {
@@ -93,6 +95,34 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *a, const 
 {
 	snprintf(err, errlen, fmt, a, b);
 	return -1;
+}
+
+/* +lapack=L of spec text: "none", a path, or a catalog entry with a LAPACK that can be put
+ * on another BLAS; and s must name a BLAS to put it on (not a LAPACK-only entry). */
+static int lapack_check(const bb_backend_spec *s, const char *lapack, const char *text, char *err,
+			size_t errlen)
+{
+	const bb_catalog_entry *under = s->name ? bb_catalog_find(s->name) : NULL;
+	if (under && (under->flags & (BB_CAT_LAPACK_ONLY | BB_CAT_BUILTIN))) {
+		snprintf(err, errlen, "backend spec '%s': '%s' %s; put a LAPACK on a BLAS (blis+lapack=flame)",
+			 text, s->name, (under->flags & BB_CAT_BUILTIN) ? "is built in and takes no LAPACK"
+									: "is a LAPACK itself");
+		return -1;
+	}
+	if (!*lapack) {
+		snprintf(err, errlen, "backend spec '%s': +lapack= needs a LAPACK (%s, a path or none)",
+			 text, bb_catalog_lapack_names());
+		return -1;
+	}
+	if (!strcmp(lapack, "none") || strchr(lapack, '/'))
+		return 0;
+	const bb_catalog_entry *e = bb_catalog_find(lapack);
+	if (!e || !bb_catalog_lapack_file(e)) {
+		snprintf(err, errlen, "backend spec '%s': '%s' is no LAPACK that can be put on a BLAS "
+			 "(%s, a path or none)", text, lapack, bb_catalog_lapack_names());
+		return -1;
+	}
+	return 0;
 }
 
 int bb_spec_parse(const char *text, bb_backend_spec *out, char *err, size_t errlen)
@@ -153,6 +183,18 @@ int bb_spec_parse(const char *text, bb_backend_spec *out, char *err, size_t errl
 		const char *next = eq + 1;
 		while (*next && !(*next == '+' && is_var_start(next + 1)))
 			next++;
+		if ((size_t)(eq - p) == 6 && !strncmp(p, "lapack", 6)) {
+			char *lapack = bb_xasprintf("%.*s", (int)(next - eq - 1), eq + 1);
+			int rc = lapack_check(&s, lapack, text, err, errlen);
+			free(s.lapack);
+			s.lapack = lapack;
+			if (rc) {
+				bb_spec_release(&s);
+				return -1;
+			}
+			p = next;
+			continue;
+		}
 		s.env = bb_xrealloc(s.env, (s.n_env + 1) * sizeof(bb_env_var));
 		s.env[s.n_env].name = bb_xasprintf("%.*s", (int)(eq - p), p);
 		s.env[s.n_env].value = bb_xasprintf("%.*s", (int)(next - eq - 1), eq + 1);

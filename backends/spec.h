@@ -2,6 +2,9 @@
  * Backend specs as users write them: `[alias=]name-or-path[+VAR=VALUE...]`, several separated
  * by commas in --backends.  A name is a catalog entry ("openblas"); anything with a '/' is a
  * path to a shared library.  VAR=VALUE pairs are set in the worker before the library loads.
+ * `+lapack=L` (lower case: not a variable) puts a LAPACK on the spec's BLAS: L is a catalog
+ * name that provides a LAPACK (flame, netlib, ...), a path, or `none` (the BLAS alone, even
+ * where the catalog names a default partner: blis -> flame).  backends/load.c loads it.
  */
 #ifndef BB_BACKENDS_SPEC_H
 #define BB_BACKENDS_SPEC_H
@@ -22,6 +25,7 @@ typedef struct bb_backend_spec {
 	char *alias; /* the name results are filed under: given, or the spec without "alias=" */
 	char *name;  /* catalog name, NULL for a path */
 	char *path;  /* the library path, NULL for a catalog name */
+	char *lapack; /* +lapack=: a catalog name, a path or "none"; NULL: the catalog's partner */
 	bb_env_var *env;
 	size_t n_env;
 } bb_backend_spec;

@@ -100,7 +100,9 @@ static void probe_lapack_blas(bb_backend *b, loaded *objs, size_t n)
 	snprintf(getrf, sizeof(getrf), "%sdgetrf%s", b->prefix, b->suffix);
 	snprintf(gemm, sizeof(gemm), "%sdgemm%s", b->prefix, b->suffix);
 	/* the loaded object that defines dgetrf is "the LAPACK" */
-	char *lapack_file = file_of_address(bb_backend_sym_exact(b, getrf));
+	char *lapack_file = file_of_address(b->slots[BB_R_dgetrf].supported
+						    ? (const void *)b->slots[BB_R_dgetrf].fn
+						    : bb_backend_sym_exact(b, getrf));
 	loaded *lapack = lapack_file ? find_path(objs, n, lapack_file) : NULL;
 	free(lapack_file);
 	if (!lapack || !lapack->elf_ok)

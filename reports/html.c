@@ -159,7 +159,20 @@ static const char style[] =
     ".bad{background:#fdecea;border-left:4px solid #b3261e;padding:.5em 1em}\n"
     "figure.chart{margin:1em 0}figure.chart svg{max-width:100%;height:auto;display:block}\n"
     "figcaption{font-size:.85em;color:#555}.stack{margin-bottom:1.5em}\n"
-    "nav a{margin-right:1em}footer{margin-top:3em;color:#777;font-size:.85em}\n";
+    "nav a{margin-right:1em}footer{margin-top:3em;color:#777;font-size:.85em}\n"
+    /* the first screen: the answer beside the charts, each scrolling in its own box */
+    "body{max-width:none}.first{display:grid;grid-template-columns:minmax(0,1.2fr) "
+    "minmax(0,1fr);gap:1.5em;align-items:start}\n"
+    ".first h2{margin-top:.3em}.answer-box,.charts-box{max-height:calc(100vh - 14em);"
+    "overflow:auto}\n#answer-table{margin:0}#answer-table thead th{position:sticky;top:0}\n"
+    "#answer-table thead tr:nth-child(2) th{top:1.45em}#answer-table th.backend{text-align:center}\n"
+    "#answer-table tr.group th{background:#e8eef7;text-align:left}\n"
+    "#answer-table td.best{background:#e6f4ea;color:#1e7b34;font-weight:bold}\n"
+    "#answer-table{font-size:.8em}#answer-table td,#answer-table th{padding:.1em .4em;"
+    "white-space:nowrap}\n#answer-table td.st-other{color:#b3261e}ul.attention{margin:.3em 0 .6em;padding-left:1.2em;"
+    "font-size:.85em}\nul.attention li{margin:.1em 0}.legend{font-size:.8em;color:#555}\n"
+    "header h1{display:inline-block;margin:.2em 1em .2em 0}header p.run{display:inline;"
+    "color:#555}\n@media (max-width:900px){.first{grid-template-columns:1fr}}\n";
 
 static void page_begin(bb_strbuf *out, const bb_db_report_run *run)
 {
@@ -180,7 +193,20 @@ static void page_begin(bb_strbuf *out, const bb_db_report_run *run)
 		bb_html_escape(out, run->label);
 		bb_strbuf_adds(out, "</span>");
 	}
-	bb_strbuf_adds(out, "</h1>\n<table class=\"kv\" id=\"run\"><tbody>\n");
+	bb_strbuf_adds(out, "</h1>\n<p class=\"run\">");
+	bb_html_escape(out, run->kind);
+	bb_strbuf_adds(out, ", ");
+	bb_html_escape(out, run->status);
+	bb_strbuf_adds(out, ", started ");
+	bb_html_escape(out, run->started);
+	bb_strbuf_adds(out, " &middot; <a href=\"#run\">how it was run</a></p>\n</header>\n");
+}
+
+/* The run record (command, times, database), at the end of the page. */
+static void run_section(bb_strbuf *out, const bb_db_report_run *run)
+{
+	bb_strbuf_adds(out, "<section id=\"run-record\">\n<h2>Run</h2>\n"
+			    "<table class=\"kv\" id=\"run\"><tbody>\n");
 	const char *rows[][2] = {
 	    {"kind", run->kind},         {"status", run->status},  {"started", run->started},
 	    {"finished", run->finished}, {"command", run->command}, {"blasbench", run->version},
@@ -193,13 +219,14 @@ static void page_begin(bb_strbuf *out, const bb_db_report_run *run)
 		bb_html_td(out, i == 4 || i == 6 ? "mono" : NULL, rows[i][1]);
 		bb_strbuf_adds(out, "</tr>\n");
 	}
-	bb_strbuf_adds(out, "</tbody></table>\n</header>\n");
+	bb_strbuf_adds(out, "</tbody></table>\n</section>\n");
 }
 
 static void nav(bb_strbuf *out, const bb_html_input *in)
 {
-	bb_strbuf_adds(out, "<nav><a href=\"#summary\">Summary</a><a href=\"#host\">Host</a>"
-			    "<a href=\"#stacks\">Backends</a><a href=\"#charts\">Charts</a>");
+	bb_strbuf_adds(out, "<nav><a href=\"#answer\">Answer</a><a href=\"#charts\">Charts</a>"
+			    "<a href=\"#summary\">Summary</a><a href=\"#host\">Host</a>"
+			    "<a href=\"#stacks\">Backends</a>");
 	if (in->run->kind && !strcmp(in->run->kind, "diagnose"))
 		bb_strbuf_adds(out, "<a href=\"#scenarios\">Scenarios</a>");
 	if (in->run->n_hosts > 1)
@@ -329,7 +356,7 @@ static int draw_charts(const bb_html_input *in, bb_gp_chart **charts, size_t n, 
 static void charts_section(bb_strbuf *out, const bb_html_input *in, bb_gp_chart **charts,
 			   const drawn *d, size_t n, const bb_html_result *res)
 {
-	bb_strbuf_adds(out, "<section id=\"charts\">\n<h2>Charts</h2>\n");
+	bb_strbuf_adds(out, "<section id=\"charts\">\n<h2>Charts</h2>\n<div class=\"charts-box\">\n");
 	if (!n)
 		bb_strbuf_adds(out, "<p>No charts: the run has no series to plot (a chart needs "
 				    "one routine at several sizes or thread counts, scenario "
@@ -369,7 +396,7 @@ static void charts_section(bb_strbuf *out, const bb_html_input *in, bb_gp_chart 
 		}
 		bb_strbuf_adds(out, "</figcaption>\n</figure>\n");
 	}
-	bb_strbuf_adds(out, "</section>\n");
+	bb_strbuf_adds(out, "</div>\n</section>\n");
 }
 
 int bb_html_report(const bb_html_input *in, bb_strbuf *out, bb_html_result *res, char *err,
@@ -387,16 +414,21 @@ int bb_html_report(const bb_html_input *in, bb_strbuf *out, bb_html_result *res,
 
 	page_begin(out, in->run);
 	nav(out, in);
+	/* the first screen: the answer beside the charts */
+	bb_strbuf_adds(out, "<div class=\"first\">\n");
+	bb_html_answer_section(out, in);
+	charts_section(out, in, charts, d, n, res);
+	bb_strbuf_adds(out, "</div>\n");
 	summary(out, in->run);
 	bb_html_host_section(out, in);
 	bb_html_hosts_section(out, in->run);
 	bb_html_stacks_section(out, in->run);
-	charts_section(out, in, charts, d, n, res);
 	if (in->run->kind && !strcmp(in->run->kind, "diagnose"))
 		bb_html_scenarios_section(out, in->run);
 	if (in->cmp)
 		bb_html_compare_section(out, in->cmp);
 	res->cells = bb_html_cells_section(out, in->run, &res->failures);
+	run_section(out, in->run);
 	bb_strbuf_adds(out, "<footer>Written by ");
 	bb_html_escape(out, in->generator ? in->generator : "blasbench");
 	bb_strbuf_adds(out, ". Self-contained: no scripts, nothing loaded from the network."

@@ -17,6 +17,7 @@
 
 #include "common/strbuf.h"
 #include "db/report_query.h"
+#include "reports/answer.h"
 #include "reports/compare.h"
 
 /* ---- escaping -------------------------------------------------------------------------- */
@@ -53,6 +54,8 @@ typedef struct bb_html_input {
 	                                   a temporary directory, removed afterwards */
 	int progress;                   /* say on stderr when drawing takes over a second */
 	const char *generator;          /* "blasbench 0.1.0", shown at the bottom */
+	bb_answer_family_fn family;     /* groups the answer table's rows (BLAS-1/2/3, LAPACK);
+	                                   NULL: one group */
 } bb_html_input;
 
 typedef struct bb_html_result {

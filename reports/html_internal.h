@@ -32,6 +32,8 @@ void bb_html_time(double s, char *buf, size_t len);
 void bb_html_table_begin(bb_strbuf *out, const char *id, const char *const *header);
 void bb_html_td(bb_strbuf *out, const char *cls, const char *text);
 
+/* The answer: attention notes and the side-by-side table (html_answer.c). */
+void bb_html_answer_section(bb_strbuf *out, const bb_html_input *in);
 /* Sections, each one <section> with an id (html_sections.c). */
 void bb_html_host_section(bb_strbuf *out, const bb_html_input *in);
 /* Every host of a database holding several, by host class (reports/html_hosts.c). */

@@ -82,6 +82,18 @@ static void print_table(listed *items, size_t n)
 			snprintf(complex_ret, sizeof(complex_ret), "%.*s", (int)strcspn(cret, " "), cret);
 		const char *lapack = bb_json_str(bb_json_get(r, "lapack_blas"), NULL);
 		int has_lapack = bb_json_bool(bb_json_get(abi, "lapack"), 0);
+		/* a layered LAPACK: "flame -> blis-pthread/libblis.so.4" (the layer, then the BLAS
+		 * its calls were bound to) */
+		const char *layer = bb_json_str(bb_json_get(r, "lapack_layer"), NULL);
+		char layered[600];
+		if (has_lapack && layer) {
+			snprintf(layered, sizeof(layered), "%s -> %s",
+				 strchr(layer, '/') ? short_path(layer) : layer,
+				 lapack ? short_path(lapack) : "?");
+			lapack = layered;
+		} else if (has_lapack) {
+			lapack = lapack ? short_path(lapack) : NULL;
+		}
 		bb_table_row(&t, (const char *[]){
 					 bb_json_str(bb_json_get(r, "alias"), "?"),
 					 version,
@@ -91,7 +103,7 @@ static void print_table(listed *items, size_t n)
 					 cret ? complex_ret : NULL,
 					 bb_json_str(bb_json_get(r, "omp_runtime"), NULL),
 					 threads,
-					 has_lapack ? short_path(lapack) : "no LAPACK",
+					 has_lapack ? lapack : "no LAPACK",
 				 });
 	}
 	bb_table_print(&t, stdout);
@@ -251,7 +263,9 @@ const bb_command bb_cmd_list = {
 		"Backend specs: a catalog name (openblas, openblas-openmp, openblas64, blis, flame,\n"
 		"atlas, netlib, system, mkl, ref ...), a path to a shared library, an alias\n"
 		"(new=/opt/ob/libopenblas.so) and environment set before loading\n"
-		"(skx=openblas+OPENBLAS_CORETYPE=SkylakeX).\n"
+		"(skx=openblas+OPENBLAS_CORETYPE=SkylakeX), and a LAPACK put on a chosen BLAS\n"
+		"(blis+lapack=flame, blis+lapack=netlib, blis+lapack=none; BLIS gets libflame unless\n"
+		"told otherwise): LAPACK -> BLAS then shows the layer and the BLAS its calls reach.\n"
 		"Variables inherited from the environment that a backend's libraries read are kept\n"
 		"(that is what programs get) and listed after the table; --clean-env drops them.\n"
 		"Wheels (scipy-openblas32, scipy-openblas64, numpy-vendored, scipy-vendored, mkl)\n"

@@ -24,6 +24,7 @@
 #include "harness/host/peak/peak.h"
 #include "reports/compare.h"
 #include "reports/html.h"
+#include "harness/report/report_page.h"
 
 /* compare's default threshold: a comparison in the report reads like `blasbench compare` */
 #define REPORT_CMP_THRESHOLD 0.05
@@ -54,66 +55,6 @@ static int prepare_dir(const char *dir)
 	if (access(dir, W_OK))
 		return bb_error("cannot write to directory '%s': %s", dir, strerror(errno));
 	return 0;
-}
-
-/* The measured levels of a peak, for the host section. */
-static size_t peak_levels(const bb_peak *pp, bb_html_peak_level *levels, int *threads)
-{
-	const bb_peak p = *pp;
-	size_t n = 0;
-	*threads = p.threads;
-	for (int i = 0; i < BB_ISA_COUNT; i++)
-		if (p.isa[i].measured)
-			levels[n++] = (bb_html_peak_level){bb_isa_name((bb_isa)i), p.isa[i].d.core,
-							   p.isa[i].d.all, p.isa[i].s.core,
-							   p.isa[i].s.all};
-	return n;
-}
-
-/*
- * The peak of the host section: the run's own (options_json "peak": the figure its % of peak
- * was computed against, or its disturbed measurement when there was none) with a note saying
- * which; a run from before the peak was kept per run shows the host's stored one.  *note is
- * malloc'd.
- */
-static size_t run_peak(const bb_db_report_run *run, bb_html_peak_level *levels, int *threads,
-		       char **note)
-{
-	bb_json *opts = run->options_json ? bb_json_parse(run->options_json,
-							  strlen(run->options_json), NULL, 0)
-					  : NULL;
-	bb_peak_choice c;
-	bb_peak p;
-	size_t n = 0;
-	char brief[256];
-	*threads = 0;
-	*note = NULL;
-	if (bb_peak_choice_from_json(bb_json_get(opts, "peak"), &c) == 0) {
-		const bb_peak *shown = c.source == BB_PEAK_NONE ? &c.measured : &c.used;
-		n = peak_levels(shown, levels, threads);
-		bb_peak_brief(shown, brief, sizeof(brief));
-		if (c.source == BB_PEAK_RUN)
-			*note = bb_xasprintf("%% of peak is computed against this run's own peak "
-					     "measurement, judged undisturbed: %s.", brief);
-		else if (c.source == BB_PEAK_HOST)
-			*note = bb_xasprintf("This run's peak measurement was disturbed (%s): %% of peak "
-					     "is computed against this host's best-known undisturbed "
-					     "peak%s%s: %s.", c.why, *c.used.measured_at ? " of " : "",
-					     c.used.measured_at, brief);
-		else
-			*note = bb_xasprintf("This run's peak measurement was disturbed (%s) and the "
-					     "host had no undisturbed peak on record: %% of peak is not "
-					     "given.  The disturbed measurement: %s.", c.why, brief);
-		if (c.source == BB_PEAK_NONE)
-			n = 0;
-	} else if (bb_peak_from_json(run->peak_json, &p) == 0) {
-		n = peak_levels(&p, levels, threads);
-		*note = bb_xasprintf("This run was made before the peak was measured per run: %% of "
-				     "peak is computed against the host's stored peak, which may have "
-				     "been measured on a busy machine.");
-	}
-	bb_json_free(opts);
-	return n;
 }
 
 static void print_json(const char *html, size_t bytes, const bb_db_report_run *run,
@@ -159,14 +100,11 @@ static int cmd_report(bb_opts *o)
 	const char *html = bb_opt_str(o, "html", NULL);
 	const char *gpdir = bb_opt_str(o, "gnuplot", NULL);
 	const char *base_ref = bb_opt_str(o, "compare", NULL);
-	const char *gnuplot = getenv("BLASBENCH_GNUPLOT");
-	char err[512], *path = NULL, *bpath = NULL, cand_ref[32], *peak_note = NULL;
+	char err[512], *path = NULL, *bpath = NULL, cand_ref[32];
 	const char *run_ref, *brun;
 	bb_db_report_run run = {0};
 	bb_db_cmp_run base = {0}, cand = {0};
 	bb_cmp_report cmp = {0};
-	bb_strbuf page = BB_STRBUF_INIT;
-	bb_html_peak_level levels[BB_ISA_COUNT];
 	bb_html_result res;
 	bb_output out = {0};
 	int ret = BB_EXIT_USAGE;
@@ -207,33 +145,16 @@ static int cmd_report(bb_opts *o)
 	if (gpdir && prepare_dir(gpdir))
 		goto cleanup;
 
-	char generator[64];
-	snprintf(generator, sizeof(generator), "blasbench %s", BB_VERSION);
-	bb_html_input in = {
-	    .run = &run,
-	    .peak = levels,
-	    .cmp = base_ref ? &cmp : NULL,
-	    .gnuplot = gnuplot && *gnuplot ? gnuplot : "gnuplot",
-	    .gnuplot_dir = gpdir,
-	    .progress = isatty(STDERR_FILENO),
-	    .generator = generator,
-	};
-	in.n_peak = run_peak(&run, levels, &in.peak_threads, &peak_note);
-	in.peak_note = peak_note;
-	if (bb_html_report(&in, &page, &res, err, sizeof(err))) {
+	size_t bytes = 0;
+	int built = 0;
+	if (bb_report_page_write(&run, base_ref ? &cmp : NULL, &out, gpdir, isatty(STDERR_FILENO),
+				 &res, &bytes, &built, err, sizeof(err))) {
 		bb_error("%s", err);
-		goto cleanup;
-	}
-	if (*res.charts_missing)
-		bb_warning("the report has no charts: %s", res.charts_missing);
-	ret = BB_EXIT_INTERNAL; /* the page is made: what fails from here on is the disk */
-	if (bb_output_write(&out, page.buf, page.len, err, sizeof(err)) ||
-	    bb_output_commit(&out, err, sizeof(err))) {
-		bb_error("%s", err);
+		ret = built ? BB_EXIT_INTERNAL : BB_EXIT_USAGE;
 		goto cleanup;
 	}
 	if (bb_opt_flag(o, "json"))
-		print_json(html, page.len, &run, &res, gpdir, base_ref ? &cmp : NULL);
+		print_json(html, bytes, &run, &res, gpdir, base_ref ? &cmp : NULL);
 	else
 		printf("wrote %s: run %lld, %d cell%s (%d failed), %d chart%s%s%s\n", html,
 		       (long long)run.id, res.cells, bb_plural(res.cells), res.failures, res.charts,
@@ -242,12 +163,10 @@ static int cmd_report(bb_opts *o)
 	ret = BB_EXIT_OK;
 cleanup:
 	bb_output_abort(&out);
-	bb_strbuf_release(&page);
 	bb_cmp_report_release(&cmp);
 	bb_db_cmp_run_release(&base);
 	bb_db_cmp_run_release(&cand);
 	bb_db_report_run_release(&run);
-	free(peak_note);
 	free(path);
 	free(bpath);
 	return ret;

@@ -30,6 +30,7 @@ static void suite_help_tables(FILE *out)
 
 static const bb_option suite_options[] = {
 	BB_SUITE_OPTIONS,
+	BB_SUITE_ANSWER_OPTIONS,
 	{0},
 };
 
@@ -40,7 +41,16 @@ const bb_command bb_cmd_suite = {
 	.options = suite_options,
 	.max_args = 0,
 	.summary = "run a preset matrix and record it (start here: suite --backends " BB_CAT_STARTER ")",
-	.description = "Ctrl-C stops the workers and keeps every finished cell: continue with\n"
+	.description = "At the end: what needs attention (failed cells, a backend far below the\n"
+		       "measured peak, thread counts that do not scale, inherited settings, skipped\n"
+		       "cells, which LAPACK each backend used), then one side-by-side table (a row per\n"
+		       "workload and thread count, a column per backend: GFLOP/s, % of peak, speed\n"
+		       "over the fastest), and where the database, the run, the HTML report (written\n"
+		       "next to the database unless --no-report, never over an existing file) and\n"
+		       "the compare command are.  --cells adds the per-cell table; --json is for\n"
+		       "scripts.  Progress is one line rewritten in place on a terminal, a line per\n"
+		       "backend and every few seconds in a log.\n"
+		       "Ctrl-C stops the workers and keeps every finished cell: continue with\n"
 		       "--resume RUN.",
 	.help_tables = suite_help_tables,
 };

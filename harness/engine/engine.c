@@ -316,11 +316,13 @@ static int remeasure_round(bb_engine_state *e, bb_engine_group *groups, size_t n
 
 int bb_engine_run(const bb_engine_opts *o)
 {
-	bb_engine_state e = {.o = o, .t0 = bb_now(), .tty = isatty(STDERR_FILENO)};
+	bb_engine_state e = {.o = o, .t0 = bb_now(), .tty = isatty(STDERR_FILENO),
+			     .quiet = o->json || o->quiet};
 	char err[512];
 	if (bb_db_open(o->db_path, &e.db, err, sizeof(err)))
 		return bb_input_error("%s", err); /* nothing done yet: a --db that cannot be used */
 	/* a label that cannot be the new run's is refused before the host is even looked at */
+	int quiet = o->json || o->quiet;
 	int label_rc = o->resume_run ? 0 : bb_db_label_check(e.db, o->label, err, sizeof(err));
 	if (label_rc) {
 		bb_db_close(e.db);
@@ -329,18 +331,18 @@ int bb_engine_run(const bb_engine_opts *o)
 	/* said once, before anything is measured: what the libraries will see that the user did
 	 * not write on this command line */
 	bb_worker_clean_env = o->env && o->env->clean;
-	if (o->env)
+	if (o->env && !o->quiet)
 		bb_env_plan_warn(o->env, stderr);
 	int64_t host_id = 0;
 	bb_peak_choice stored;
 	int reuse = o->resume_run && stored_peak_choice(e.db, o->resume_run, &stored);
-	if (bb_host_record_peak(e.db, o->json, reuse ? &stored : NULL, &e.peak_choice, &e.cores,
+	if (bb_host_record_peak(e.db, quiet, reuse ? &stored : NULL, &e.peak_choice, &e.cores,
 				&host_id)) {
 		bb_db_close(e.db);
 		return BB_EXIT_INTERNAL;
 	}
 	e.peak = e.peak_choice.used;
-	if (!o->json)
+	if (!quiet)
 		bb_peak_choice_print(&e.peak_choice, "", stderr);
 	char **done_keys = NULL;
 	size_t n_done = 0, n_partials = 0;
@@ -381,7 +383,7 @@ int bb_engine_run(const bb_engine_opts *o)
 	}
 	bb_engine_results_init(&e.results, e.run_id, bb_db_path(e.db), e.cores);
 	e.results.env = o->env;
-	bb_limits_header(o->specs, o->n_specs, o->json, &e.results.limits_json, &e.results.pool_flags);
+	bb_limits_header(o->specs, o->n_specs, quiet, &e.results.limits_json, &e.results.pool_flags);
 	e.results.peak = &e.peak_choice;
 
 	int64_t *backend_ids = bb_xcalloc(o->n_specs, sizeof(int64_t));
@@ -391,10 +393,10 @@ int bb_engine_run(const bb_engine_opts *o)
 	size_t to_go = 0;
 	for (size_t gi = 0; gi < n_groups; gi++)
 		to_go += groups[gi].n;
-	if (o->resume_run && !o->json && !n_partials)
+	if (o->resume_run && !quiet && !n_partials)
 		fprintf(stderr, "resuming run %lld: %zu cell%s recorded, %zu to go\n",
 			(long long)e.run_id, n_done, bb_plural((long long)n_done), to_go);
-	else if (o->resume_run && !o->json)
+	else if (o->resume_run && !quiet)
 		fprintf(stderr,
 			"resuming run %lld: %zu cell%s recorded, %zu to go, %zu of them partial (%zu "
 			"pass%s kept, %zu pass%s to measure)\n",
@@ -409,25 +411,26 @@ int bb_engine_run(const bb_engine_opts *o)
 		;
 	for (size_t gi = 0; gi < n_groups && !interrupted; gi++)
 		record_refused(&groups[gi]);
-	bb_engine_progress_done(e.tty, o->json);
+	bb_engine_progress_done(e.tty, quiet);
 
 	const char *status = interrupted ? "interrupted" : e.db_errors ? "failed" : "complete";
 	/* the cells are committed already; only the run's status is missing */
 	int status_lost = bb_db_run_set_status(e.db, e.run_id, status, err, sizeof(err)) != 0;
 	if (status_lost)
 		bb_error("%s", err);
-	int failed = bb_engine_results_print(&e.results, status, o->json);
+	int failed = o->no_cell_table && !o->json ? bb_engine_results_failed(&e.results)
+						  : bb_engine_results_print(&e.results, status, o->json);
 	size_t partial = 0;
 	for (size_t gi = 0; gi < n_groups; gi++)
 		for (size_t i = 0; i < groups[gi].n; i++)
 			partial += !groups[gi].cells[i].done && groups[gi].cells[i].passes > 0 &&
 				   !groups[gi].cells[i].recorded_ok;
-	if (interrupted && !o->json && partial)
+	if (interrupted && !quiet && partial)
 		fprintf(stderr,
 			"interrupted: %zu cell%s recorded, %zu partial (their finished passes kept); "
 			"continue with --resume %lld\n",
 			e.results.n, bb_plural((long long)e.results.n), partial, (long long)e.run_id);
-	else if (interrupted && !o->json)
+	else if (interrupted && !quiet)
 		fprintf(stderr, "interrupted: %zu cell%s recorded; continue with --resume %lld\n",
 			e.results.n, bb_plural((long long)e.results.n), (long long)e.run_id);
 

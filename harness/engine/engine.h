@@ -10,7 +10,9 @@
  * placement, where its threads land) and the time window, which one worker's samples cannot
  * see.  So each cell is measured in `passes` separate workers, spread over the run (pass 1 of
  * every cell, then pass 2 ...), its samples pooled, and its CI widened to cover every pass's
- * median.
+ * median.  A cell whose one call takes BB_ENGINE_LONG_CALL_S or more has only the first pass
+ * (its record says passes 1): repeating it would cost minutes a sub-second budget never meant
+ * (libflame on BLIS at 2 threads: seconds per dgeqrf).
  *
  * Interleaving: within each pass the thread-count x runtime blocks run in a random order, and
  * within a block the backends' workers, drawn anew for every pass (randomized multiple
@@ -56,6 +58,7 @@ typedef struct bb_engine_view {
  * ends the run). */
 typedef int (*bb_engine_judge)(void *arg, bb_engine_view *cells, size_t n, double elapsed,
 			       double pass_cost);
+#define BB_ENGINE_LONG_CALL_S 1.0 /* a call this long: one pass (see above) */
 
 typedef struct bb_engine_opts {
 	const char *db_path;
@@ -80,6 +83,8 @@ typedef struct bb_engine_opts {
 	double max_memory;        /* bytes a cell may need; above: skipped */
 	int64_t resume_run;       /* 0: a new run */
 	int json;                 /* print the results as JSON */
+	int quiet;                /* no progress and no notes on stderr (suite --quiet) */
+	int no_cell_table;        /* the caller prints the answer (suite): no per-cell table */
 	const struct bb_env_plan *env; /* inherited variables the backends read, and --clean-env;
 					* NULL: none looked at */
 } bb_engine_opts;

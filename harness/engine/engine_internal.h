@@ -51,6 +51,8 @@ typedef struct bb_engine_state {
 	int counters_noted; /* the "what is not counted" note is said once per run */
 	double t0;
 	int tty;
+	int quiet;    /* no progress, no notes (--json or --quiet) */
+	int failures; /* cells recorded neither ok nor skipped, for the progress line */
 } bb_engine_state;
 
 typedef struct bb_engine_group {

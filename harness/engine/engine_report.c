@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "common/error.h"
 #include "common/json.h"
@@ -103,26 +105,61 @@ static void hms(double s, char *buf, size_t len)
 		snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
 }
 
-void bb_engine_progress(size_t done, size_t total, double elapsed, const char *backend,
-			const char *workload, const char *cell, const char *what, int tty, int quiet)
+/* Seconds between two progress lines when stderr is no terminal (a CI log): a line per backend
+ * and then one every this many seconds, not one per cell pass. */
+#define PROGRESS_LOG_INTERVAL 5.0
+
+/* The terminal's width, for a progress line that must not wrap (a wrapped line cannot be
+ * rewritten in place); 100 when unknown. */
+static int term_width(void)
 {
+	struct winsize ws;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 100;
+}
+
+void bb_engine_progress(size_t done, size_t total, double elapsed, const char *backend,
+			const char *workload, const char *cell, const char *what, int failures,
+			int tty, int quiet)
+{
+	static double last_line = -1e9;
+	static char last_backend[128];
 	if (quiet)
 		return;
-	char el[32], left[32];
+	char el[32], left[32], line[600];
 	hms(elapsed, el, sizeof(el));
 	hms(done ? elapsed / (double)done * (double)(total - done) : 0, left, sizeof(left));
-	if (tty)
-		fprintf(stderr, "\r\033[K[%zu/%zu] %s %s %s: %s  (%s elapsed, ~%s left)", done, total, backend,
-			workload, cell, what, el, left);
-	else
-		fprintf(stderr, "[%zu/%zu] %s %s %s: %s (%s elapsed, ~%s left)\n", done, total, backend,
-			workload, cell, what, el, left);
+	int pct = total ? (int)(100.0 * (double)done / (double)total) : 100;
+	snprintf(line, sizeof(line), "[%zu/%zu] %d%%, %s elapsed, ~%s left, %d failed | %s %s %s: %s",
+		 done, total, pct, el, left, failures, backend, workload, cell, what);
+	if (tty) {
+		int w = term_width() - 1;
+		if ((int)strlen(line) > w)
+			line[w] = 0;
+		fprintf(stderr, "\r\033[K%s", line);
+		return;
+	}
+	int new_backend = strncmp(last_backend, backend, sizeof(last_backend) - 1) != 0;
+	if (!new_backend && done != total && elapsed - last_line < PROGRESS_LOG_INTERVAL)
+		return;
+	snprintf(last_backend, sizeof(last_backend), "%s", backend);
+	last_line = elapsed;
+	fprintf(stderr, "%s\n", line);
 }
 
 void bb_engine_progress_done(int tty, int quiet)
 {
 	if (tty && !quiet)
 		fprintf(stderr, "\r\033[K");
+}
+
+int bb_engine_results_failed(const bb_engine_results *r)
+{
+	int failed = 0; /* skipped cells were refused on purpose: they are listed, not failures */
+	for (size_t i = 0; i < r->n; i++)
+		failed += strcmp(r->rows[i].status, "ok") != 0 && strcmp(r->rows[i].status, "skipped") != 0;
+	return failed;
 }
 
 static void kv_num(bb_json_writer *w, const char *key, double v)
@@ -276,9 +313,7 @@ static void print_table(const bb_engine_results *r)
 
 int bb_engine_results_print(const bb_engine_results *r, const char *run_status, int json)
 {
-	int failed = 0; /* skipped cells were refused on purpose: they are listed, not failures */
-	for (size_t i = 0; i < r->n; i++)
-		failed += strcmp(r->rows[i].status, "ok") != 0 && strcmp(r->rows[i].status, "skipped") != 0;
+	int failed = bb_engine_results_failed(r);
 	if (json) {
 		print_json(r, run_status);
 		return failed;

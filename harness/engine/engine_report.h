@@ -1,6 +1,7 @@
 /*
- * What the engine shows while and after it runs: a progress line (cell i/N, elapsed,
- * estimate; rewritten in place on a terminal, one plain line per cell otherwise), and the
+ * What the engine shows while and after it runs: a progress line (passes done of all, elapsed,
+ * remaining, failures so far, the cell and its pass; rewritten in place on a terminal, cut to
+ * its width; in a log one line per backend and then every few seconds), and the
  * summary of a run as a table (failures first) or as JSON.  A thread count above the host's
  * cores is marked "4*" with a footnote; a co-loaded OpenMP runtime gets an OMP column.
  * %PEAK is "?" when the run has no peak it can trust, "112%!" with a note when a cell is above
@@ -51,9 +52,12 @@ void bb_engine_results_release(bb_engine_results *r);
  * cell's thread count and runtime ("t=4* omp=llvm (...)"), `what` is the outcome
  * ("12.3 GFLOP/s", "crash", "pass 1/3"). */
 void bb_engine_progress(size_t done, size_t total, double elapsed, const char *backend,
-			const char *workload, const char *cell, const char *what, int tty, int quiet);
+			const char *workload, const char *cell, const char *what, int failures, int tty,
+			int quiet);
 void bb_engine_progress_done(int tty, int quiet);
 
+/* The number of cells neither ok nor skipped. */
+int bb_engine_results_failed(const bb_engine_results *r);
 /* Print the summary (table on stdout, or JSON); returns the number of cells not ok. */
 int bb_engine_results_print(const bb_engine_results *r, const char *run_status, int json);
 

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/error.h"
 #include "common/json.h"
 #include "db/db.h"
 #include "harness/engine/engine.h"
 #include "harness/plan/presets.h"
+#include "harness/plan/suite_answer.h"
 
 void bb_suite_recorded_release(bb_suite_recorded *rec)
 {
@@ -203,12 +205,26 @@ int bb_suite_execute_judged(const bb_command *cmd, bb_opts *o, const bb_suite_re
 		plan.eo.resume_run = rec.run_id;
 		plan.eo.judge = judge;
 		plan.eo.judge_arg = judge_arg;
-		int64_t before = run_id_out && !resume ? newest_run(plan.eo.db_path) : 0;
+		int answer = !strcmp(kind, "suite") && !plan.eo.json;
+		plan.eo.quiet = answer && bb_opt_flag(o, "quiet");
+		plan.eo.no_cell_table = answer && !bb_opt_flag(o, "cells");
+		int64_t own = 0, *id_out = run_id_out ? run_id_out : answer ? &own : NULL;
+		int64_t before = id_out && !resume ? newest_run(plan.eo.db_path) : 0;
 		rc = bb_engine_run(&plan.eo);
-		if (run_id_out && (rc == BB_EXIT_OK || rc == BB_EXIT_FAILED || rc == BB_EXIT_INTERRUPTED)) {
+		if (id_out && (rc == BB_EXIT_OK || rc == BB_EXIT_FAILED || rc == BB_EXIT_INTERRUPTED)) {
 			if (resume)
-				*run_id_out = rec.run_id;
-			else if (find_own_run(plan.eo.db_path, before, plan.command, kind, run_id_out))
+				*id_out = rec.run_id;
+			else if (find_own_run(plan.eo.db_path, before, plan.command, kind, id_out))
+				rc = BB_EXIT_INTERNAL;
+		}
+		if (answer && *id_out && rc != BB_EXIT_INTERNAL) {
+			bb_suite_answer_opts ao = {
+			    .db_path = plan.eo.db_path,
+			    .run_id = *id_out,
+			    .report = !bb_opt_flag(o, "no-report"),
+			    .progress = !plan.eo.quiet && isatty(STDERR_FILENO),
+			};
+			if (bb_suite_answer(&ao) && rc == BB_EXIT_OK)
 				rc = BB_EXIT_INTERNAL;
 		}
 	}

@@ -20,6 +20,12 @@
 	{"resume", 0, "RUN", "finish an interrupted run (id, label or 'latest'): only missing cells"}, \
 	BB_RUN_COMMON_OPTIONS
 
+/* What only `suite` takes: how its end is shown. */
+#define BB_SUITE_ANSWER_OPTIONS                                                                   \
+	{"cells", 0, NULL, "also print the per-cell table (every cell's median, CI, CPU/wall)"},    \
+	{"no-report", 0, NULL, "do not write the HTML report next to the database"},             \
+	{"quiet", 'q', NULL, "print only the result: no progress, no notes"}
+
 /* The plan recorded with a run (its options_json), as option values bb_opt_set() can point at. */
 typedef struct bb_suite_recorded {
 	int64_t run_id;
@@ -42,6 +48,9 @@ void bb_suite_recorded_release(bb_suite_recorded *rec);
  * backends), or NULL for the preset's; --resume ignores it.  kind: what the run is recorded
  * as ("suite", "gate").  run_id_out: when not NULL, gets the id of the run measured (0 when
  * none was recorded).  o is left as it was given.
+ * With kind "suite" (o then also declares BB_SUITE_ANSWER_OPTIONS), the per-cell table gives
+ * way to the answer (harness/plan/suite_answer.h) unless --cells, and the HTML report is
+ * written unless --no-report; --quiet leaves out the progress and the notes.
  * Returns bb_engine_run()'s exit code: 0 all ok, 1 some cell not ok, 130 interrupted, 2 bad
  * options (nothing ran), 3 the run could not be recorded. */
 int bb_suite_execute(const bb_command *cmd, bb_opts *o, const bb_suite_recorded *defaults,

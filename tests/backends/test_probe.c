@@ -105,7 +105,17 @@ static void expect(const bb_backend *b, const char *kv)
 		expect_kernel_from_api(b);
 	else if (!strcmp(key, "kernel"))
 		BB_CHECK_STR(b->kernel, v);
-	else if (!strcmp(key, "version"))
+	else if (!strcmp(key, "lapack_from")) {
+		/* the file the dgetrf slot points into: the layered LAPACK, not the BLAS's own */
+		Dl_info info;
+		const char *file = b->slots[BB_R_dgetrf].supported &&
+					   dladdr((void *)b->slots[BB_R_dgetrf].fn, &info)
+				       ? info.dli_fname
+				       : NULL;
+		BB_CHECK(file && strstr(file, v));
+		if (!file || !strstr(file, v))
+			fprintf(stderr, "  dgetrf from %s\n", file ? file : "(nothing)");
+	} else if (!strcmp(key, "version"))
 		BB_CHECK_STR(b->version, v);
 	else if (!strcmp(key, "config"))
 		BB_CHECK_STR(b->config, v);

@@ -74,6 +74,27 @@ int main(void)
 	parses("/opt/a=b/libblas.so", "/opt/a=b/libblas.so", NULL, "/opt/a=b/libblas.so", 0);
 	parses("new=/opt/a=b/libblas.so", "new", NULL, "/opt/a=b/libblas.so", 0);
 
+	/* +lapack=: a LAPACK on the BLAS, not a variable; checked against the catalog */
+	const char *const lapacks[][2] = {{"blis+lapack=flame", "flame"},
+					  {"blis+lapack=netlib", "netlib"},
+					  {"blis+lapack=none", "none"},
+					  {"b=blis-openmp+lapack=/opt/lapack/liblapack.so.3+X=1",
+					   "/opt/lapack/liblapack.so.3"}};
+	for (size_t i = 0; i < sizeof(lapacks) / sizeof(lapacks[0]); i++) {
+		BB_CHECK_INT(bb_spec_parse(lapacks[i][0], &s, err, sizeof(err)), 0);
+		BB_CHECK_STR(s.lapack, lapacks[i][1]);
+		BB_CHECK_INT(s.n_env, i == 3);
+		bb_spec_release(&s);
+	}
+	BB_CHECK_INT(bb_spec_parse("blis", &s, err, sizeof(err)), 0);
+	BB_CHECK(s.lapack == NULL); /* the catalog's partner, decided when loading */
+	bb_spec_release(&s);
+	refuses("blis+lapack=openblas", "'openblas' is no LAPACK that can be put on a BLAS");
+	refuses("blis+lapack=flam", "is no LAPACK");
+	refuses("blis+lapack=", "+lapack= needs a LAPACK");
+	refuses("flame+lapack=netlib", "'flame' is a LAPACK itself");
+	refuses("ref+lapack=flame", "'ref' is built in");
+
 	bb_backend_spec *list;
 	size_t n;
 	BB_CHECK_INT(bb_spec_parse_list("openblas,blis,x=/a/b.so", &list, &n, err, sizeof(err)), 0);

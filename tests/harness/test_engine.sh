@@ -167,8 +167,25 @@ suite_quick)
 	check '[ "$(q "select status || kind || label from run")" = completesuiteci ]' "one complete suite run"
 	# 7 workload entries, dgemm 64..512 expands to 4 sizes: 10 cells x 2 thread counts x 2 backends
 	check '[ "$(q "select count(*) from cell")" = 40 ]' "40 cells recorded ($(q "select count(*) from cell"))"
-	check '[ "$(q "select count(*) from cell c join backend b on b.id=c.backend_id where b.alias=\"blis\" and c.status=\"skipped\"")" = 6 ]' \
-		"BLIS has no LAPACK: its 6 LAPACK cells are skipped"
+	# BLIS gets libflame as its LAPACK, bound to BLIS: its 6 LAPACK cells are measured
+	check '[ "$(q "select count(*) from cell c join backend b on b.id=c.backend_id where b.alias=\"blis\" and c.status=\"ok\" and c.routine in (\"dgetrf\",\"dpotrf\",\"dsyevd\")")" = 6 ]' \
+		"LAPACK measured on BLIS (libflame layered on it)"
+	check 'q "select record_json from backend where alias=\"blis\"" | grep -q "\"lapack_layer\":\"flame\"" &&
+	       q "select record_json from backend where alias=\"blis\"" | grep -q "\"lapack_blas\":\"[^\"]*libblis.so[^\"]*\""' \
+		"the blis record says libflame was layered and its dgemm bound to BLIS"
+	# the end: the answer, not the per-cell table; the LAPACK each used; the report beside the db
+	check 'grep -q "^LAPACK USED  *openblas: its own LAPACK" "$tmp/out" &&
+	       grep -q "^LAPACK USED  *blis: LAPACK flame .*its BLAS calls reach libblis.so" "$tmp/out"' \
+		"the answer says which LAPACK each backend used: $(grep LAPACK "$tmp/out")"
+	check 'grep -q "^BLAS-3$" "$tmp/out" && grep -q "^LAPACK$" "$tmp/out" &&
+	       grep -Eq "^  dgemm 512 +2 .*\*" "$tmp/out" && ! grep -q "^BACKEND *WORKLOAD" "$tmp/out"' \
+		"the side-by-side table, grouped, the fastest marked, no per-cell table"
+	check '[ "$(awk "length > 100" "$tmp/out" | grep -vc "^[A-Z ]\{15\} ")" = 0 ]' "the table fits 100 columns"
+	check '[ -s "$tmp/t-run1.html" ] && grep -q "^report  *$tmp/t-run1.html" "$tmp/out"' \
+		"the HTML report is written next to the database and named: $(grep ^report "$tmp/out")"
+	# not a terminal: a progress line per backend and every few seconds, not one per cell pass
+	lines=$(grep -c "^\[[0-9]*/[0-9]*" "$tmp/err")
+	check '[ "$lines" -ge 2 ] && [ "$lines" -le 30 ]' "a few progress lines in a log, not 200 ($lines)"
 	check '[ "$(q "select count(*) from cell where status not in (\"ok\",\"skipped\")")" = 0 ]' \
 		"no failed cell: $(q "select cell_key, status, error from cell where status not in ('ok','skipped')")"
 	check '[ "$(q "select count(*) from cell where status=\"ok\" and (gflops is null or median_s is null or n_samples < 3)")" = 0 ]' \

@@ -195,5 +195,28 @@ rows = {raw[i * stride + 1:(i + 1) * stride] for i in range(h)}
 assert len(rows) > 200, "only %d distinct rows" % len(rows)
 EOF' "the screenshot is a non-blank 1280x2000 PNG ($(stat -c %s "$tmp/shot.png" 2>/dev/null) bytes)"
 
+# The first screen (1280x800) shows the answer table and a chart: a copy of the page with a
+# script that measures where they are and writes what it saw into the DOM (the report itself
+# has no script).  A row counts when it is inside the window and inside its scrolling box; a
+# chart when at least 150 px of its height are.
+sed 's|</body>|<script>addEventListener("load",function(){var H=innerHeight,W=innerWidth;\
+function seen(e){var r=e.getBoundingClientRect(),b=e.closest(".answer-box,.charts-box");\
+var top=Math.max(r.top,0),bot=Math.min(r.bottom,H);if(b){var q=b.getBoundingClientRect();\
+top=Math.max(top,q.top);bot=Math.min(bot,q.bottom);}return r.left<W\&\&r.right>0?bot-top:0;}\
+var rows=0,charts=0;document.querySelectorAll("#answer-table tr.row").forEach(function(e){\
+if(seen(e)>=e.getBoundingClientRect().height-1)rows++;});\
+document.querySelectorAll("#charts figure.chart svg").forEach(function(e){if(seen(e)>=150)charts++;});\
+document.body.setAttribute("data-first-screen","rows="+rows+" charts="+charts);});</script></body>|' \
+	"$tmp/a.html" >"$tmp/first.html"
+chrome --window-size=1280,800 --dump-dom "file://$tmp/first.html" >"$tmp/first.dom"
+seen=$(grep -o 'data-first-screen="[^"]*"' "$tmp/first.dom")
+rows=$(echo "$seen" | sed -n 's/.*rows=\([0-9]*\).*/\1/p')
+charts=$(echo "$seen" | sed -n 's/.*charts=\([0-9]*\).*/\1/p')
+check '[ "${rows:-0}" -ge 6 ] && [ "${charts:-0}" -ge 1 ]' \
+	"the first screen (1280x800) shows the answer table and a chart (${seen:-no marker})"
+check 'grep -q "<th colspan=\"[0-9]*\" class=\"backend\">ref</th>" "$tmp/first.dom" &&
+       grep -q "<th colspan=\"[0-9]*\" class=\"backend\">opt</th>" "$tmp/first.dom"' \
+	"the answer table has a column per backend"
+
 [ $fail = 0 ] && echo PASS
 exit $fail
