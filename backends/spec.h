@@ -15,6 +15,10 @@
  * is a column in tables, a key in JSON and part of file names in reports). */
 #define BB_SPEC_ALIAS_CHARS "ASCII letters, digits, '_', '-' and '.'"
 
+/* The spec syntax as every --backends help says it. */
+#define BB_SPEC_SYNTAX                                                                             \
+	"[alias=]name-or-path[+lapack=NAME|PATH|none][+VAR=VALUE...]; an alias is " BB_SPEC_ALIAS_CHARS
+
 typedef struct bb_env_var {
 	char *name;
 	char *value;

@@ -311,8 +311,8 @@ static void diagnose_help_tables(FILE *out)
 }
 
 static const bb_option diagnose_options[] = {
-	{"backends", 'b', "B", "backend specs, comma-separated ([alias=]name-or-path[+VAR=VALUE...]; an alias is "
-			       BB_SPEC_ALIAS_CHARS "; default: one of each family installed)"},
+	{"backends", 'b', "B", "backend specs, comma-separated (" BB_SPEC_SYNTAX
+			       "; default: one of each family installed)"},
 	{"scenarios", 'S', "S", "scenarios, comma-separated, from the list above; all (default); none (probe flags only)"},
 	{"threads", 't', "N", "cores the scenarios use: BLAS threads and OpenMP team size (default: all)"},
 	{"omp", 0, "R", "the application's OpenMP runtime (default gomp): " BB_OMP_NAMES_HELP},

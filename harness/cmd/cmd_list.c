@@ -240,8 +240,8 @@ static int cmd_list(bb_opts *o)
 }
 
 static const bb_option list_options[] = {
-	{"backends", 'b', "B", "comma-separated backend specs ([alias=]name-or-path[+VAR=VALUE...]; an alias is "
-			       BB_SPEC_ALIAS_CHARS "); default: all installed"},
+	{"backends", 'b', "B", "comma-separated backend specs (" BB_SPEC_SYNTAX
+			       "); default: all installed"},
 	{"threads", 't', "N", "thread count to set through each backend's API before reading it back (default: the CPUs this process may use; 0: leave default)"},
 	{"timeout", 0, "SEC", "seconds a backend may take to load and be probed (default 60)"},
 	{"clean-env", 0, NULL, "drop the inherited variables each library reads before loading it (its default configuration)"},

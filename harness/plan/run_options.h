@@ -15,8 +15,7 @@
 
 /* The options both commands declare (spliced into each command's option table). */
 #define BB_RUN_COMMON_OPTIONS                                                                       \
-	{"backends", 'b', "B", "comma-separated backend specs ([alias=]name-or-path[+VAR=VALUE...]; an alias is " \
-			       BB_SPEC_ALIAS_CHARS ")"},                                              \
+	{"backends", 'b', "B", "comma-separated backend specs (" BB_SPEC_SYNTAX ")"}, \
 	{"sizes", 's', "S", "sizes for workloads that give no n: 64,128 or 64..4096 (doubling)"},     \
 	{"threads", 't', "T", "thread counts 1..256: 1,2, 'all' (the cores, at most the CPUs this process may use), '2xall'; above the cores: marked *"}, \
 	{"omp", 0, "R", "OpenMP runtimes co-loaded in the worker: none (default), " BB_OMP_NAMES_HELP}, \
