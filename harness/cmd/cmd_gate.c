@@ -364,15 +364,22 @@ static int cmd_gate(bb_opts *o)
 			else
 				bb_error("gate cannot judge: %s", err);
 		}
+	char how[160] = "";
+	if (!strcmp(policy, "remeasure") && rm.budget_spent && !rm.extra_passes)
+		snprintf(how, sizeof(how),
+			 " with no time left to re-measure (the planned passes took %.0f s of the %.0f s "
+			 "--budget-total)",
+			 rm.planned_s, rm.budget_total);
+	else if (!strcmp(policy, "remeasure"))
+		snprintf(how, sizeof(how), "%s", rm.budget_spent
+						      ? " after re-measuring until the budget was spent"
+						      : " after re-measuring");
 	if (undecided)
-		bb_error("gate fails on %d inconclusive cell%s: the CI of the change straddles +-%.1f%%%s "
+		bb_error("gate fails on %d inconclusive cell%s (a CI of the change straddling +-%.1f%%, or a "
+			 "regression not confirmed by a re-measurement)%s "
 			 "(each is listed with what would resolve it); a larger --budget-total%s, or "
 			 "--inconclusive=pass to let them through",
-			 undecided, undecided == 1 ? "" : "s", threshold * 100,
-			 !strcmp(policy, "remeasure")
-				 ? (rm.budget_spent ? " after re-measuring until the budget was spent"
-						    : " after re-measuring")
-				 : "",
+			 undecided, undecided == 1 ? "" : "s", threshold * 100, how,
 			 base_backends ? "" : ", --baseline-backends (both stacks measured side by side)");
 	if (!cspec && (rm.extra_passes || rm.budget_spent) && !json)
 		printf("re-measured: %d more pass%s in %d round%s%s\n", rm.extra_passes,

@@ -129,7 +129,12 @@ void bb_engine_progress(size_t done, size_t total, double elapsed, const char *b
 		return;
 	char el[32], left[32], line[600];
 	hms(elapsed, el, sizeof(el));
-	hms(done ? elapsed / (double)done * (double)(total - done) : 0, left, sizeof(left));
+	/* the first few measurements carry the run's start-up (peak measurement, first loads): no
+	 * estimate from them ("~1:04:24 left" after one cell) */
+	if (done && (done >= 5 || 50 * done >= total))
+		hms(elapsed / (double)done * (double)(total - done), left, sizeof(left));
+	else
+		snprintf(left, sizeof(left), "?");
 	int pct = total ? (int)(100.0 * (double)done / (double)total) : 100;
 	snprintf(line, sizeof(line), "[%zu/%zu] %d%%, %s elapsed, ~%s left, %d failed | %s %s %s: %s",
 		 done, total, pct, el, left, failures, backend, workload, cell, what);

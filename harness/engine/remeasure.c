@@ -65,6 +65,8 @@ int bb_remeasure_judge(void *arg, bb_engine_view *cells, size_t n, double elapse
 		rm->budget_spent = 1;
 		return 0;
 	}
+	if (!rm->rounds)
+		rm->planned_s = elapsed;
 	wish *w = bb_xcalloc(n ? n : 1, sizeof(*w));
 	size_t nw = 0;
 	for (size_t ci = 0; ci < n; ci++) {

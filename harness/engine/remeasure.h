@@ -40,6 +40,7 @@ typedef struct bb_remeasure {
 	int rounds_asked; /* of those, rounds that asked for more passes */
 	int budget_spent; /* stopped with cells still inconclusive or unconfirmed */
 	int extra_passes; /* passes asked for, over all cells */
+	double planned_s; /* seconds the planned passes took (the run's time at the first round) */
 	bb_remeasure_cell *cells;
 	size_t n_cells;
 } bb_remeasure;
