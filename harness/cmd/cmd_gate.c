@@ -365,7 +365,9 @@ static int cmd_gate(bb_opts *o)
 				bb_error("gate cannot judge: %s", err);
 		}
 	char how[160] = "";
-	if (!strcmp(policy, "remeasure") && rm.budget_spent && !rm.extra_passes)
+	if (!strcmp(policy, "remeasure") && cspec)
+		snprintf(how, sizeof(how), " (a stored candidate run: nothing could be re-measured)");
+	else if (!strcmp(policy, "remeasure") && rm.budget_spent && !rm.extra_passes)
 		snprintf(how, sizeof(how),
 			 " with no time left to re-measure (the planned passes took %.0f s of the %.0f s "
 			 "--budget-total)",

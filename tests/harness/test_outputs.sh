@@ -106,8 +106,10 @@ written)
 	"$bb" compare 1 1 --db "$db" --junit j.xml >out 2>err
 	check '[ $? -eq 0 ] && grep -q "<testsuite" j.xml' "compare --junit writes JUnit: $(cat err)"
 	printf 'earlier step\n' >summary.md
+	# one pass of 0.05 s per cell: its CI may straddle the threshold, so an inconclusive cell
+	# is let through (what is checked here is where the summary goes, not the verdict)
 	GITHUB_STEP_SUMMARY=$tmp/summary.md "$bb" gate --baseline "$db" --candidate "$db:1" \
-		--junit g.xml >out 2>err
+		--inconclusive=pass --junit g.xml >out 2>err
 	check '[ $? -eq 0 ] && [ "$(head -n 1 summary.md)" = "earlier step" ] && grep -q "Gate: passed" summary.md' \
 		"gate appends to the step summary: $(cat err)"
 	check '[ -s g.xml ]' "gate writes its JUnit"
