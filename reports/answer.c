@@ -152,7 +152,7 @@ static void note_failed(bb_answer *a)
 }
 
 /* A backend whose best one-thread GEMM is far below the measured peak. */
-static void note_peak(bb_answer *a)
+static void note_peak(bb_answer *a, bb_answer_overrides_fn has_overrides)
 {
 	for (size_t col = 0; col < a->n_cols; col++) {
 		const bb_answer_row *best = NULL;
@@ -172,9 +172,16 @@ static void note_peak(bb_answer *a)
 		                                               strlen(be->record_json), NULL, 0)
 		                               : NULL;
 		const char *family = bb_json_str(bb_json_get(rec, "family"), "");
-		int overrides = !strcmp(family, "openblas") || !strcmp(family, "blis");
+		const char *version = bb_json_str(bb_json_get(rec, "version"), NULL);
+		int overrides = has_overrides ? has_overrides(family, version) : -1;
 		char *text;
-		if (overrides)
+		if (overrides < 0)
+			text = bb_xasprintf(
+			    "%s: its best one-thread GEMM (%s) reaches %.0f%% of the measured "
+			    "peak; blasbench diagnose --backends '%s' --scenarios kernel-selection "
+			    "measures it",
+			    be->alias, best->label, best->cells[col]->pct_peak, be->spec);
+		else if (overrides)
 			text = bb_xasprintf(
 			    "%s: its best one-thread GEMM (%s) reaches %.0f%% of the measured "
 			    "peak; blasbench diagnose --backends '%s' --scenarios "
@@ -436,7 +443,8 @@ static void note_lapack(bb_answer *a)
 	}
 }
 
-void bb_answer_build(bb_answer *a, const bb_db_report_run *run, bb_answer_family_fn family)
+void bb_answer_build(bb_answer *a, const bb_db_report_run *run, bb_answer_family_fn family,
+                     bb_answer_overrides_fn overrides)
 {
 	memset(a, 0, sizeof(*a));
 	a->run = run;
@@ -502,7 +510,7 @@ void bb_answer_build(bb_answer *a, const bb_db_report_run *run, bb_answer_family
 				row->best = (int)col;
 	}
 	note_failed(a);
-	note_peak(a);
+	note_peak(a, overrides);
 	note_scaling(a);
 	int tmax = 1;
 	for (size_t r = 0; r < a->n_rows; r++)

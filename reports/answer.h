@@ -28,6 +28,11 @@ extern const char *const bb_answer_group_names[BB_ANSWER_GROUPS];
  * unknown: supplied by the harness from the workload catalog. */
 typedef const char *(*bb_answer_family_fn)(const char *routine);
 
+/* Whether `blasbench diagnose --scenarios kernel-selection` has kernel overrides to try for a
+ * library of this family and version (OPENBLAS_CORETYPE, BLIS_ARCH_TYPE, MKL_ENABLE_INSTRUCTIONS
+ * ...): supplied by the harness from diagnose's one list of them. */
+typedef int (*bb_answer_overrides_fn)(const char *family, const char *version);
+
 typedef struct bb_answer_row {
 	int group;          /* BB_ANSWER_* */
 	char label[96];     /* "dgemm 1024", "dgemm m=20000,n=32,k=32", "dtrsm 256 side=R" */
@@ -59,8 +64,10 @@ typedef struct bb_answer {
 } bb_answer;
 
 /* Build the answer of run (which must outlive it).  family: see above (NULL: every row is
- * "other").  Release with bb_answer_release(). */
-void bb_answer_build(bb_answer *a, const bb_db_report_run *run, bb_answer_family_fn family);
+ * "other"); overrides: see above (NULL: a GEMM far below peak names the diagnose command
+ * without saying whether it has overrides to try).  Release with bb_answer_release(). */
+void bb_answer_build(bb_answer *a, const bb_db_report_run *run, bb_answer_family_fn family,
+		     bb_answer_overrides_fn overrides);
 void bb_answer_release(bb_answer *a);
 
 /* Print the notes (attention first) and the table, at most `width` columns wide (the % of

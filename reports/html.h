@@ -56,6 +56,7 @@ typedef struct bb_html_input {
 	const char *generator;          /* "blasbench 0.1.0", shown at the bottom */
 	bb_answer_family_fn family;     /* groups the answer table's rows (BLAS-1/2/3, LAPACK);
 	                                   NULL: one group */
+	bb_answer_overrides_fn overrides; /* kernel overrides diagnose can try (answer.h) */
 } bb_html_input;
 
 typedef struct bb_html_result {

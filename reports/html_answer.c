@@ -35,7 +35,7 @@ static void notes(bb_strbuf *out, const bb_answer *a)
 void bb_html_answer_section(bb_strbuf *out, const bb_html_input *in)
 {
 	bb_answer a;
-	bb_answer_build(&a, in->run, in->family);
+	bb_answer_build(&a, in->run, in->family, in->overrides);
 	bb_strbuf_adds(out, "<section id=\"answer\">\n<h2>Which is fastest here</h2>\n");
 	notes(out, &a);
 	if (!a.n_rows) {

@@ -63,7 +63,7 @@ int bb_suite_answer(const bb_suite_answer_opts *o)
 	if (bb_db_report_run_load(o->db_path, ref, &run, err, sizeof(err)))
 		return bb_error("cannot read the run back: %s", err);
 	bb_answer a;
-	bb_answer_build(&a, &run, bb_report_routine_family);
+	bb_answer_build(&a, &run, bb_report_routine_family, bb_report_kernel_overrides);
 	fputc('\n', stdout);
 	bb_answer_print(&a, stdout, 100);
 	char *report = o->report ? write_report(&run, o->progress) : NULL;

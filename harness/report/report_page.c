@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "common/output.h"
+#include "harness/diagnose/diagnose_plan.h"
 #include "harness/host/peak/peak.h"
 #include "workloads/workload.h"
 
@@ -27,6 +28,12 @@ const char *bb_report_routine_family(const char *routine)
 				return bb_workload_at(i)->family;
 		}
 	return NULL;
+}
+
+int bb_report_kernel_overrides(const char *family, const char *version)
+{
+	const bb_kernel_override *ov[1];
+	return family && bb_kernel_overrides(family, version, ov, 1) > 0;
 }
 
 /* The measured levels of a peak, for the host section. */
@@ -112,6 +119,7 @@ int bb_report_page_write(const bb_db_report_run *run, const bb_cmp_report *cmp, 
 	    .progress = progress,
 	    .generator = generator,
 	    .family = bb_report_routine_family,
+	    .overrides = bb_report_kernel_overrides,
 	};
 	in.n_peak = run_peak(run, levels, &in.peak_threads, &peak_note);
 	in.peak_note = peak_note;

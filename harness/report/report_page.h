@@ -18,6 +18,10 @@
  * The answer table (reports/answer.h) groups its rows by it. */
 const char *bb_report_routine_family(const char *routine);
 
+/* 1 when diagnose's kernel-selection has overrides to try for a library of this family and
+ * version (bb_kernel_overrides(), the one list); the answer says so, or that it has none. */
+int bb_report_kernel_overrides(const char *family, const char *version);
+
 /* Build the page of run (with cmp: its comparison, or NULL) and write it to html, already
  * checked and opened by the caller in out (bb_output_open).  gpdir: keep the gnuplot files
  * there, or NULL.  progress: say on stderr when drawing is slow.  Commits out on success.

@@ -33,6 +33,13 @@ static bb_db_report_cell cell(size_t backend, const char *key, const char *routi
 	return c;
 }
 
+/* A stand-in for diagnose's list: overrides for "mkl" only. */
+static int mkl_only(const char *fam, const char *version)
+{
+	(void)version;
+	return fam && !strcmp(fam, "mkl");
+}
+
 static const bb_answer_note *note(const bb_answer *a, const char *kind, const char *needle)
 {
 	for (size_t i = 0; i < a->n_notes; i++)
@@ -68,7 +75,7 @@ int main(void)
 	                        .cells = cells,
 	                        .n_cells = sizeof(cells) / sizeof(cells[0])};
 	bb_answer a;
-	bb_answer_build(&a, &run, family);
+	bb_answer_build(&a, &run, family, NULL);
 	/* a group slower on 2 threads than on 1: said once, with its median and worst */
 	const char *d2 = "ddot:n=99";
 	bb_db_report_cell slow[] = {
@@ -82,7 +89,7 @@ int main(void)
 	run2.cells = both;
 	run2.n_cells = 4;
 	bb_answer a2;
-	bb_answer_build(&a2, &run2, family);
+	bb_answer_build(&a2, &run2, family, NULL);
 	BB_CHECK(note(&a2, "scaling",
 	              "ob: BLAS-1 runs slower on 2 threads than on 1 (median 0.3x over "
 	              "2 workloads; ddot 1000: 0.2x)") != NULL);
@@ -129,6 +136,35 @@ int main(void)
 	BB_CHECK(note(&a, "scaling", "runs slower") == NULL); /* no group slower on 2 threads */
 	for (size_t i = 0; i < a.n_notes; i++)
 		printf("%s: %s\n", a.notes[i].kind, a.notes[i].text);
+	/* a GEMM far below peak: the diagnose command that tries overrides where the lookup has
+	 * some (mkl here), "no kernel override" where it has none, no claim without a lookup */
+	{
+		bb_db_report_backend pb[2] = {
+		    {1, "m", "mkl", "{\"family\":\"mkl\",\"version\":\"x\"}"},
+		    {2, "o", "openblas", "{\"family\":\"openblas\"}"}};
+		bb_db_report_cell pc[2] = {cell(0, g, "dgemm", 1, "ok", 5, NULL),
+		                           cell(1, g, "dgemm", 1, "ok", 6, NULL)};
+		pc[0].pct_peak = 9, pc[1].pct_peak = 10;
+		bb_db_report_run prun = {
+		    .id = 8, .backends = pb, .n_backends = 2, .cells = pc, .n_cells = 2};
+		bb_answer p;
+		bb_answer_build(&p, &prun, family, mkl_only);
+		BB_CHECK(note(&p, "peak", "m: its best one-thread GEMM (dgemm 512) reaches 9%") !=
+		         NULL);
+		BB_CHECK(note(&p, "peak",
+		              "--backends 'mkl' --scenarios kernel-selection tries its kernel "
+		              "overrides") != NULL);
+		BB_CHECK(
+		    note(&p, "peak",
+		         "o: its best one-thread GEMM (dgemm 512) reaches 10% of the measured "
+		         "peak; blasbench knows no kernel override for it (family openblas)") !=
+		    NULL);
+		bb_answer_release(&p);
+		bb_answer_build(&p, &prun, family, NULL);
+		BB_CHECK(note(&p, "peak", "kernel-selection measures it") != NULL);
+		BB_CHECK(note(&p, "peak", "override") == NULL);
+		bb_answer_release(&p);
+	}
 	/* the table fits 100 columns */
 	FILE *f = tmpfile();
 	bb_answer_print(&a, f, 100);
